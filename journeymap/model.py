@@ -1,0 +1,173 @@
+"""The journey workspace as plain data: what the files say, checked and resolved.
+
+Nothing here knows about YAML, MkDocs or HTML. `Where` keeps positions so that derived
+checks (lint, say) can point back at the line a user wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Where:
+    """A position in a workspace file (1-based)."""
+
+    path: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """`yearly`, or `every` days for `times` occurrences in all."""
+
+    yearly: bool = False
+    every: int = 0
+    times: int = 1
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    title: str
+    start: int  # `from`
+    end: int  # `to`
+    phases: tuple[str, ...]
+    feel: str | None
+    description: str | None
+    where: Where
+
+    def holds(self, day: int) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Touchpoint:
+    id: str
+    title: str
+    stage: str
+    phase: str | None
+    owner: str
+    day: int | None = None
+    on: str | None = None
+    repeat: Repeat | None = None
+    support: tuple[str, ...] = ()
+    informed: tuple[str, ...] = ()
+    channel: str | None = None
+    feel: int | None = None
+    emotion: str | None = None
+    description: str | None = None
+    surprise: bool = False
+    client_visible: bool = False
+    uses: tuple[str, ...] = ()
+    where: Where = Where("", 1, 1)
+    key_where: dict[str, Where] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def sort_key(self) -> tuple[int, int, str]:
+        """Day order; `on:` touchpoints sit at the start of their stage's window."""
+        return (self.day if self.day is not None else 10**6, 0 if self.day is not None else 1,
+                self.id)
+
+
+@dataclass(frozen=True)
+class Journey:
+    id: str
+    title: str
+    summary: str | None
+    roles: dict[str, str]
+    stages: tuple[Stage, ...]
+    touchpoints: tuple[Touchpoint, ...]  # in day order
+    path: str
+
+    def stage(self, stage_id: str) -> Stage:
+        return next(s for s in self.stages if s.id == stage_id)
+
+    def touchpoint(self, touchpoint_id: str) -> Touchpoint | None:
+        return next((t for t in self.touchpoints if t.id == touchpoint_id), None)
+
+    def in_stage(self, stage_id: str) -> list[Touchpoint]:
+        return [t for t in self.touchpoints if t.stage == stage_id]
+
+    def role_label(self, ref: str) -> str:
+        return self.roles.get(ref, ref)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    path: str
+    title: str | None = None
+    pronouns: str | None = None
+    photo: Path | None = None  # absolute, checked to lie inside the source folder
+    email: str | None = None
+    video: str | None = None
+    fun_facts: tuple[str, ...] = ()
+    phone: str | None = None
+    notes: str | None = None
+    bio: str = ""
+
+
+# A date from a client record; the year may be unknown (a birthday given as 03-14).
+@dataclass(frozen=True)
+class MonthDay:
+    year: int | None
+    month: int
+    day: int
+
+    def next_on_or_after(self, after: dt.date) -> dt.date:
+        """The first anniversary of this date on or after `after` (29 Feb: 28 Feb off leap years)."""
+        for year in (after.year, after.year + 1):
+            try:
+                candidate = dt.date(year, self.month, self.day)
+            except ValueError:
+                candidate = dt.date(year, self.month, self.day - 1)
+            if candidate >= after:
+                return candidate
+        raise AssertionError("unreachable: next year's date is always later")
+
+
+@dataclass(frozen=True)
+class Client:
+    id: str
+    name: str
+    journey: str
+    day_one: dt.date
+    team: dict[str, str]  # role -> person id
+    path: str
+    contact: str | None = None
+    welcome: str | None = None
+    dates: dict[str, MonthDay] = field(default_factory=dict)
+    preferences: dict[str, str] = field(default_factory=dict)
+    cares_about: str | None = None
+    goals: tuple[str, ...] = ()
+    handoff: str | None = None
+    done: dict[str, tuple[dt.date, ...]] = field(default_factory=dict)
+    notes: str | None = None
+
+    def day_number(self, on: dt.date) -> int:
+        """The journey day that `on` is for this client (day 1 = signing day)."""
+        return (on - self.day_one).days + 1
+
+    def date_of(self, day: int) -> dt.date:
+        return self.day_one + dt.timedelta(days=day - 1)
+
+
+@dataclass
+class Workspace:
+    """Everything in a workspace's source folder, valid and cross-checked."""
+
+    source: Path
+    journeys: dict[str, Journey]
+    people: dict[str, Person]
+    clients: dict[str, Client]
+
+    def resolve(self, journey: Journey, ref: str, client: Client | None) -> str | None:
+        """The person behind an owner/support/informed reference, for a client if a role."""
+        if ref in journey.roles:
+            return client.team.get(ref) if client else None
+        return ref if ref in self.people else None

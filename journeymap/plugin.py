@@ -1,0 +1,160 @@
+"""The MkDocs plugin: thin hooks over the load → derive → render pipeline.
+
+Pages are generated in memory (nothing is written into the source tree), the journey files
+themselves never reach the site, and invalid input fails the build before MkDocs empties the
+site folder, with the same positioned messages as `journeymap check`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkDocsPage
+
+from .load import LoadCache, load_workspace
+from .render import ASSET_DIR, Page, Renderer, SitePaths
+from .schedule import build_date
+
+log = get_plugin_logger(__name__)
+PACKAGE_CSS = Path(__file__).parent / "assets" / "journeymap.css"
+
+
+class JourneymapConfig(base.Config):
+    source = c.Type(str, default="journeys")
+    """Folder of the journey files (journeys, `team/`, `clients/`), relative to mkdocs.yml."""
+
+    theme_dir = c.Type(str, default="theme")
+    """Folder of templates and CSS that override or extend journeymap's own."""
+
+    as_of = c.Optional(c.Type(str))
+    """Build date, YYYY-MM-DD; default: SOURCE_DATE_EPOCH's date, else today."""
+
+    nav = c.Type(bool, default=True)
+    """Add journeymap's pages to the navigation when mkdocs.yml has no `nav` of its own."""
+
+
+def parse_as_of(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        raise PluginError(f"journeymap: as_of must be a date YYYY-MM-DD, got {text!r}") from None
+
+
+class JourneymapPlugin(BasePlugin[JourneymapConfig]):
+    def __init__(self) -> None:
+        self.cache = LoadCache()  # kept across `mkdocs serve` rebuilds (see on_startup)
+        self.renderer: Renderer | None = None
+        self.pages: dict[str, Page] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
+
+    # ---- paths ----------------------------------------------------------------------------
+
+    def _root(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path or ".").resolve().parent
+
+    def _source(self, config: MkDocsConfig) -> Path:
+        return self._root(config) / self.config.source
+
+    def _theme_dir(self, config: MkDocsConfig) -> Path:
+        return self._root(config) / self.config.theme_dir
+
+    # ---- events -----------------------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        as_of = build_date(parse_as_of(self.config.as_of))
+        loaded = load_workspace(self._root(config), self.config.source, self.cache)
+        for problem in loaded.problems:
+            (log.error if problem.severity == "error" else log.warning)(str(problem))
+        if loaded.errors:
+            count = len(loaded.errors)
+            raise PluginError(f"journeymap: {count} problem{'s' * (count != 1)} in the journey "
+                              "files (listed above); the site was not built")
+        paths = SitePaths(directory_urls=config.use_directory_urls)
+        self.renderer = Renderer(loaded.workspace, as_of, paths, self._theme_dir(config))
+        self.pages = {page.src_uri: page for page in self.renderer.pages()}
+        css = [f"{ASSET_DIR}/journeymap.css", *(f"{ASSET_DIR}/theme/{f.name}"
+                                                 for f in self._theme_css(config))]
+        config.extra_css = [*css, *(x for x in config.extra_css if x not in css)]
+        return config
+
+    def _theme_css(self, config: MkDocsConfig) -> list[Path]:
+        folder = self._theme_dir(config)
+        return sorted(folder.glob("*.css")) if folder.is_dir() else []
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.renderer is not None
+        source = self._source(config).resolve()
+        for file in list(files):
+            # The journey files hold internal data: none of them is published as it is.
+            inside = file.abs_src_path and Path(file.abs_src_path).resolve().is_relative_to(source)
+            if inside or file.src_uri in self.pages:
+                if not inside:
+                    log.info(f"'{file.src_uri}' is replaced by journeymap's page of that name")
+                files.remove(file)
+        in_nav = {"index.md", "clients/index.md", "team/index.md"}
+        for page in self.pages.values():
+            # Pages that the navigation does not list are reached through links; saying so
+            # keeps MkDocs from listing a thousand client pages as missing from the nav.
+            level = InclusionLevel.UNDEFINED
+            if page.src_uri not in in_nav and page.template != "journey.html":
+                level = InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src_uri, content="", inclusion=level))
+        assets = {f"{ASSET_DIR}/journeymap.css": PACKAGE_CSS, **self.renderer.assets()}
+        assets.update({f"{ASSET_DIR}/theme/{f.name}": f for f in self._theme_css(config)})
+        for uri, path in assets.items():
+            if files.get_file_from_path(uri) is not None:
+                files.remove(files.get_file_from_path(uri))  # type: ignore[arg-type]
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+        if self.config.nav and not config.nav:
+            config.nav = self._nav(files)
+        return files
+
+    def _nav(self, files: Files) -> list[Any]:
+        assert self.renderer is not None
+        journeys = [{page.title: page.src_uri} for page in self.pages.values()
+                    if page.template == "journey.html"]
+        others = sorted(f.src_uri for f in files.documentation_pages()
+                        if f.src_uri not in self.pages)
+        return [
+            {"Home": "index.md"},
+            {"Journeys": journeys} if len(journeys) != 1 else journeys[0],
+            {"Clients": "clients/index.md"},
+            {"Team": "team/index.md"},
+            *others,
+        ]
+
+    def on_page_markdown(
+        self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        ours = self.pages.get(page.file.src_uri)
+        if ours is None:
+            return markdown
+        page.meta["title"] = ours.title
+        return ""
+
+    def on_page_content(
+        self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        ours = self.pages.get(page.file.src_uri)
+        if ours is None or self.renderer is None:
+            return html
+        return self.renderer.render(ours)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        docs = Path(config.docs_dir).resolve()
+        for folder in (self._source(config), self._theme_dir(config)):
+            if folder.is_dir() and not folder.resolve().is_relative_to(docs):
+                server.watch(str(folder))
+        return server

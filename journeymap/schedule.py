@@ -1,0 +1,134 @@
+"""Each client's dated schedule: touchpoints to dates, with done / due / overdue status.
+
+Day numbers become dates (`day_one + day - 1`); cadences repeat `every` days `times` times;
+yearly touchpoints and `on:` dates show their current occurrence, from two weeks back
+onward, so a missed one is seen as overdue for a while and then makes way for next year's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+from .model import Client, Journey, Touchpoint, Workspace
+
+DUE_WINDOW = dt.timedelta(days=7)  # "due" means within the next week
+GRACE = dt.timedelta(days=14)  # how long a missed yearly occurrence stays overdue
+STATUSES = ("overdue", "due", "upcoming", "done", "undated")
+
+
+def build_date(as_of: dt.date | None = None) -> dt.date:
+    """The date a build is as of: the given one, else SOURCE_DATE_EPOCH's (UTC), else today."""
+    if as_of is not None:
+        return as_of
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One dated occurrence of a touchpoint for one client."""
+
+    client: Client
+    touchpoint: Touchpoint
+    date: dt.date | None  # None: the client record lacks the `on:` date
+    number: int  # 1-based, among the touchpoint's occurrences
+    count: int | None  # how many in all; None for yearly ones
+    status: str
+    done_on: dt.date | None
+    owner: str | None  # the person who owns it for this client
+
+    @property
+    def day(self) -> int | None:
+        return self.client.day_number(self.date) if self.date else None
+
+
+def _status(date: dt.date, done_on: dt.date | None, as_of: dt.date) -> str:
+    if done_on is not None:
+        return "done"
+    if date < as_of:
+        return "overdue"
+    return "due" if date < as_of + DUE_WINDOW else "upcoming"
+
+
+def _add_years(date: dt.date, years: int) -> dt.date:
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year + years, day=28)
+
+
+def _yearly_done(date: dt.date, done: tuple[dt.date, ...]) -> dt.date | None:
+    """A yearly occurrence counts as done by a date logged up to ~10 months before it."""
+    return next((d for d in done if date - dt.timedelta(days=300) <= d <= date + GRACE * 4), None)
+
+
+def touchpoint_occurrences(
+    client: Client, journey: Journey, tp: Touchpoint, owner: str | None, as_of: dt.date
+) -> list[Occurrence]:
+    done = client.done.get(tp.id, ())
+
+    def make(date: dt.date, number: int, count: int | None, done_on: dt.date | None) -> Occurrence:
+        return Occurrence(client, tp, date, number, count, _status(date, done_on, as_of),
+                          done_on, owner)
+
+    if tp.on is not None:
+        when = client.dates.get(tp.on)
+        if when is None:
+            return [Occurrence(client, tp, None, 1, None, "undated", None, owner)]
+        date = when.next_on_or_after(max(client.day_one, as_of - GRACE))
+        return [make(date, 1, None, _yearly_done(date, done))]
+    assert tp.day is not None
+    first = client.date_of(tp.day)
+    if tp.repeat and tp.repeat.yearly:
+        year = 0
+        while _add_years(first, year) < as_of - GRACE:
+            year += 1
+        date = _add_years(first, year)
+        return [make(date, year + 1, None, _yearly_done(date, done))]
+    every, times = (tp.repeat.every, tp.repeat.times) if tp.repeat else (0, 1)
+    dates = [first + dt.timedelta(days=every * k) for k in range(times)]
+    # Each logged date marks the next occurrence done, in order.
+    return [make(d, k + 1, times, done[k] if k < len(done) else None) for k, d in enumerate(dates)]
+
+
+def client_schedule(ws: Workspace, client: Client, as_of: dt.date) -> list[Occurrence]:
+    """Every occurrence of every touchpoint of the client's journey, in date order."""
+    journey = ws.journeys[client.journey]
+    found: list[Occurrence] = []
+    for tp in journey.touchpoints:
+        owner = ws.resolve(journey, tp.owner, client)
+        found.extend(touchpoint_occurrences(client, journey, tp, owner, as_of))
+    return sorted(found, key=lambda o: (o.date or dt.date.max, o.touchpoint.sort_key))
+
+
+def current_stage(journey: Journey, client: Client, as_of: dt.date) -> str | None:
+    """The id of the stage the client is in as of a date (None if between or past them)."""
+    day = client.day_number(as_of)
+    return next((s.id for s in journey.stages if s.holds(day)), None)
+
+
+@dataclass
+class Agenda:
+    """What needs doing across all clients as of a date."""
+
+    as_of: dt.date
+    schedules: dict[str, list[Occurrence]]
+
+    def with_status(self, status: str) -> list[Occurrence]:
+        found = [o for s in self.schedules.values() for o in s if o.status == status]
+        return sorted(found, key=lambda o: (o.date or dt.date.max, o.client.name,
+                                            o.touchpoint.sort_key))
+
+    def counts(self, client_id: str) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for o in self.schedules[client_id]:
+            counts[o.status] += 1
+        return counts
+
+
+def agenda(ws: Workspace, as_of: dt.date) -> Agenda:
+    return Agenda(as_of, {c.id: client_schedule(ws, c, as_of) for c in ws.clients.values()})

@@ -1,0 +1,231 @@
+"""Reading journey files: bytes to text to a tree of positioned YAML nodes.
+
+The YAML load is hardened: anchors, aliases, explicit tags and directives are refused,
+nesting is capped, duplicate keys are caught, and timestamps stay text (we parse dates
+ourselves, with their position). Every node keeps its 1-based line and column.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent, DocumentStartEvent
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .exceptions import Problem
+
+MAX_DEPTH = 32
+MAX_BYTES = 2_000_000
+
+_YAML_TAG = "tag:yaml.org,2002:"
+
+
+@dataclass(slots=True)
+class Node:
+    """A YAML value with its position. Mappings and sequences hold Nodes."""
+
+    value: Any
+    line: int
+    col: int
+    kind: str  # str int float bool null date map seq
+    keys: dict[str, Node] = field(default_factory=dict)  # for maps: each key's own node
+
+    def get(self, key: str) -> Node | None:
+        return self.value.get(key) if self.kind == "map" else None
+
+    def shown(self) -> str:
+        """The value as the user wrote it, for messages."""
+        if self.kind == "map":
+            return "a mapping"
+        if self.kind == "seq":
+            return "a list"
+        if self.kind == "null":
+            return "nothing"
+        if self.kind in ("str", "date"):
+            text = str(self.value)
+            return repr(text if len(text) <= 40 else text[:37] + "...")
+        if self.kind == "bool":
+            return "true" if self.value else "false"
+        return str(self.value)
+
+
+class FileError(Exception):
+    """A file that cannot be read as YAML at all; carries one positioned problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+class _Refused(MarkedYAMLError):
+    pass
+
+
+class _StrictComposer(Composer):
+    """Refuses what a journey file never needs and an attacker might use."""
+
+    def compose_document(self) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, DocumentStartEvent) and (event.version or event.tags):
+            raise _Refused(
+                problem="YAML directives (lines starting with %) are not allowed",
+                problem_mark=event.start_mark,
+            )
+        return super().compose_document()
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused(
+                problem="anchors and aliases (& and *) are not allowed: write the value out",
+                problem_mark=event.start_mark,
+            )
+        tag = getattr(event, "ctag", None)
+        if tag is not None and str(tag) != "!":
+            raise _Refused(
+                problem=f"tags such as {tag} are not allowed: write a plain value",
+                problem_mark=event.start_mark,
+            )
+        self._jm_depth = getattr(self, "_jm_depth", 0) + 1
+        try:
+            if self._jm_depth > MAX_DEPTH:
+                raise _Refused(
+                    problem=f"nesting deeper than {MAX_DEPTH} levels is not allowed",
+                    problem_mark=event.start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._jm_depth -= 1
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Composer = _StrictComposer
+    return yaml
+
+
+_INT = re.compile(r"[-+]?(0o[0-7]+|0x[0-9a-fA-F]+|[0-9]+)")
+
+
+def _scalar(node: ScalarNode) -> tuple[Any, str]:
+    tag = str(node.tag)
+    text: str = node.value
+    if tag == _YAML_TAG + "int" and _INT.fullmatch(text):
+        sign = -1 if text.startswith("-") else 1
+        digits = text.lstrip("+-")
+        return sign * int(digits, 0), "int"
+    if tag == _YAML_TAG + "float":
+        number = float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".nan", "nan"))
+        return number, "float" if math.isfinite(number) else "str"
+    if tag == _YAML_TAG + "bool":
+        return text.lower() == "true", "bool"
+    if tag == _YAML_TAG + "null":
+        return None, "null"
+    if tag == _YAML_TAG + "timestamp":
+        return text, "date"
+    return text, "str"
+
+
+def _convert(node: Any, path: str, line_offset: int, problems: list[Problem]) -> Node:
+    line = node.start_mark.line + 1 + line_offset
+    col = node.start_mark.column + 1
+    if isinstance(node, ScalarNode):
+        value, kind = _scalar(node)
+        return Node(value, line, col, kind)
+    if isinstance(node, SequenceNode):
+        items = [_convert(item, path, line_offset, problems) for item in node.value]
+        return Node(items, line, col, "seq")
+    assert isinstance(node, MappingNode)
+    values: dict[str, Node] = {}
+    keys: dict[str, Node] = {}
+    for key_node, value_node in node.value:
+        key = _convert(key_node, path, line_offset, problems)
+        if key.kind in ("map", "seq", "null"):
+            problems.append(Problem(path, key.line, key.col, "a key must be a plain word"))
+            continue
+        name = str(key.value) if key.kind != "bool" else key.shown()
+        if name in keys:
+            first = keys[name]
+            problems.append(
+                Problem(
+                    path,
+                    key.line,
+                    key.col,
+                    f"duplicate key '{name}' (first given on line {first.line})",
+                )
+            )
+            continue
+        keys[name] = key
+        values[name] = _convert(value_node, path, line_offset, problems)
+    return Node(values, line, col, "map", keys)
+
+
+def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Node | None, list[Problem]]:
+    """Parse one YAML document. Returns the root node (None if empty) and any problems."""
+    problems: list[Problem] = []
+    try:
+        root = _yaml().compose(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 1
+        col = (mark.column + 1) if mark else 1
+        message = (error.problem or error.context or "invalid YAML").strip()
+        if error.context and error.problem and "directive" not in message:
+            message = f"{message} ({error.context.strip()})"
+        return None, [Problem(path, line, col, f"invalid YAML: {message}")]
+    if root is None:
+        return None, problems
+    return _convert(root, path, line_offset, problems), problems
+
+
+def read_text(file: Path, path: str) -> str:
+    """Read a file as UTF-8, raising FileError with the position of the first bad byte."""
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise FileError(Problem(path, 1, 1, f"cannot read file: {error.strerror}")) from None
+    if len(data) > MAX_BYTES:
+        raise FileError(Problem(path, 1, 1, f"file is larger than {MAX_BYTES // 1_000_000} MB"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise FileError(
+            Problem(path, line, col, "file is not UTF-8 text: save it with UTF-8 encoding")
+        ) from None
+    if "\x00" in text:
+        raise FileError(Problem(path, 1, 1, "file is not text (it holds NUL bytes)"))
+    return text.removeprefix("\ufeff")
+
+
+_FRONT_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
+    """Split a Markdown file into (front matter YAML, body, line of the body's start).
+
+    Front matter is a block between a first line of ``---`` and a closing ``---``.
+    """
+    if not re.match(r"---[ \t]*\r?\n", text):
+        raise FileError(
+            Problem(path, 1, 1, "a person file starts with '---', then its details, then '---'")
+        )
+    start = text.index("\n") + 1
+    end = _FRONT_END.search(text, start)
+    if end is None:
+        raise FileError(
+            Problem(path, 1, 1, "front matter is not closed: add a line '---' after the details")
+        )
+    yaml_text = text[start : end.start()]
+    body_start = end.end() + 1
+    body_line = text.count("\n", 0, body_start) + 1
+    return yaml_text, text[body_start:], body_line

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One positioned finding: ``path:line:col: message`` (1-based, path relative to the workspace)."""
+    """A positioned finding, ``path:line:col: message``: 1-based, path relative to the root."""
 
     path: str
     line: int

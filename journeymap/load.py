@@ -6,7 +6,6 @@ per file (by modification time and size), so a rebuild re-reads only what change
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -91,7 +90,8 @@ def _read_record(
     needs = " and ".join(f"'{f.name}'" for f in record.fields if f.required)
     if root is None:
         if not yaml_problems:
-            problems.items.append(Problem(rel, 1, 1, f"file is empty: a {record.kind} needs {needs}"))
+            message = f"file is empty: a {record.kind} needs {needs}"
+            problems.items.append(Problem(rel, 1, 1, message))
         return None, body, problems
     if root.kind != "map":
         problems.add(root, f"a {record.kind} file is a mapping of keys ({needs}), "
@@ -227,6 +227,8 @@ def _journey(file: Path, rel: str) -> Parsed:
         id=file.stem, title=checked.values["title"], summary=checked.get("summary"),
         roles=dict(checked.get("roles", {})), stages=tuple(stages),
         touchpoints=tuple(sorted(touchpoints, key=lambda t: t.sort_key)), path=rel,
+        written_ids=frozenset(item.get("id") for item in checked.get("touchpoints", [])
+                              if isinstance(item.get("id"), str)),
     )
     return Parsed(journey, problems.items)
 
@@ -327,11 +329,17 @@ def _check_owners(journey: Journey, people: dict[str, Person]) -> list[Problem]:
 
 
 def _check_client(
-    draft: _ClientDraft, journeys: dict[str, Journey], people: dict[str, Person]
+    draft: _ClientDraft, journeys: dict[str, Journey], people: dict[str, Person],
+    broken: set[str],
 ) -> list[Problem]:
     client, checked = draft.client, draft.checked
     problems = Problems(client.path)
     journey = journeys.get(client.journey)
+    if journey is None and client.journey in broken:
+        # The journey file has errors of its own (reported there); checking against it
+        # would only repeat them.
+        return [Problem(client.path, checked.at("journey").line, checked.at("journey").col,
+                        f"journey '{client.journey}' has errors: fix them first")]
     if journey is None:
         problems.add(checked.at("journey"), f"unknown journey '{client.journey}'"
                                             f"{did_you_mean(client.journey, journeys)}")
@@ -339,8 +347,9 @@ def _check_client(
     team = checked.at("team")
     for role, person in client.team.items():
         if role not in journey.roles:
-            problems.add(team.keys.get(role, team), f"'{role}' in team is not a role of journey "
-                                                    f"'{journey.id}'{did_you_mean(role, journey.roles)}")
+            hint = did_you_mean(role, journey.roles)
+            problems.add(team.keys.get(role, team),
+                         f"'{role}' in team is not a role of journey '{journey.id}'{hint}")
         elif person not in people:
             problems.add(team.value[role], f"unknown person '{person}' for role '{role}'"
                                            f"{did_you_mean(person, people)}")
@@ -353,6 +362,8 @@ def _check_client(
         for tp_id, dates in client.done.items():
             tp = journey.touchpoint(tp_id)
             at = done_node.keys.get(tp_id, done_node)
+            if tp is None and tp_id in journey.written_ids:
+                continue  # that touchpoint has errors of its own
             if tp is None:
                 ids = [t.id for t in journey.touchpoints]
                 problems.add(at, f"done: unknown touchpoint '{tp_id}' of journey '{journey.id}'"
@@ -407,6 +418,7 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
     people: dict[str, Person] = {}
     drafts: list[_ClientDraft] = []
     seen: set[Path] = set()
+    broken: set[str] = set()
     for kind, pattern, sub in (("journey", "*.yml", ""), ("person", "*.md", "team"),
                                ("client", "*.yml", "clients")):
         for file in _files(folder / sub if sub else folder, pattern):
@@ -414,6 +426,8 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
             result = parsed(file, kind)
             problems.extend(result.problems)
             if result.record is None:
+                if kind == "journey":
+                    broken.add(file.stem)
                 continue
             if kind == "journey":
                 journeys[file.stem] = result.record
@@ -428,7 +442,7 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
         problems.extend(_check_owners(journey, people))
     clients: dict[str, Client] = {}
     for draft in drafts:
-        found = _check_client(draft, journeys, people)
+        found = _check_client(draft, journeys, people, broken)
         problems.extend(found)
         if not any(p.severity == "error" for p in found):
             clients[draft.client.id] = draft.client

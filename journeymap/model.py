@@ -82,6 +82,7 @@ class Journey:
     stages: tuple[Stage, ...]
     touchpoints: tuple[Touchpoint, ...]  # in day order
     path: str
+    written_ids: frozenset[str] = frozenset()  # every touchpoint id in the file, valid or not
 
     def stage(self, stage_id: str) -> Stage:
         return next(s for s in self.stages if s.id == stage_id)
@@ -120,7 +121,7 @@ class MonthDay:
     day: int
 
     def next_on_or_after(self, after: dt.date) -> dt.date:
-        """The first anniversary of this date on or after `after` (29 Feb: 28 Feb off leap years)."""
+        """The first anniversary on or after `after` (29 Feb falls on 28 Feb in other years)."""
         for year in (after.year, after.year + 1):
             try:
                 candidate = dt.date(year, self.month, self.day)

@@ -8,6 +8,7 @@ site folder, with the same positioned messages as `journeymap check`.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
@@ -23,7 +24,9 @@ from .load import LoadCache, load_workspace
 from .render import ASSET_DIR, Page, Renderer, SitePaths
 from .schedule import build_date
 
-log = get_plugin_logger(__name__)
+# A plain logger under mkdocs.plugins (not get_plugin_logger, which prefixes every line):
+# each problem line starts with its path, for editors and problem matchers.
+log = logging.getLogger("mkdocs.plugins.journeymap")
 PACKAGE_CSS = Path(__file__).parent / "assets" / "journeymap.css"
 
 

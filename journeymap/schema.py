@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,7 +101,8 @@ def Ident() -> Text:  # noqa: N802 - reads as a type
 
 
 def Key() -> Text:  # noqa: N802
-    return Text(pattern=KEY_PATTERN, pattern_expected="a name of lowercase letters, digits, '_' and '-'")
+    expected = "a name of lowercase letters, digits, '_' and '-'"
+    return Text(pattern=KEY_PATTERN, pattern_expected=expected)
 
 
 @dataclass
@@ -333,11 +333,13 @@ class Record(Type):
         known = self.by_name()
         label = self.label(node)
         values: dict[str, Any] = {}
+        meant: set[str] = set()  # required keys that a misspelt key was surely meant to be
         for key, value_node in node.value.items():
             definition = known.get(key)
             if definition is None:
                 hint = did_you_mean(key, known)
                 problems.add(node.keys[key], f"unknown key '{key}'{label}{hint}")
+                meant.update(k for k in known if hint == f" (did you mean '{k}'?)")
                 continue
             if value_node.kind == "null":
                 if definition.required:
@@ -346,7 +348,8 @@ class Record(Type):
             value = definition.type.check(value_node, key, label, problems)
             if value is not INVALID:
                 values[key] = value
-        missing = [f.name for f in self.fields if f.required and f.name not in node.value]
+        missing = [f.name for f in self.fields
+                   if f.required and f.name not in node.value and f.name not in meant]
         for key in missing:
             problems.add(node, f"missing key '{key}'{label}")
         return CheckedRecord(values, node)
@@ -519,4 +522,3 @@ CLIENT = Record(
 
 RECORDS: dict[str, Record] = {"journey": JOURNEY, "person": PERSON, "client": CLIENT}
 
-Checker = Callable[[Node, Problems], Any]

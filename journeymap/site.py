@@ -1,0 +1,169 @@
+"""Running MkDocs for a workspace: find it, build it atomically, serve it.
+
+This is the adapter between the CLI and MkDocs; the core (load, model, render) never
+imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import datetime as dt
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .exceptions import JourneymapError, WorkspaceNotFound
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+CONFIG_NAME = "mkdocs.yml"
+
+
+@dataclass(frozen=True)
+class WorkspaceRoot:
+    """A workspace: the folder holding mkdocs.yml, and the plugin's options."""
+
+    root: Path
+    source: str
+    theme_dir: str
+    site_dir: Path
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / CONFIG_NAME
+
+
+def find_workspace(start: Path | None = None) -> WorkspaceRoot:
+    """The workspace at `start` (default: the current folder), or a clear error."""
+    here = (start or Path.cwd()).resolve()
+    config = here / CONFIG_NAME
+    if not config.is_file():
+        above = next((p for p in here.parents if (p / CONFIG_NAME).is_file()), None)
+        hint = (f"; the workspace root seems to be {above}: cd there first" if above
+                else "; create a workspace with 'journeymap init DIR'")
+        raise WorkspaceNotFound(f"no {CONFIG_NAME} in {here}: run journeymap from the "
+                                f"workspace root, where {CONFIG_NAME} is{hint}")
+    cfg = _load_config(config)
+    plugin = cfg.plugins.get("journeymap")
+    if plugin is None:
+        raise WorkspaceNotFound(f"{CONFIG_NAME} does not list the journeymap plugin: add "
+                                "'- journeymap' under 'plugins:'")
+    return WorkspaceRoot(here, plugin.config.source, plugin.config.theme_dir,
+                         Path(cfg.site_dir))
+
+
+def _load_config(config: Path, **overrides: Any) -> MkDocsConfig:
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        with _quiet("mkdocs.config"):
+            return load_config(str(config), **overrides)
+    except ConfigurationError as error:
+        raise JourneymapError(f"{config.name}: {error}") from None
+
+
+@contextlib.contextmanager
+def _quiet(logger: str) -> Iterator[None]:
+    log = logging.getLogger(logger)
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+class _Format(logging.Formatter):
+    """Our positioned problems print as they are; MkDocs' own lines keep their level."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.name.startswith("mkdocs.plugins.journeymap"):
+            return message
+        return f"{record.levelname:<8}-  {message}"
+
+
+def setup_logging(verbose: bool, quiet: bool) -> None:
+    log = logging.getLogger("mkdocs")
+    log.handlers.clear()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Format())
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
+    log.propagate = False
+
+
+def pin_date(as_of: dt.date | None) -> None:
+    """Make `as_of` the build date for journeymap and for MkDocs' sitemap alike."""
+    if as_of is not None:
+        moment = dt.datetime.combine(as_of, dt.time(), tzinfo=dt.UTC)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result: int = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def build(ws: WorkspaceRoot, site_dir: Path | None = None, strict: bool = False) -> Path:
+    """Build the site into a fresh folder beside `site_dir`, then swap it in.
+
+    A build that fails leaves the previous site exactly as it was.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
+    target = (site_dir or ws.site_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        cfg = _load_config(ws.config_file, site_dir=str(fresh), strict=strict)
+        try:
+            mkdocs_build(cfg)
+        except MkDocsException as error:
+            raise JourneymapError(f"the build failed ({error.format_message()}); "
+                                  f"{target.name}/ is unchanged") from None
+        fresh.chmod(0o755)  # mkdtemp makes it private; a site is for serving
+        if target.exists() and _exchange(fresh, target):
+            shutil.rmtree(fresh)  # now holds the previous site
+        else:
+            old = target.with_name(f".{target.name}.old-{os.getpid()}")
+            if target.exists():
+                target.rename(old)
+            fresh.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if fresh.exists():
+            shutil.rmtree(fresh, ignore_errors=True)
+    return target
+
+
+def serve(ws: WorkspaceRoot, dev_addr: str, open_browser: bool = False) -> None:
+    """Live preview: rebuild on every save under the journey and theme folders."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        mkdocs_serve(str(ws.config_file), livereload=True, dev_addr=dev_addr,
+                     open_in_browser=open_browser)
+    except MkDocsException as error:
+        raise JourneymapError(f"the preview could not start ({error.format_message()}); "
+                              "fix the problems above and run it again") from None

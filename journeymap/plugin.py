@@ -19,9 +19,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.structure.toc import TableOfContents, get_toc
 
 from .load import LoadCache, load_workspace
-from .render import ASSET_DIR, Page, Renderer, SitePaths
+from .render import ASSET_DIR, Page, Renderer, SitePaths, headings
 from .schedule import build_date
 
 # A plain logger under mkdocs.plugins (not get_plugin_logger, which prefixes every line):
@@ -51,6 +52,18 @@ def parse_as_of(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(str(text))
     except ValueError:
         raise PluginError(f"journeymap: as_of must be a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _toc(found: list[tuple[int, str, str]]) -> TableOfContents:
+    """MkDocs' table of contents for our headings: h3s nest under the h2 before them."""
+    tokens: list[dict[str, Any]] = []
+    for level, ident, name in found:
+        token = {"level": level, "id": ident, "name": name, "children": []}
+        if level == 3 and tokens:
+            tokens[-1]["children"].append(token)
+        else:
+            tokens.append(token)
+    return get_toc(tokens)
 
 
 class JourneymapPlugin(BasePlugin[JourneymapConfig]):
@@ -153,7 +166,9 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         ours = self.pages.get(page.file.src_uri)
         if ours is None or self.renderer is None:
             return html
-        return self.renderer.render(ours)
+        content = self.renderer.render(ours)
+        page.toc = _toc(headings(content))
+        return content
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         docs = Path(config.docs_dir).resolve()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html as html_lib
 import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -75,6 +77,16 @@ class SitePaths:
         if (not to_path or to_path.endswith("/")) and not target.endswith("/"):
             target += "/"
         return target
+
+
+_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def headings(html: str) -> list[tuple[int, str, str]]:
+    """(level, id, text) of the h2/h3 headings that carry an id, for a table of contents."""
+    return [(int(level), ident, " ".join(html_lib.unescape(_TAG.sub("", text)).split()))
+            for level, ident, text in _HEADING.findall(html)]
 
 
 def photo_path(person: Person) -> str | None:

@@ -56,7 +56,7 @@ def parse_as_of(text: str | None) -> dt.date | None:
 
 def _toc(found: list[tuple[int, str, str]]) -> TableOfContents:
     """MkDocs' table of contents for our headings: h3s nest under the h2 before them."""
-    tokens: list[dict[str, Any]] = []
+    tokens: list[Any] = []
     for level, ident, name in found:
         token = {"level": level, "id": ident, "name": name, "children": []}
         if level == 3 and tokens:

@@ -19,7 +19,9 @@ def errors(page: Page) -> Iterator[list[str]]:
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: found.append(str(error)))
-    page.on("requestfailed", lambda request: found.append(f"failed: {request.url}"))
+    # A request cut short by the test's own navigation (ERR_ABORTED) is not an error.
+    page.on("requestfailed", lambda request: request.failure != "net::ERR_ABORTED"
+            and found.append(f"failed: {request.url} {request.failure}"))
     yield found
 
 

@@ -71,9 +71,12 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.cache = LoadCache()  # kept across `mkdocs serve` rebuilds (see on_startup)
         self.renderer: Renderer | None = None
         self.pages: dict[str, Page] = {}
+        self.serving = False
+        self.problems: list[str] = []  # the current errors, while serving a last good site
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
+        self.serving = command == "serve"
 
     # ---- paths ----------------------------------------------------------------------------
 
@@ -93,13 +96,24 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         loaded = load_workspace(self._root(config), self.config.source, self.cache)
         for problem in loaded.problems:
             (log.error if problem.severity == "error" else log.warning)(str(problem))
-        if loaded.errors:
-            count = len(loaded.errors)
-            raise PluginError(f"journeymap: {count} problem{'s' * (count != 1)} in the journey "
-                              "files (listed above); the site was not built")
+        self.problems = [str(p) for p in loaded.errors]
+        count = len(loaded.errors)
+        summary = f"{count} problem{'s' * (count != 1)} in the journey files (listed above)"
         paths = SitePaths(directory_urls=config.use_directory_urls)
-        self.renderer = Renderer(loaded.workspace, as_of, paths, self._theme_dir(config))
-        self.pages = {page.src_uri: page for page in self.renderer.pages()}
+        if not loaded.errors:
+            self.renderer = Renderer(loaded.workspace, as_of, paths, self._theme_dir(config))
+            self.pages = {page.src_uri: page for page in self.renderer.pages()}
+        elif not self.serving:
+            raise PluginError(f"journeymap: {summary}; the site was not built")
+        elif self.renderer is not None:
+            # A live preview keeps showing the last good journey until the files are fixed.
+            log.warning(f"journeymap: {summary}; still showing the last good version")
+        else:
+            log.warning(f"journeymap: {summary}; the preview lists them until they are fixed")
+            self.renderer = Renderer(loaded.workspace, as_of, paths, self._theme_dir(config))
+            problems_page = Page("index", "Problems", "problems.html",
+                                 {"problems": loaded.errors})
+            self.pages = {problems_page.src_uri: problems_page}
         css = [f"{ASSET_DIR}/journeymap.css", *(f"{ASSET_DIR}/theme/{f.name}"
                                                  for f in self._theme_css(config))]
         config.extra_css = [*css, *(x for x in config.extra_css if x not in css)]
@@ -138,18 +152,16 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         return files
 
     def _nav(self, files: Files) -> list[Any]:
-        assert self.renderer is not None
         journeys = [{page.title: page.src_uri} for page in self.pages.values()
                     if page.template == "journey.html"]
         others = sorted(f.src_uri for f in files.documentation_pages()
                         if f.src_uri not in self.pages)
-        return [
-            {"Home": "index.md"},
-            {"Journeys": journeys} if len(journeys) != 1 else journeys[0],
-            {"Clients": "clients/index.md"},
-            {"Team": "team/index.md"},
-            *others,
-        ]
+        nav: list[Any] = [{"Home": "index.md"}]
+        if journeys:
+            nav.append({"Journeys": journeys} if len(journeys) > 1 else journeys[0])
+        nav += [{label: uri} for label, uri in (("Clients", "clients/index.md"),
+                                                ("Team", "team/index.md")) if uri in self.pages]
+        return nav + others
 
     def on_page_markdown(
         self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files

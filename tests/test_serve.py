@@ -1,0 +1,108 @@
+"""`journeymap serve`: a save rebuilds the page; a broken file keeps the last good site up."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import BIN, copy_workspace
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return str(response.read().decode())
+
+
+def _wait(condition: Callable[[], bool], seconds: float = 20) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        try:
+            if condition():
+                return time.monotonic() - start
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
+    ws = copy_workspace(tmp_path / "ws")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795478400"}
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(BIN / "journeymap"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=ws, stdout=out, stderr=subprocess.STDOUT, env=env,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            _wait(lambda: "Client Love Journey" in _get(url + "journeys/client-love/"), 60)
+            yield ws, url, log
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_a_save_rebuilds_and_a_broken_file_keeps_the_last_good_site(
+    served: tuple[Path, str, Path],
+) -> None:
+    ws, url, log = served
+    page = url + "journeys/client-love/"
+    journey = ws / "journeys" / "client-love.yml"
+    text = journey.read_text()
+
+    journey.write_text(text.replace("title: Client Love Journey", "title: Client Joy Journey", 1))
+    _wait(lambda: "Client Joy Journey" in _get(page))
+
+    journey.write_text(text.replace("owner: sales", "ownr: sales", 1))
+    _wait(lambda: "unknown key 'ownr'" in log.read_text())
+    assert "journeys/client-love.yml:" in log.read_text()
+    assert "Traceback" not in log.read_text()
+    assert "Client Joy Journey" in _get(page)  # the last good site is still served
+
+    journey.write_text(text)
+    _wait(lambda: "Client Love Journey" in _get(page))
+
+
+def test_theme_css_edits_rebuild(served: tuple[Path, str, Path]) -> None:
+    ws, url, _ = served
+    (ws / "theme" / "extra.css").write_text(".jm h1 { color: rebeccapurple; }\n")
+    _wait(lambda: "assets/journeymap/theme/extra.css" in _get(url))
+    assert "rebeccapurple" in _get(url + "assets/journeymap/theme/extra.css")
+
+
+def test_a_preview_started_on_broken_files_lists_the_problems_then_recovers(
+    tmp_path: Path,
+) -> None:
+    ws = copy_workspace(tmp_path / "ws")
+    journey = ws / "journeys" / "client-love.yml"
+    good = journey.read_text()
+    journey.write_text(good.replace("channel: gift", "channel: gfit", 1))
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(BIN / "journeymap"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=ws, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        _wait(lambda: "did you mean &#39;gift&#39;?" in _get(url), 60)
+        assert "journeys/client-love.yml:" in _get(url)
+        journey.write_text(good)
+        _wait(lambda: "Overdue" in _get(url))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -103,9 +103,11 @@ def _read_record(
 # ---- journeys ---------------------------------------------------------------------------
 
 
-def _stages(checked: CheckedRecord, problems: Problems) -> list[Stage]:
+def _stages(checked: CheckedRecord, problems: Problems) -> tuple[list[Stage], bool]:
+    """The valid stages, and whether any stage was left out for an error of its own."""
     stages: list[Stage] = []
     seen: dict[str, Stage] = {}
+    reported = len(problems.items)
     for s in checked.get("stages", []):
         values, node = s.values, s.node
         if not {"id", "title", "from", "to"} <= values.keys():
@@ -132,7 +134,11 @@ def _stages(checked: CheckedRecord, problems: Problems) -> list[Stage]:
             continue
         seen[stage.id] = stage
         stages.append(stage)
-    return stages
+    raw = checked.node.get("stages")
+    written = len(raw.value) if raw is not None and raw.kind == "seq" else 0
+    broken = len(problems.items) > reported or len(stages) < written or raw is None \
+        or raw.kind != "seq"
+    return stages, broken
 
 
 def _windows(stages: Iterable[Stage]) -> str:
@@ -140,9 +146,12 @@ def _windows(stages: Iterable[Stage]) -> str:
 
 
 def _touchpoint(
-    checked: CheckedRecord, stages: list[Stage], problems: Problems
+    checked: CheckedRecord, stages: list[Stage], problems: Problems, stages_broken: bool
 ) -> Touchpoint | None:
+    """A touchpoint placed in its stage. With a broken stage, placing is left unchecked:
+    the stage's own error says what to fix, and guessing would only add noise."""
     node, v = checked.node, checked.values
+    written = {key for key, value in node.value.items() if value.kind != "null"}
     if not {"id", "title", "owner"} <= v.keys():
         return None
     label = f"touchpoint '{v['id']}'"
@@ -150,6 +159,8 @@ def _touchpoint(
     stage: Stage | None = None
     if "stage" in v:
         stage = by_id.get(v["stage"])
+        if stage is None and stages_broken:
+            return None
         if stage is None:
             problems.add(checked.at("stage"), f"unknown stage '{v['stage']}' in {label}"
                                                f"{did_you_mean(v['stage'], by_id)}")
@@ -160,6 +171,8 @@ def _touchpoint(
     if "day" in v:
         day = v["day"]
         holding = next((s for s in stages if s.holds(day)), None)
+        if holding is None and stages_broken:
+            return None
         if holding is None:
             problems.add(checked.at("day"), f"day {day} of {label} falls in no stage window "
                                             f"(stages: {_windows(stages)})")
@@ -172,7 +185,7 @@ def _touchpoint(
         stage = holding
     elif "on" in v:
         if stage is None:
-            if "stage" not in node.value:
+            if "stage" not in written:
                 problems.add(checked.key_at("on"), f"{label} has 'on: {v['on']}' but no 'stage': "
                                                    "say which stage it belongs to")
             return None
@@ -181,7 +194,7 @@ def _touchpoint(
                                                    "an 'on' date comes back every year by itself")
             return None
     else:
-        if "day" not in node.value and "on" not in node.value:
+        if "day" not in written and "on" not in written:
             problems.add(node, f"{label} needs 'day' (a day number) or 'on' (a date of the client)")
         return None
     repeat = v.get("repeat")
@@ -192,6 +205,11 @@ def _touchpoint(
     else:
         rep = None
     phase = v.get("phase") or (stage.phases[0] if stage.phases else None)
+    if "phase" in v and stage.phases and v["phase"] not in stage.phases:
+        problems.add(checked.at("phase"), f"phase '{v['phase']}' of {label} is not one of the "
+                                          f"phases of stage '{stage.id}' "
+                                          f"({', '.join(stage.phases)})")
+        return None
     key_where = {key: _where(problems, checked.at(key)) for key in node.value}
     return Touchpoint(
         id=v["id"], title=v["title"], stage=stage.id, phase=phase, owner=v["owner"],
@@ -201,6 +219,7 @@ def _touchpoint(
         description=v.get("description"), surprise=bool(v.get("surprise", False)),
         client_visible=bool(v.get("client_visible", False)), uses=tuple(v.get("uses", ())),
         where=_where(problems, node), key_where=key_where,
+        order=v.get("day", stage.start),
     )
 
 
@@ -208,11 +227,11 @@ def _journey(file: Path, rel: str) -> Parsed:
     checked, _, problems = _read_record(file, rel, JOURNEY, front_matter=False)
     if checked is None:
         return Parsed(None, problems.items)
-    stages = _stages(checked, problems)
+    stages, stages_broken = _stages(checked, problems)
     touchpoints: list[Touchpoint] = []
     first_line: dict[str, int] = {}
     for item in checked.get("touchpoints", []):
-        tp = _touchpoint(item, stages, problems)
+        tp = _touchpoint(item, stages, problems, stages_broken)
         if tp is None:
             continue
         if tp.id in first_line:
@@ -221,8 +240,8 @@ def _journey(file: Path, rel: str) -> Parsed:
             continue
         first_line[tp.id] = tp.where.line
         touchpoints.append(tp)
-    if "title" not in checked:
-        return Parsed(None, problems.items)
+    if not {"title", "stages", "touchpoints"} <= checked.values.keys():
+        return Parsed(None, problems.items)  # too incomplete to check clients against
     journey = Journey(
         id=file.stem, title=checked.values["title"], summary=checked.get("summary"),
         roles=dict(checked.get("roles", {})), stages=tuple(stages),
@@ -310,14 +329,16 @@ def _client(file: Path, rel: str) -> Parsed:
 # ---- references across files ------------------------------------------------------------
 
 
-def _check_owners(journey: Journey, people: dict[str, Person]) -> list[Problem]:
+def _check_owners(
+    journey: Journey, people: dict[str, Person], broken_people: set[str]
+) -> list[Problem]:
     found: list[Problem] = []
     names = [*journey.roles, *people]
     for tp in journey.touchpoints:
         for key, refs in (("owner", (tp.owner,)), ("support", tp.support),
                           ("informed", tp.informed)):
             for ref in refs:
-                if ref in journey.roles or ref in people:
+                if ref in journey.roles or ref in people or ref in broken_people:
                     continue
                 at = tp.key_where.get(key, tp.where)
                 found.append(Problem(
@@ -330,16 +351,15 @@ def _check_owners(journey: Journey, people: dict[str, Person]) -> list[Problem]:
 
 def _check_client(
     draft: _ClientDraft, journeys: dict[str, Journey], people: dict[str, Person],
-    broken: set[str],
+    broken: dict[str, set[str]],
 ) -> list[Problem]:
     client, checked = draft.client, draft.checked
     problems = Problems(client.path)
     journey = journeys.get(client.journey)
-    if journey is None and client.journey in broken:
+    if journey is None and client.journey in broken["journey"]:
         # The journey file has errors of its own (reported there); checking against it
         # would only repeat them.
-        return [Problem(client.path, checked.at("journey").line, checked.at("journey").col,
-                        f"journey '{client.journey}' has errors: fix them first")]
+        return []
     if journey is None:
         problems.add(checked.at("journey"), f"unknown journey '{client.journey}'"
                                             f"{did_you_mean(client.journey, journeys)}")
@@ -350,7 +370,7 @@ def _check_client(
             hint = did_you_mean(role, journey.roles)
             problems.add(team.keys.get(role, team),
                          f"'{role}' in team is not a role of journey '{journey.id}'{hint}")
-        elif person not in people:
+        elif person not in people and person not in broken["person"]:
             problems.add(team.value[role], f"unknown person '{person}' for role '{role}'"
                                            f"{did_you_mean(person, people)}")
     missing = [role for role in journey.roles if role not in client.team]
@@ -418,7 +438,7 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
     people: dict[str, Person] = {}
     drafts: list[_ClientDraft] = []
     seen: set[Path] = set()
-    broken: set[str] = set()
+    broken: dict[str, set[str]] = {"journey": set(), "person": set(), "client": set()}
     for kind, pattern, sub in (("journey", "*.yml", ""), ("person", "*.md", "team"),
                                ("client", "*.yml", "clients")):
         for file in _files(folder / sub if sub else folder, pattern):
@@ -426,8 +446,7 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
             result = parsed(file, kind)
             problems.extend(result.problems)
             if result.record is None:
-                if kind == "journey":
-                    broken.add(file.stem)
+                broken[kind].add(file.stem)  # exists, but has errors of its own
                 continue
             if kind == "journey":
                 journeys[file.stem] = result.record
@@ -439,7 +458,7 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
         del cache.files[stale]
 
     for journey in journeys.values():
-        problems.extend(_check_owners(journey, people))
+        problems.extend(_check_owners(journey, people, broken["person"]))
     clients: dict[str, Client] = {}
     for draft in drafts:
         found = _check_client(draft, journeys, people, broken)

@@ -65,12 +65,12 @@ class Touchpoint:
     uses: tuple[str, ...] = ()
     where: Where = Where("", 1, 1)
     key_where: dict[str, Where] = field(default_factory=dict, compare=False, hash=False)
+    order: int = 0  # its day, or for an `on:` touchpoint the first day of its stage
 
     @property
     def sort_key(self) -> tuple[int, int, str]:
         """Day order; `on:` touchpoints sit at the start of their stage's window."""
-        return (self.day if self.day is not None else 10**6, 0 if self.day is not None else 1,
-                self.id)
+        return (self.order, 0 if self.day is not None else 1, self.id)
 
 
 @dataclass(frozen=True)

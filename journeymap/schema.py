@@ -75,7 +75,7 @@ class Text(Type):
 
     def check(self, node: Node, name: str, where: str, problems: Problems) -> Any:
         if node.kind in ("int", "float") and self.pattern is None:
-            hint = f": put it in quotes, \"{node.value}\", to keep it as written"
+            hint = f": put it in quotes, \"{node.raw or node.value}\", to keep it as written"
             return self.wrong(node, name, where, problems, hint)
         if node.kind not in ("str", "date"):
             return self.wrong(node, name, where, problems)

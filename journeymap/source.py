@@ -36,6 +36,7 @@ class Node:
     col: int
     kind: str  # str int float bool null date map seq
     keys: dict[str, Node] = field(default_factory=dict)  # for maps: each key's own node
+    raw: str = ""  # a scalar as written, for messages
 
     def get(self, key: str) -> Node | None:
         return self.value.get(key) if self.kind == "map" else None
@@ -53,7 +54,7 @@ class Node:
             return repr(text if len(text) <= 40 else text[:37] + "...")
         if self.kind == "bool":
             return "true" if self.value else "false"
-        return str(self.value)
+        return self.raw or str(self.value)
 
 
 class FileError(Exception):
@@ -89,8 +90,9 @@ class _StrictComposer(Composer):
             )
         tag = getattr(event, "ctag", None)
         if tag is not None and str(tag) != "!":
+            shown = str(tag).replace(_YAML_TAG, "!!")
             raise _Refused(
-                problem=f"tags such as {tag} are not allowed: write a plain value",
+                problem=f"tags such as {shown} are not allowed: write a plain value",
                 problem_mark=event.start_mark,
             )
         self._jm_depth = getattr(self, "_jm_depth", 0) + 1
@@ -120,7 +122,8 @@ def _scalar(node: ScalarNode) -> tuple[Any, str]:
     if tag == _YAML_TAG + "int" and _INT.fullmatch(text):
         sign = -1 if text.startswith("-") else 1
         digits = text.lstrip("+-")
-        return sign * int(digits, 0), "int"
+        base = 16 if digits[:2] == "0x" else 8 if digits[:2] == "0o" else 10
+        return sign * int(digits[2:] if base != 10 else digits, base), "int"
     if tag == _YAML_TAG + "float":
         number = float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".nan", "nan"))
         return number, "float" if math.isfinite(number) else "str"
@@ -138,7 +141,7 @@ def _convert(node: Any, path: str, line_offset: int, problems: list[Problem]) ->
     col = node.start_mark.column + 1
     if isinstance(node, ScalarNode):
         value, kind = _scalar(node)
-        return Node(value, line, col, kind)
+        return Node(value, line, col, kind, raw=node.value)
     if isinstance(node, SequenceNode):
         items = [_convert(item, path, line_offset, problems) for item in node.value]
         return Node(items, line, col, "seq")
@@ -177,7 +180,9 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Node | None,
         line = (mark.line + 1 + line_offset) if mark else 1
         col = (mark.column + 1) if mark else 1
         message = (error.problem or error.context or "invalid YAML").strip()
-        if error.context and error.problem and "directive" not in message:
+        if "another document" in message:
+            message = "a file holds only one document: remove the second '---'"
+        elif error.context and error.problem and "directive" not in message:
             message = f"{message} ({error.context.strip()})"
         return None, [Problem(path, line, col, f"invalid YAML: {message}")]
     if root is None:
@@ -198,7 +203,8 @@ def read_text(file: Path, path: str) -> str:
     except UnicodeDecodeError as error:
         before = data[: error.start]
         line = before.count(b"\n") + 1
-        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        start_of_line = before[before.rfind(b"\n") + 1 :]
+        col = len(start_of_line.decode("utf-8", errors="replace")) + 1
         raise FileError(
             Problem(path, line, col, "file is not UTF-8 text: save it with UTF-8 encoding")
         ) from None
@@ -207,7 +213,7 @@ def read_text(file: Path, path: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-_FRONT_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
+_FRONT_END = re.compile(r"^(---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, str, int]:

@@ -243,13 +243,8 @@ class Renderer:
     def day_today(self, client: Client) -> int:
         return client.day_number(self.as_of)
 
-    def owner_label(self, journey: Journey, tp: Touchpoint) -> str:
-        if tp.owner in journey.roles:
-            return journey.roles[tp.owner]
-        person = self.person(tp.owner)
-        return person.name if person else tp.owner
-
     def ref_label(self, journey: Journey, ref: str) -> str:
+        """An owner, supporter or informed reference in words: the role's label or the name."""
         if ref in journey.roles:
             return journey.roles[ref]
         person = self.person(ref)

@@ -496,7 +496,6 @@ PERSON = Record(
 CLIENT_FACING_PERSON_FIELDS = ("name", "title", "pronouns", "photo", "email", "video", "fun_facts")
 
 DONE_VALUE = ListOf(Date(), allow_single=True)
-DONE_VALUE_EXPECTED = "a date YYYY-MM-DD, or a list of them"
 
 CLIENT = Record(
     "client",

@@ -147,6 +147,8 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             if files.get_file_from_path(uri) is not None:
                 files.remove(files.get_file_from_path(uri))  # type: ignore[arg-type]
             files.append(File.generated(config, uri, abs_src_path=str(path)))
+        for uri, content in self.renderer.map_files().items():
+            files.append(File.generated(config, uri, content=content))
         if self.config.nav and not config.nav:
             config.nav = self._nav(files)
         return files

@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .journey_map import JourneyMap, feel_y, journey_map
 from .markup import render_markdown
 from .model import Client, Journey, Person, Touchpoint, Workspace
 from .schedule import Agenda, Occurrence, agenda, current_stage
@@ -38,6 +39,12 @@ CHANNEL_LABELS = {
 STATUS_LABELS = {
     "overdue": "Overdue", "due": "Due this week", "upcoming": "Upcoming", "done": "Done",
     "undated": "No date yet",
+}  # fmt: skip
+# Shown before the channel's name on map cards; all in DejaVu Sans, so no tofu on Linux.
+CHANNEL_GLYPHS = {
+    "email": "\u2709", "call": "\u260e", "meeting": "\u25ce", "video": "\u25b6", "gift": "\u273f",
+    "mail": "\u270e", "sms": "\u2706", "social": "\u263a", "event": "\u2691",
+    "in-person": "\u263b", "other": "\u2022",
 }  # fmt: skip
 ASSET_DIR = "assets/journeymap"
 
@@ -81,16 +88,22 @@ class SitePaths:
 
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
+_SMALL = re.compile(r"<small\b.*?</small>", re.S)  # asides in a heading stay out of the TOC
 
 
 def headings(html: str) -> list[tuple[int, str, str]]:
     """(level, id, text) of the h2/h3 headings that carry an id, for a table of contents."""
-    return [(int(level), ident, " ".join(html_lib.unescape(_TAG.sub("", text)).split()))
+    return [(int(level), ident,
+             " ".join(html_lib.unescape(_TAG.sub("", _SMALL.sub("", text))).split()))
             for level, ident, text in _HEADING.findall(html)]
 
 
 def photo_path(person: Person) -> str | None:
     return f"{ASSET_DIR}/people/{person.id}{person.photo.suffix.lower()}" if person.photo else None
+
+
+def workshop_path(journey: Journey) -> str:
+    return f"journeys/{journey.id}/workshop.html"
 
 
 def format_date(date: dt.date | None) -> str:
@@ -141,6 +154,7 @@ def _templates(theme_dir: Path | None) -> jinja2.Environment:
     )
     env.globals.update(
         PHASES=PHASE_TITLES, CHANNELS=CHANNEL_LABELS, STATUSES=STATUS_LABELS,
+        CHANNEL_GLYPHS=CHANNEL_GLYPHS,
     )
     return env
 
@@ -159,6 +173,7 @@ class Renderer:
         self.as_of = as_of
         self.paths = paths or SitePaths()
         self.env = _templates(theme_dir)
+        self.theme_dir = theme_dir
         self.agenda: Agenda = agenda(ws, as_of)
 
     # ---- what the site holds --------------------------------------------------------------
@@ -183,6 +198,28 @@ class Renderer:
             for person in self.ws.people.values()
             if person.photo and (path := photo_path(person))
         }
+
+    def map_files(self) -> dict[str, bytes]:
+        """The workshop view of each journey: one standalone page, the map filling the screen."""
+        return {workshop_path(j): self.workshop_html(j, back=True).encode()
+                for j in self.ws.journeys.values()}
+
+    def css(self) -> str:
+        """journeymap's CSS followed by the theme's, for pages that carry their own styles."""
+        files = [resources.files("journeymap") / "assets" / "journeymap.css"]
+        if self.theme_dir is not None and self.theme_dir.is_dir():
+            files += sorted(self.theme_dir.glob("*.css"))
+        return "\n".join(f.read_text(encoding="utf-8") for f in files)
+
+    def workshop_html(self, journey: Journey, back: bool = False) -> str:
+        """A journey's map as one self-contained HTML page (the CSS inline)."""
+        here = posixpath.dirname(workshop_path(journey))
+        page_url = self.paths.url(f"journeys/{journey.id}")
+        link = posixpath.relpath(page_url, here) + ("/" if page_url.endswith("/") else "")
+        template = self.env.get_template("workshop.html")
+        return template.render(journey=journey, css=Markup(self.css()),
+                               back=link if back else None,
+                               **self.common(Page(f"journeys/{journey.id}", "", "")))
 
     # ---- rendering ------------------------------------------------------------------------
 
@@ -270,6 +307,25 @@ class Renderer:
                 if who == person_id:
                     found.append((client, journey.roles.get(role, role)))
         return found
+
+    def journey_map(self, journey: Journey) -> JourneyMap:
+        return journey_map(journey)
+
+    def feel_y(self, feel: int) -> str:
+        return f"{feel_y(feel):.1f}"
+
+    def short_when(self, tp: Touchpoint) -> str:
+        """A map card's when: `Day 5`, `Day -18`, `Birthday`."""
+        if tp.on is not None:
+            return tp.on.replace("_", " ").capitalize()
+        return format_day(tp.day)
+
+    def owner_short(self, journey: Journey, ref: str) -> str:
+        """A short owner label for a map card: the role's id in words, or the person's name."""
+        if ref in journey.roles:
+            return ref.replace("-", " ").replace("_", " ").capitalize()
+        person = self.person(ref)
+        return person.name if person else ref
 
     def badge(self, status: str) -> Markup:
         return Markup('<span class="jm-status jm-status--{0}">{1}</span>').format(

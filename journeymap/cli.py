@@ -68,7 +68,7 @@ def format_problems(problems: list[Problem], style: str) -> str:
             {
                 "problems": [
                     {"path": p.path, "line": p.line, "col": p.col, "severity": p.severity,
-                     "message": p.message}
+                     "message": p.message, "rule": p.rule}
                     for p in problems
                 ],
                 "errors": sum(p.severity == "error" for p in problems),
@@ -79,36 +79,87 @@ def format_problems(problems: list[Problem], style: str) -> str:
     if style == "github":
         return "\n".join(
             f"::{p.severity} file={_escape_github(p.path, True)},line={p.line},col={p.col}"
-            f"::{_escape_github(p.message)}"
+            + (f",title={_escape_github(p.rule, True)}" if p.rule else "")
+            + f"::{_escape_github(p.message)}"
             for p in problems
         )
     return "\n".join(str(p) for p in problems)
 
 
+FORMAT_OPTION = click.option(
+    "--format", "style", type=click.Choice(["text", "github", "json"]), default="text",
+    show_default=True, help="How to print the problems (github: workflow annotations).")
+AS_OF_OPTION = click.option("--as-of", type=DateType(),
+                            help="Date to check schedules as of (default: today).")
+
+
+def _report(problems: list[Problem], style: str, summary: str) -> None:
+    """Print the problems, then a summary line; exit 1 if any is an error."""
+    output = format_problems(problems, style)
+    if output:
+        click.echo(output)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if style == "text":
+        if errors or warnings:
+            counts = [f"{n} {word}{'s' * (n != 1)}" for n, word in
+                      ((errors, "error"), (warnings, "warning")) if n]
+            click.echo(f"journeymap: {' and '.join(counts)}", err=True)
+        else:
+            click.echo(summary, err=True)
+    sys.exit(1 if errors else 0)
+
+
 @main.command()
-@click.option("--format", "style", type=click.Choice(["text", "github", "json"]),
-              default="text", show_default=True, help="How to print the problems.")
+@FORMAT_OPTION
+@AS_OF_OPTION
 @reports_errors
-def check(style: str) -> None:
-    """Check every journey, person and client file; exit 1 if any has a problem."""
+def check(style: str, as_of: dt.date | None) -> None:
+    """Check every journey, person and client file, then the journey's health (lint).
+
+    Exits 1 if there is an error; lint warnings are printed but do not fail.
+    """
+    from .lint import LintSettings, lint
     from .site import find_workspace
 
     ws = find_workspace()
+    settings = LintSettings.from_mapping(ws.lint)
     loaded = load_workspace(ws.root, ws.source)
-    output = format_problems(loaded.problems, style)
-    if output:
-        click.echo(output)
-    errors = len(loaded.errors)
-    if style == "text":
-        w = loaded.workspace
-        summary = (f"{len(w.journeys)} journey(s), {len(w.people)} people, "
-                   f"{len(w.clients)} client(s)")
-        if errors:
-            click.echo(f"journeymap: {errors} problem{'s' * (errors != 1)} in {ws.source}/",
-                       err=True)
-        else:
-            click.echo(f"{ws.source}/ is valid: {summary}", err=True)
-    sys.exit(1 if errors else 0)
+    problems = list(loaded.problems)
+    if not loaded.errors:
+        problems += lint(loaded.workspace, build_date(as_of), settings)
+    w = loaded.workspace
+    _report(sorted(problems), style, f"{ws.source}/ is valid: {len(w.journeys)} journey(s), "
+                                     f"{len(w.people)} people, {len(w.clients)} client(s)")
+
+
+@main.command("lint")
+@FORMAT_OPTION
+@AS_OF_OPTION
+@click.option("--rules", "list_rules", is_flag=True, help="List the rules and their settings.")
+@reports_errors
+def lint_command(style: str, as_of: dt.date | None, list_rules: bool) -> None:
+    """Check the journey's health: gaps, silent first week, missing phases, overload...
+
+    Each finding names its rule; set a rule to error, warning or off (and its thresholds)
+    under the plugin's `lint:` option in mkdocs.yml.
+    """
+    from .lint import RULES, LintSettings, lint
+    from .load import load_or_raise
+    from .site import find_workspace
+
+    ws = find_workspace()
+    settings = LintSettings.from_mapping(ws.lint)
+    if list_rules:
+        for rule in RULES.values():
+            current = settings.rules[rule.id]
+            knobs = {**current.numbers, **current.texts}
+            extra = "  " + ", ".join(f"{k}: {v}" for k, v in knobs.items()) if knobs else ""
+            click.echo(f"{rule.id:<24} {current.level:<8} {rule.summary}{extra}")
+        return
+    loaded = load_or_raise(ws.root, ws.source)
+    _report(lint(loaded.workspace, build_date(as_of), settings), style,
+            "The journey is in good health: no lint finding.")
 
 
 @main.command()
@@ -158,3 +209,35 @@ def init(directory: Path) -> None:
     for path in written:
         click.echo(f"created {path}")
     click.echo(f"\nNext: cd {directory} && journeymap serve", err=True)
+
+
+@main.command()
+@click.argument("journey", required=False)
+@click.option("--format", "fmt", type=click.Choice(["png", "pdf", "svg", "mermaid"]),
+              default="png", show_default=True,
+              help="png/pdf: the map as Chromium shows it; svg: a Graphviz diagram; "
+                   "mermaid: a `journey` block GitHub renders.")
+@click.option("--diagram", type=click.Choice(["flow", "responsibility"]), default="flow",
+              show_default=True, help="Which diagram --format svg draws.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: JOURNEY.<format>; '-' for standard output).")
+@click.option("--as-of", type=DateType(), help="Date the map is as of (default: today).")
+@reports_errors
+def export(journey: str | None, fmt: str, diagram: str, output: Path | None,
+           as_of: dt.date | None) -> None:
+    """Export JOURNEY's map (PNG, PDF), a diagram (SVG) or a Mermaid journey block."""
+    from . import export as exporting
+    from .load import load_or_raise
+    from .site import find_workspace
+
+    ws = find_workspace()
+    workspace = load_or_raise(ws.root, ws.source).workspace
+    chosen = exporting.pick_journey(workspace, journey)
+    data = exporting.export(workspace, chosen, fmt, build_date(as_of), ws.theme_path,
+                            diagram, ws.root / ".journeymap-cache")
+    if output is not None and str(output) == "-":
+        sys.stdout.buffer.write(data)
+        return
+    target = output or Path(f"{chosen.id}{exporting.SUFFIX[fmt]}")
+    target.write_bytes(data)
+    click.echo(f"wrote {target} ({len(data):,} bytes)", err=True)

@@ -7,22 +7,28 @@ and a usage error (bad command line) with code 2; the CLI maps these classes to 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """A positioned finding, ``path:line:col: message``: 1-based, path relative to the root."""
+    """A positioned finding, ``path:line:col: message``: 1-based, path relative to the root.
+
+    `rule` names the lint rule behind a finding (shown as ``[rule-id]``). It takes no part in
+    comparing or ordering, so problems with and without one still sort together.
+    """
 
     path: str
     line: int
     col: int
     message: str
     severity: str = "error"  # "error" or "warning"
+    rule: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}"
+        suffix = f" [{self.rule}]" if self.rule else ""
+        return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}{suffix}"
 
 
 class JourneymapError(Exception):

@@ -62,6 +62,18 @@ def _where(problems: Problems, node: Node) -> Where:
     return Where(problems.path, node.line, node.col)
 
 
+def _key_where(problems: Problems, checked: CheckedRecord) -> dict[str, Where]:
+    """Where each key of a record was written, and the keys of maps one level down."""
+    found: dict[str, Where] = {}
+    for key, key_node in checked.node.keys.items():
+        found[key] = _where(problems, key_node)
+        value = checked.node.get(key)
+        if value is not None and value.kind == "map":
+            for sub, sub_node in value.keys.items():
+                found[f"{key}.{sub}"] = _where(problems, sub_node)
+    return found
+
+
 def _stem_problem(file: Path, rel: str, kind: str) -> Problem | None:
     if set(file.stem) <= _ID_CHARS and file.stem:
         return None
@@ -248,6 +260,7 @@ def _journey(file: Path, rel: str) -> Parsed:
         touchpoints=tuple(sorted(touchpoints, key=lambda t: t.sort_key)), path=rel,
         written_ids=frozenset(item.get("id") for item in checked.get("touchpoints", [])
                               if isinstance(item.get("id"), str)),
+        key_where=_key_where(problems, checked),
     )
     return Parsed(journey, problems.items)
 
@@ -264,12 +277,20 @@ def _photo(checked: CheckedRecord, file: Path, source: Path, problems: Problems)
         problems.add(at, f"photo '{photo}' must be a path relative to this file, inside "
                          f"{source.name}/")
         return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in photo):
+        problems.add(at, f"photo {photo!r} holds a control character: write a plain file path")
+        return None
+    if "\\" in photo:  # a folder separator on Windows, where `..\` would climb out
+        problems.add(at, f"photo '{photo}' uses '\\': separate folders with '/'")
+        return None
     target = (file.parent / photo)
     root = source.resolve()
     try:
         real = target.resolve()
-        real.relative_to(root)
-    except ValueError:
+    except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError before 3.13)
+        problems.add(at, f"photo '{photo}' is a symbolic link that leads nowhere (a loop)")
+        return None
+    if not real.is_relative_to(root):
         problems.add(at, f"photo '{photo}' is outside {source.name}/: keep photos inside it")
         return None
     if not real.is_file():
@@ -292,7 +313,7 @@ def _person(file: Path, rel: str, source: Path) -> Parsed:
         id=file.stem, name=v["name"], path=rel, title=v.get("title"), pronouns=v.get("pronouns"),
         photo=_photo(checked, file, source, problems), email=v.get("email"), video=v.get("video"),
         fun_facts=tuple(v.get("fun_facts", ())), phone=v.get("phone"), notes=v.get("notes"),
-        bio=body.strip(),
+        bio=body.strip(), key_where=_key_where(problems, checked),
     )
     return Parsed(person, problems.items)
 
@@ -322,6 +343,7 @@ def _client(file: Path, rel: str) -> Parsed:
         preferences=dict(v.get("preferences", {})), cares_about=v.get("cares_about"),
         goals=tuple(v.get("goals", ())), handoff=v.get("handoff"),
         done={k: tuple(sorted(d)) for k, d in v.get("done", {}).items()}, notes=v.get("notes"),
+        key_where=_key_where(problems, checked),
     )
     return Parsed(_ClientDraft(client, checked), problems.items)
 

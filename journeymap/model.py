@@ -83,6 +83,7 @@ class Journey:
     touchpoints: tuple[Touchpoint, ...]  # in day order
     path: str
     written_ids: frozenset[str] = frozenset()  # every touchpoint id in the file, valid or not
+    key_where: dict[str, Where] = field(default_factory=dict, compare=False, hash=False)
 
     def stage(self, stage_id: str) -> Stage:
         return next(s for s in self.stages if s.id == stage_id)
@@ -111,6 +112,7 @@ class Person:
     phone: str | None = None
     notes: str | None = None
     bio: str = ""
+    key_where: dict[str, Where] = field(default_factory=dict, compare=False, hash=False)
 
 
 # A date from a client record; the year may be unknown (a birthday given as 03-14).
@@ -149,6 +151,13 @@ class Client:
     handoff: str | None = None
     done: dict[str, tuple[dt.date, ...]] = field(default_factory=dict)
     notes: str | None = None
+    # Where each key was written: `team`, and one level down, `team.lead` (for lint).
+    key_where: dict[str, Where] = field(default_factory=dict, compare=False, hash=False)
+
+    def where(self, *keys: str) -> Where:
+        """The first of `keys` the file has, else its first line."""
+        return next((self.key_where[k] for k in keys if k in self.key_where),
+                    Where(self.path, 1, 1))
 
     def day_number(self, on: dt.date) -> int:
         """The journey day that `on` is for this client (day 1 = signing day)."""

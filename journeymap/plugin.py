@@ -21,6 +21,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import TableOfContents, get_toc
 
+from .exceptions import JourneymapError
+from .lint import LintSettings, lint
 from .load import LoadCache, load_workspace
 from .render import ASSET_DIR, Page, Renderer, SitePaths, headings
 from .schedule import build_date
@@ -43,6 +45,10 @@ class JourneymapConfig(base.Config):
 
     nav = c.Type(bool, default=True)
     """Add journeymap's pages to the navigation when mkdocs.yml has no `nav` of its own."""
+
+    lint = c.Optional(c.Type(dict))
+    """Journey health rules: rule id -> `error`, `warning`, `off` or `{level: ..., threshold: N}`
+    (`journeymap lint --rules` lists them)."""
 
 
 def parse_as_of(text: str | None) -> dt.date | None:
@@ -93,7 +99,13 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         as_of = build_date(parse_as_of(self.config.as_of))
+        try:
+            settings = LintSettings.from_mapping(self.config.lint)
+        except JourneymapError as error:
+            raise PluginError(str(error)) from None
         loaded = load_workspace(self._root(config), self.config.source, self.cache)
+        findings = [] if loaded.errors else lint(loaded.workspace, as_of, settings)
+        loaded.problems.extend(findings)
         for problem in loaded.problems:
             (log.error if problem.severity == "error" else log.warning)(str(problem))
         self.problems = [str(p) for p in loaded.errors]
@@ -102,6 +114,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         paths = SitePaths(directory_urls=config.use_directory_urls)
         if not loaded.errors:
             self.renderer = Renderer(loaded.workspace, as_of, paths, self._theme_dir(config))
+            self.renderer.findings = findings
             self.pages = {page.src_uri: page for page in self.renderer.pages()}
         elif not self.serving:
             raise PluginError(f"journeymap: {summary}; the site was not built")

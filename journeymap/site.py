@@ -36,10 +36,15 @@ class WorkspaceRoot:
     source: str
     theme_dir: str
     site_dir: Path
+    lint: dict[str, Any] | None = None  # the plugin's `lint:` option
 
     @property
     def config_file(self) -> Path:
         return self.root / CONFIG_NAME
+
+    @property
+    def theme_path(self) -> Path:
+        return self.root / self.theme_dir
 
 
 def find_workspace(start: Path | None = None) -> WorkspaceRoot:
@@ -58,7 +63,7 @@ def find_workspace(start: Path | None = None) -> WorkspaceRoot:
         raise WorkspaceNotFound(f"{CONFIG_NAME} does not list the journeymap plugin: add "
                                 "'- journeymap' under 'plugins:'")
     return WorkspaceRoot(here, plugin.config.source, plugin.config.theme_dir,
-                         Path(cfg.site_dir))
+                         Path(cfg.site_dir), plugin.config.lint)
 
 
 def _load_config(config: Path, **overrides: Any) -> MkDocsConfig:

@@ -93,7 +93,7 @@ AS_OF_OPTION = click.option("--as-of", type=DateType(),
                             help="Date to check schedules as of (default: today).")
 
 
-def _report(problems: list[Problem], style: str, summary: str) -> None:
+def _report(problems: list[Problem], style: str, summary: str, where: str) -> None:
     """Print the problems, then a summary line; exit 1 if any is an error."""
     output = format_problems(problems, style)
     if output:
@@ -104,7 +104,9 @@ def _report(problems: list[Problem], style: str, summary: str) -> None:
         if errors or warnings:
             counts = [f"{n} {word}{'s' * (n != 1)}" for n, word in
                       ((errors, "error"), (warnings, "warning")) if n]
-            click.echo(f"journeymap: {' and '.join(counts)}", err=True)
+            total = len(problems)
+            click.echo(f"journeymap: {total} problem{'s' * (total != 1)} in {where} "
+                       f"({' and '.join(counts)})", err=True)
         else:
             click.echo(summary, err=True)
     sys.exit(1 if errors else 0)
@@ -130,7 +132,8 @@ def check(style: str, as_of: dt.date | None) -> None:
         problems += lint(loaded.workspace, build_date(as_of), settings)
     w = loaded.workspace
     _report(sorted(problems), style, f"{ws.source}/ is valid: {len(w.journeys)} journey(s), "
-                                     f"{len(w.people)} people, {len(w.clients)} client(s)")
+                                     f"{len(w.people)} people, {len(w.clients)} client(s)",
+            f"{ws.source}/")
 
 
 @main.command("lint")
@@ -159,7 +162,7 @@ def lint_command(style: str, as_of: dt.date | None, list_rules: bool) -> None:
         return
     loaded = load_or_raise(ws.root, ws.source)
     _report(lint(loaded.workspace, build_date(as_of), settings), style,
-            "The journey is in good health: no lint finding.")
+            "The journey is in good health: no lint finding.", f"{ws.source}/")
 
 
 @main.command()
@@ -241,3 +244,25 @@ def export(journey: str | None, fmt: str, diagram: str, output: Path | None,
     target = output or Path(f"{chosen.id}{exporting.SUFFIX[fmt]}")
     target.write_bytes(data)
     click.echo(f"wrote {target} ({len(data):,} bytes)", err=True)
+
+
+@main.command()
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@AS_OF_OPTION
+@reports_errors
+def diff(base: str | None, head: str | None, as_of: dt.date | None) -> None:
+    """What a change means for clients and the team, as Markdown for a pull request.
+
+    BASE and HEAD are git revisions: BASE defaults to the merge base with the main branch,
+    HEAD to the working tree (uncommitted edits included).
+    """
+    from .lint import LintSettings, lint
+    from .review import diff_command
+    from .site import find_workspace
+
+    ws = find_workspace()
+    day = build_date(as_of)
+    settings = LintSettings.from_mapping(ws.lint)
+    click.echo(diff_command(ws.root, ws.source, base, head, day,
+                            lint=lambda w: lint(w, day, settings)), nl=False)

@@ -21,9 +21,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import TableOfContents, get_toc
 
-from .exceptions import JourneymapError
+from .exceptions import JourneymapError, Problem
 from .lint import LintSettings, lint
 from .load import LoadCache, load_workspace
+from .overlay import inject, overlay_html
 from .render import ASSET_DIR, Page, Renderer, SitePaths, headings
 from .schedule import build_date
 
@@ -78,7 +79,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.renderer: Renderer | None = None
         self.pages: dict[str, Page] = {}
         self.serving = False
-        self.problems: list[str] = []  # the current errors, while serving a last good site
+        self.problems: list[Problem] = []  # the current errors, while serving a last good site
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
@@ -108,7 +109,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         loaded.problems.extend(findings)
         for problem in loaded.problems:
             (log.error if problem.severity == "error" else log.warning)(str(problem))
-        self.problems = [str(p) for p in loaded.errors]
+        self.problems = list(loaded.errors)
         count = len(loaded.errors)
         summary = f"{count} problem{'s' * (count != 1)} in the journey files (listed above)"
         paths = SitePaths(directory_urls=config.use_directory_urls)
@@ -161,6 +162,8 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
                 files.remove(files.get_file_from_path(uri))  # type: ignore[arg-type]
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         for uri, content in self.renderer.map_files().items():
+            if self._overlay(config):
+                content = inject(content.decode(), self._overlay(config)).encode()
             files.append(File.generated(config, uri, content=content))
         if self.config.nav and not config.nav:
             config.nav = self._nav(files)
@@ -196,6 +199,18 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         content = self.renderer.render(ours)
         page.toc = _toc(headings(content))
         return content
+
+    def _overlay(self, config: MkDocsConfig) -> str:
+        """The error overlay while a live preview has errors to show, else ''."""
+        if not (self.serving and self.problems) or self.pages.get("index.md", None) is None:
+            return ""
+        if self.pages["index.md"].template == "problems.html":
+            return ""  # the problems page already lists them
+        return str(overlay_html(self._root(config), self.problems))
+
+    def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        overlay = self._overlay(config)
+        return inject(output, overlay) if overlay else output
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         docs = Path(config.docs_dir).resolve()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BIN, copy_workspace
+from playwright.sync_api import Page, expect
 
 
 def _free_port() -> int:
@@ -106,3 +107,33 @@ def test_a_preview_started_on_broken_files_lists_the_problems_then_recovers(
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_broken_file_shows_an_overlay_in_the_open_page_until_it_is_fixed(
+    served: tuple[Path, str, Path], page: Page,
+) -> None:
+    ws, url, _ = served
+    journey = ws / "journeys" / "client-love.yml"
+    text = journey.read_text()
+    response = page.goto(url + "journeys/client-love/workshop.html")
+    assert response is not None and response.status == 200, page.content()[:500]
+    expect(page.locator(".jm-map-card")).not_to_have_count(0)
+
+    broken = text.replace("owner: sales", "ownr: sales", 1)
+    line = broken[: broken.index("ownr:")].count("\n") + 1
+    journey.write_text(broken)
+    overlay = page.locator(".jm-overlay")
+    expect(overlay).to_be_visible(timeout=20_000)  # live reload brings it without a click
+    expect(overlay).to_contain_text(f"journeys/client-love.yml:{line}:5")
+    expect(overlay).to_contain_text("unknown key 'ownr'")
+    expect(overlay.locator(".jm-overlay-line--bad")).to_contain_text(f"{line} ")
+    expect(overlay.locator(".jm-overlay-line--bad")).to_contain_text("ownr: sales")
+    expect(page.locator(".jm-map-card")).not_to_have_count(0)  # the last good map is below
+
+    start = time.monotonic()
+    journey.write_text(text.replace("title: A warm first reply", "title: A warmer first reply"))
+    expect(page.locator(".jm-map-card").first).to_contain_text("A warmer first reply",
+                                                                  timeout=20_000)
+    reload = time.monotonic() - start
+    expect(overlay).to_have_count(0)
+    print(f"save to reloaded map: {reload:.2f} s")  # a figure to read, not a gate

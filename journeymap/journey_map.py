@@ -11,13 +11,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from . import diagrams
+from .diagrams import NEUTRAL
 from .model import Journey, Stage, Touchpoint
 
 PHASES = ("assess", "admit", "affirm", "activate", "acclimate", "accomplish", "adopt",
           "advocate")  # fmt: skip
-# Okabe-Ito: told apart by people with the common colour-vision deficiencies.
-ROLE_PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442")
-PERSON_COLOUR = "#868e96"  # a touchpoint owned by a named person rather than a role
+PERSON_COLOUR = NEUTRAL[1]  # a touchpoint owned by a named person rather than a role
 # How a stage's width is made up: a part shared equally, a part that grows with the square
 # root of its days, and a part that follows how many cards it holds.
 EQUAL_SHARE, DAYS_SHARE, CARDS_SHARE = 0.35, 0.35, 0.3
@@ -103,8 +103,8 @@ class JourneyMap:
 
 
 def role_colours(journey: Journey) -> dict[str, str]:
-    """A colour per role, in the order the journey lists its roles."""
-    return {role: ROLE_PALETTE[i % len(ROLE_PALETTE)] for i, role in enumerate(journey.roles)}
+    """A colour per role: the line colour the diagrams give it, so map and flow agree."""
+    return {role: line for role, (_, line) in diagrams.role_colours(journey).items()}
 
 
 def column_widths(stages: tuple[Stage, ...], cards: list[int]) -> list[float]:

@@ -172,15 +172,19 @@ def lint_command(style: str, as_of: dt.date | None, list_rules: bool) -> None:
               help="Where to write the site (default: mkdocs.yml's site_dir).")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("--pdf/--no-pdf", default=None,
+              help="Write the PDFs (handoff packets, meet pages), or skip them for a quick "
+                   "build (default: the plugin's `pdf` option, on).")
 @reports_errors
-def build(as_of: dt.date | None, site_dir: Path | None, strict: bool, quiet: bool) -> None:
+def build(as_of: dt.date | None, site_dir: Path | None, strict: bool, quiet: bool,
+          pdf: bool | None) -> None:
     """Build the site. A build that fails leaves the previous site as it was."""
     from . import site
 
     site.setup_logging(verbose=False, quiet=quiet)
     ws = site.find_workspace()
     site.pin_date(as_of)
-    target = site.build(ws, site_dir, strict=strict)
+    target = site.build(ws, site_dir, strict=strict, pdf=pdf)
     if not quiet:
         click.echo(f"Built the site as of {build_date(as_of).isoformat()} in {target}", err=True)
 
@@ -266,3 +270,43 @@ def diff(base: str | None, head: str | None, as_of: dt.date | None) -> None:
     settings = LintSettings.from_mapping(ws.lint)
     click.echo(diff_command(ws.root, ws.source, base, head, day,
                             lint=lambda w: lint(w, day, settings)), nl=False)
+
+
+@main.command("schema")
+@click.argument("kind", required=False, type=click.Choice(["journey", "person", "client"]))
+@click.option("--write", "write_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write all three schema files into this folder instead of printing one.")
+@reports_errors
+def schema_command(kind: str | None, write_dir: Path | None) -> None:
+    """Print the JSON Schema of a KIND of file, for editors, or write all three.
+
+    Files that start with `# yaml-language-server: $schema=<path>` get completion and checks
+    as you type in VS Code (with the YAML extension) and other editors.
+    """
+    from .editor_schema import schema_command as make
+
+    click.echo(make(kind, write_dir))
+
+
+@main.command("fmt")
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file would change.")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@reports_errors
+def fmt_command(check: bool, paths: tuple[Path, ...]) -> None:
+    """Put the journey files (or PATHS) in canonical form, keeping every comment.
+
+    Keys in the documented order, touchpoints in day order, consistent quoting. A file that
+    does not parse is left exactly as it is.
+    """
+    from .fmt import format_paths
+    from .site import find_workspace
+
+    ws = find_workspace()
+    result = format_paths(ws.root, ws.source, list(paths) or None, check)
+    for path in result.changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    if not check and not result.changed and not result.problems:
+        click.echo(f"{len(result.unchanged)} file(s) already formatted", err=True)
+    sys.exit(result.exit_code(check))

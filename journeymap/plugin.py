@@ -8,7 +8,9 @@ site folder, with the same positioned messages as `journeymap check`.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,9 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 from .exceptions import JourneymapError, Problem
 from .lint import LintSettings, lint
 from .load import LoadCache, load_workspace
+from .model import Workspace
 from .overlay import inject, overlay_html
+from .pdf import PdfJob, render_pdfs
 from .render import ASSET_DIR, Page, Renderer, SitePaths, headings
 from .schedule import build_date
 
@@ -47,6 +51,18 @@ class JourneymapConfig(base.Config):
     nav = c.Type(bool, default=True)
     """Add journeymap's pages to the navigation when mkdocs.yml has no `nav` of its own."""
 
+    secret = c.Optional(c.Type(str))
+    """Makes the names of clients' "meet your team" files unguessable (meet/<id>-<token>.html).
+    Better set through the JOURNEYMAP_SECRET environment variable than written here."""
+
+    pdf = c.Type(bool, default=True)
+    """Write the PDFs (handoff packets, meet pages) after a build. `journeymap serve` skips
+    them, to keep the preview fast."""
+
+    cache_dir = c.Type(str, default=".journeymap-cache")
+    """Where drawn diagrams and PDFs are kept between builds, relative to mkdocs.yml. Safe to
+    delete; keep it out of git."""
+
     lint = c.Optional(c.Type(dict))
     """Journey health rules: rule id -> `error`, `warning`, `off` or `{level: ..., threshold: N}`
     (`journeymap lint --rules` lists them)."""
@@ -65,7 +81,7 @@ def _toc(found: list[tuple[int, str, str]]) -> TableOfContents:
     """MkDocs' table of contents for our headings: h3s nest under the h2 before them."""
     tokens: list[Any] = []
     for level, ident, name in found:
-        token = {"level": level, "id": ident, "name": name, "children": []}
+        token = {"level": level, "id": ident, "name": html.escape(name), "children": []}
         if level == 3 and tokens:
             tokens[-1]["children"].append(token)
         else:
@@ -112,9 +128,8 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.problems = list(loaded.errors)
         count = len(loaded.errors)
         summary = f"{count} problem{'s' * (count != 1)} in the journey files (listed above)"
-        paths = SitePaths(directory_urls=config.use_directory_urls)
         if not loaded.errors:
-            self.renderer = Renderer(loaded.workspace, as_of, paths, self._theme_dir(config))
+            self.renderer = self._renderer(loaded.workspace, as_of, config)
             self.renderer.findings = findings
             self.pages = {page.src_uri: page for page in self.renderer.pages()}
         elif not self.serving:
@@ -124,7 +139,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             log.warning(f"journeymap: {summary}; still showing the last good version")
         else:
             log.warning(f"journeymap: {summary}; the preview lists them until they are fixed")
-            self.renderer = Renderer(loaded.workspace, as_of, paths, self._theme_dir(config))
+            self.renderer = self._renderer(loaded.workspace, as_of, config)
             problems_page = Page("index", "Problems", "problems.html",
                                  {"problems": loaded.errors})
             self.pages = {problems_page.src_uri: problems_page}
@@ -132,6 +147,14 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
                                                  for f in self._theme_css(config))]
         config.extra_css = [*css, *(x for x in config.extra_css if x not in css)]
         return config
+
+    def _renderer(self, ws: Workspace, as_of: dt.date, config: MkDocsConfig) -> Renderer:
+        secret = self.config.secret or os.environ.get("JOURNEYMAP_SECRET") or None
+        return Renderer(ws, as_of, SitePaths(directory_urls=config.use_directory_urls),
+                        self._theme_dir(config), secret=secret, cache_dir=self._cache(config))
+
+    def _cache(self, config: MkDocsConfig) -> Path:
+        return self._root(config) / self.config.cache_dir
 
     def _theme_css(self, config: MkDocsConfig) -> list[Path]:
         folder = self._theme_dir(config)
@@ -147,7 +170,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
                 if not inside:
                     log.info(f"'{file.src_uri}' is replaced by journeymap's page of that name")
                 files.remove(file)
-        in_nav = {"index.md", "clients/index.md", "team/index.md"}
+        in_nav = {"index.md", "clients/index.md", "team/index.md", "team/responsibilities.md"}
         for page in self.pages.values():
             # Pages that the navigation does not list are reached through links; saying so
             # keeps MkDocs from listing a thousand client pages as missing from the nav.
@@ -161,7 +184,8 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             if files.get_file_from_path(uri) is not None:
                 files.remove(files.get_file_from_path(uri))  # type: ignore[arg-type]
             files.append(File.generated(config, uri, abs_src_path=str(path)))
-        for uri, content in self.renderer.map_files().items():
+        generated = {**self.renderer.map_files(), **self.renderer.files()}
+        for uri, content in generated.items():
             if self._overlay(config):
                 content = inject(content.decode(), self._overlay(config)).encode()
             files.append(File.generated(config, uri, content=content))
@@ -170,15 +194,18 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         return files
 
     def _nav(self, files: Files) -> list[Any]:
-        journeys = [{page.title: page.src_uri} for page in self.pages.values()
+        journeys = [{html.escape(page.title): page.src_uri} for page in self.pages.values()
                     if page.template == "journey.html"]
         others = sorted(f.src_uri for f in files.documentation_pages()
                         if f.src_uri not in self.pages)
         nav: list[Any] = [{"Home": "index.md"}]
         if journeys:
             nav.append({"Journeys": journeys} if len(journeys) > 1 else journeys[0])
-        nav += [{label: uri} for label, uri in (("Clients", "clients/index.md"),
-                                                ("Team", "team/index.md")) if uri in self.pages]
+        team = [{"People": "team/index.md"}, {"Who does what": "team/responsibilities.md"}]
+        if "clients/index.md" in self.pages:
+            nav.append({"Clients": "clients/index.md"})
+        if "team/index.md" in self.pages:
+            nav.append({"Team": team})
         return nav + others
 
     def on_page_markdown(
@@ -187,7 +214,8 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         ours = self.pages.get(page.file.src_uri)
         if ours is None:
             return markdown
-        page.meta["title"] = ours.title
+        # Themes print titles as HTML (the nav, the <title>): a title is text, so escape it.
+        page.meta["title"] = html.escape(ours.title)
         return ""
 
     def on_page_content(
@@ -211,6 +239,20 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         overlay = self._overlay(config)
         return inject(output, overlay) if overlay else output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The PDFs, printed by Chromium from the pages just built (unchanged ones cached)."""
+        if self.renderer is None or self.serving or not self.config.pdf or self.problems:
+            return
+        site = Path(config.site_dir)
+        jobs = [PdfJob(site / html_path, site / pdf_path)
+                for html_path, pdf_path in self.renderer.pdf_jobs()]
+        try:
+            report = render_pdfs(jobs, self._cache(config))
+        except JourneymapError as error:
+            raise PluginError(f"journeymap: {error}") from None
+        log.info(f"journeymap: {len(jobs)} PDFs ({report.rendered} printed, "
+                 f"{report.cached} from the cache)")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         docs = Path(config.docs_dir).resolve()

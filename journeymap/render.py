@@ -21,10 +21,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from . import diagrams, responsibility
+from .calendars import client_calendar, part_of, person_calendar
+from .exceptions import Problem
 from .journey_map import JourneyMap, feel_y, journey_map
 from .markup import render_markdown
 from .model import Client, Journey, Person, Touchpoint, Workspace
-from .schedule import Agenda, Occurrence, agenda, current_stage
+from .schedule import Agenda, Occurrence, agenda, current_stage, touchpoint_occurrences
 
 PHASE_TITLES = {
     "assess": "Assess", "admit": "Admit", "affirm": "Affirm", "activate": "Activate",
@@ -168,10 +171,16 @@ class Renderer:
         as_of: dt.date,
         paths: SitePaths | None = None,
         theme_dir: Path | None = None,
+        secret: str | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.ws = ws
         self.as_of = as_of
         self.paths = paths or SitePaths()
+        self.secret = secret  # makes meet page names unguessable (meet.meet_name)
+        self.cache_dir = cache_dir  # rendered diagrams and PDFs, kept between builds
+        self._diagrams: dict[str, str] | None = None
+        self.findings: list[Problem] = []  # lint findings, shown on the journey pages
         self.env = _templates(theme_dir)
         self.theme_dir = theme_dir
         self.agenda: Agenda = agenda(ws, as_of)
@@ -188,7 +197,13 @@ class Renderer:
         for client in self.clients():
             pages.append(Page(f"clients/{client.id}", client.name, "client.html",
                               {"client": client}))
+            pages.append(Page(f"clients/{client.id}/handoff", f"Handoff: {client.name}",
+                              "packet.html", {"client": client}))
         pages.append(Page("team/index", "Team", "team.html"))
+        pages.append(Page("team/responsibilities", "Who does what", "responsibilities.html"))
+        for person in sorted(ws.people.values(), key=lambda p: (p.name, p.id)):
+            pages.append(Page(f"team/{person.id}", person.name, "person.html",
+                              {"member": person}))
         return pages
 
     def assets(self) -> dict[str, Path]:
@@ -308,6 +323,36 @@ class Renderer:
                     found.append((client, journey.roles.get(role, role)))
         return found
 
+    def responsibility_matrix(self, journey: Journey) -> responsibility.Matrix:
+        return responsibility.matrix(self.ws, journey)
+
+    def weekly_load(self, weeks: int = 12) -> responsibility.Load:
+        return responsibility.weekly_load(self.ws, self.agenda, weeks)
+
+    def totals(self) -> dict[str, responsibility.Involvement]:
+        return responsibility.totals(self.ws, self.agenda)
+
+    def diagram(self, journey: Journey, kind: str) -> Markup:
+        """A journey's `flow` or `responsibility` diagram as inline SVG.
+
+        The first call draws every diagram of the site in one `dot` run (unchanged ones come
+        from the cache), which costs far less than a process per diagram.
+        """
+        if self._diagrams is None:
+            sources = {}
+            for j in self.ws.journeys.values():
+                sources[f"{j.id}/flow"] = diagrams.flow_dot(self.ws, j)
+                sources[f"{j.id}/responsibility"] = diagrams.responsibility_dot(self.ws, j)
+            self._diagrams = diagrams.render_svgs(sources, self.cache_dir)
+        label = {"flow": f"{journey.title}: touchpoints in day order, by stage",
+                 "responsibility": f"{journey.title}: who owns, supports or hears of what"}[kind]
+        return Markup(diagrams.inline_svg(self._diagrams[f"{journey.id}/{kind}"], label))
+
+    def health(self, journey: Journey) -> list[Problem]:
+        """The lint findings about a journey's file or the files of its clients."""
+        paths = {journey.path} | {c.path for c in self.clients(journey)}
+        return [p for p in self.findings if p.path in paths]
+
     def journey_map(self, journey: Journey) -> JourneyMap:
         return journey_map(journey)
 
@@ -331,3 +376,117 @@ class Renderer:
         return Markup('<span class="jm-status jm-status--{0}">{1}</span>').format(
             status, STATUS_LABELS.get(status, status)
         )
+
+    # ---- people, packets, calendars and meet pages ------------------------------------------
+
+    def meet_path(self, client: Client) -> str:
+        """The site path of the client's own "Meet your team" file."""
+        from .meet import meet_name  # here: meet.py imports this module
+
+        return f"meet/{meet_name(client.id, self.secret)}.html"
+
+    def involvement(self, person_id: str) -> list[Involvement]:
+        """Every touchpoint a person owns, supports or hears of: through a role or by name."""
+        found = []
+        for journey in sorted(self.ws.journeys.values(), key=lambda j: j.title):
+            on_it = tuple(self.clients(journey))
+            for tp in journey.touchpoints:
+                for part, refs in (("owner", (tp.owner,)), ("support", tp.support),
+                                   ("informed", tp.informed)):
+                    for ref in refs:
+                        if ref == person_id:
+                            found.append(Involvement(journey, tp, part, "", on_it, True))
+                        elif ref in journey.roles:
+                            served = tuple(c for c in on_it if c.team.get(ref) == person_id)
+                            if served:
+                                found.append(Involvement(journey, tp, part, journey.roles[ref],
+                                                         served, served == on_it))
+        return found
+
+    def person_agenda(self, person_id: str, days: int = 14) -> list[tuple[Occurrence, str]]:
+        """What a person owns or supports that is overdue or due in the next `days` days."""
+        end = self.as_of + dt.timedelta(days=days)
+        found = []
+        for client in self.clients():
+            journey = self.journey_of(client)
+            for o in self.schedule(client):
+                if o.date is None or o.status == "done" or o.date >= end:
+                    continue
+                if o.status == "overdue" or o.date >= self.as_of:
+                    part = part_of(self.ws, journey, o.touchpoint, client, person_id)
+                    if part in ("owner", "support"):
+                        found.append((o, part))
+        return sorted(found, key=lambda x: (x[0].date or dt.date.max, x[0].client.name))
+
+    def plan(self, client: Client, last_day: int = 100) -> list[PlanItem]:
+        """The client's first `last_day` days as a dated checklist (first-year dates)."""
+        journey = self.journey_of(client)
+        items = []
+        for tp in journey.touchpoints:
+            owner = self.ws.resolve(journey, tp.owner, client)
+            # As of day one: an `on:` date shows its first occurrence, not this year's.
+            for o in touchpoint_occurrences(client, journey, tp, owner, client.day_one):
+                if o.date is None or not 1 <= client.day_number(o.date) <= last_day:
+                    continue
+                helpers = tuple(p for ref in tp.support
+                                if (p := self.ws.resolve(journey, ref, client)))
+                uses = tuple((key, client.preferences.get(key)) for key in tp.uses)
+                items.append(PlanItem(o, o.done_on is None and o.date < self.as_of,
+                                      helpers, uses))
+        return sorted(items, key=lambda i: (i.occurrence.date or dt.date.max,
+                                            i.occurrence.touchpoint.sort_key))
+
+    def to_ask(self, client: Client) -> list[str]:
+        """Dates and preferences the journey needs that the client record lacks."""
+        journey = self.journey_of(client)
+        missing = [tp.on for tp in journey.touchpoints if tp.on and tp.on not in client.dates]
+        missing += [k for tp in journey.touchpoints for k in tp.uses
+                    if k not in client.preferences]
+        return sorted({key.replace("_", " ") for key in missing if key})
+
+    def files(self) -> dict[str, bytes]:
+        """Files beside the pages: site path → bytes (calendars and the clients' meet pages)."""
+        from .meet import render_meet  # here: meet.py imports this module
+
+        found: dict[str, bytes] = {}
+        for person_id in sorted(self.ws.people):
+            found[f"team/{person_id}.ics"] = person_calendar(self.ws, self.agenda, person_id)
+        for client in self.clients():
+            found[f"clients/{client.id}/calendar.ics"] = client_calendar(self.ws, self.agenda,
+                                                                          client.id)
+            html = render_meet(self.ws, client, self.as_of, self.theme_dir)
+            found[self.meet_path(client)] = html.encode()
+        return found
+
+    def pdf_jobs(self) -> list[tuple[str, str]]:
+        """(site path of a built HTML file, site path of its PDF) for every PDF to print."""
+        jobs = []
+        for client in self.clients():
+            url = self.paths.url(f"clients/{client.id}/handoff")
+            jobs.append((url + "index.html" if url.endswith("/") else url,
+                         f"clients/{client.id}/handoff.pdf"))
+            meet = self.meet_path(client)
+            jobs.append((meet, meet.removesuffix(".html") + ".pdf"))
+        return jobs
+
+
+@dataclass(frozen=True)
+class Involvement:
+    """A person's part in a touchpoint: through a role (`via` its label) or by name."""
+
+    journey: Journey
+    touchpoint: Touchpoint
+    part: str  # owner, support or informed
+    via: str  # the role's label; "" when the touchpoint names the person
+    clients: tuple[Client, ...]  # the clients it concerns them for
+    every: bool  # for every client on the journey
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One line of a handoff packet's checklist."""
+
+    occurrence: Occurrence
+    overdue: bool
+    helpers: tuple[str, ...]  # person ids of the supporters
+    uses: tuple[tuple[str, str | None], ...]  # (preference, value or None: to ask)

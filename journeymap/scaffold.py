@@ -7,6 +7,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from .editor_schema import schema_files
 from .exceptions import JourneymapError
 
 RENAMES = {"gitignore": ".gitignore"}  # dotfiles do not survive packaging well
@@ -28,7 +29,9 @@ def _walk(folder: Traversable, prefix: str = "") -> list[tuple[str, Traversable]
 def init_workspace(target: Path, today: dt.date) -> list[Path]:
     """Write the starter workspace into `target`; refuse if any of its files exist."""
     files = _walk(resources.files("journeymap") / "scaffold")
-    clashes = [name for name, _ in files if (target / name).exists()]
+    # The JSON Schemas that the files' `yaml-language-server` lines point editors to.
+    schemas = schema_files()
+    clashes = [name for name in [*(n for n, _ in files), *schemas] if (target / name).exists()]
     if clashes:
         raise JourneymapError(f"{target} already has {', '.join(clashes)}: journeymap init "
                               "never overwrites files; choose an empty folder")
@@ -37,6 +40,11 @@ def init_workspace(target: Path, today: dt.date) -> list[Path]:
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
         text = entry.read_text(encoding="utf-8").replace("{today}", today.isoformat())
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    for name, text in schemas.items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written

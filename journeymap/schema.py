@@ -16,7 +16,7 @@ from typing import Any
 from .exceptions import Problem
 from .source import Node
 
-ID_PATTERN = r"^[a-z0-9-]+$"
+ID_PATTERN = r"^[a-z0-9-]+$"  # use re.fullmatch: with re.match, "$" lets a final newline in
 KEY_PATTERN = r"^[a-z0-9_-]+$"  # preference and date names: favorite_treat, birthday
 PHASES = ("assess", "admit", "affirm", "activate", "acclimate", "accomplish", "adopt", "advocate")
 CHANNELS = (
@@ -80,7 +80,7 @@ class Text(Type):
         if node.kind not in ("str", "date"):
             return self.wrong(node, name, where, problems)
         value = str(node.value)
-        if self.pattern and not re.match(self.pattern, value):
+        if self.pattern and not re.fullmatch(self.pattern, value):
             return self.wrong(node, name, where, problems)
         if not self.pattern and not value.strip():
             problems.add(node, f"'{name}'{where} is empty")
@@ -163,7 +163,7 @@ class Date(Type):
 
     def check(self, node: Node, name: str, where: str, problems: Problems) -> Any:
         text = str(node.value) if node.kind in ("str", "date") else ""
-        if not re.match(MONTH_DAY_RE if self.year_optional else DATE_RE, text):
+        if not re.fullmatch(MONTH_DAY_RE if self.year_optional else DATE_RE, text):
             return self.wrong(node, name, where, problems)
         if len(text) == 5:
             month, day = int(text[:2]), int(text[3:])
@@ -443,11 +443,11 @@ TOUCHPOINT = Record(
         Field("phase", Choice(PHASES), "Coleman phase; by default the stage's first."),
         Field("feel", Integer(1, 5), "Intended feeling, 1 (bad) to 5 (delighted)."),
         Field("emotion", Text(), "One word for the feeling."),
-        Field("description", Text(markdown=True), "Markdown: what to do and why."),
         Field("surprise", Boolean(), "Never shown to the client before it happens."),
         Field("client_visible", Boolean(), "Shown on the client's \"what happens next\"."),
         Field("uses", ListOf(Key(), unique=True, allow_single=True),
               "Client preferences that personalise it."),
+        Field("description", Text(markdown=True), "Markdown: what to do and why."),
     ],
     doc="One planned moment of the journey.",
     rules=[

@@ -128,7 +128,8 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def build(ws: WorkspaceRoot, site_dir: Path | None = None, strict: bool = False) -> Path:
+def build(ws: WorkspaceRoot, site_dir: Path | None = None, strict: bool = False,
+          pdf: bool | None = None) -> Path:
     """Build the site into a fresh folder beside `site_dir`, then swap it in.
 
     A build that fails leaves the previous site exactly as it was.
@@ -141,6 +142,8 @@ def build(ws: WorkspaceRoot, site_dir: Path | None = None, strict: bool = False)
     fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
         cfg = _load_config(ws.config_file, site_dir=str(fresh), strict=strict)
+        if pdf is not None:
+            cfg.plugins["journeymap"].config.pdf = pdf
         try:
             mkdocs_build(cfg)
         except MkDocsException as error:

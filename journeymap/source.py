@@ -18,6 +18,7 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import AliasEvent, DocumentStartEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from .exceptions import Problem
 
@@ -185,9 +186,26 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Node | None,
         elif error.context and error.problem and "directive" not in message:
             message = f"{message} ({error.context.strip()})"
         return None, [Problem(path, line, col, f"invalid YAML: {message}")]
+    except ReaderError as error:
+        # A control character (U+0007, say) that YAML does not allow in a file.
+        line, col = _offset_position(text, error.position)
+        return None, [Problem(path, line + line_offset, col,
+                              f"invalid YAML: the control character {_codepoint(error.character)}"
+                              " is not allowed in a YAML file: remove it")]
     if root is None:
         return None, problems
     return _convert(root, path, line_offset, problems), problems
+
+
+def _codepoint(character: object) -> str:
+    code = character if isinstance(character, int) else ord(str(character)[:1] or "\0")
+    return f"U+{code:04X}"
+
+
+def _offset_position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def read_text(file: Path, path: str) -> str:

@@ -63,6 +63,7 @@ def test_home_lists_what_is_due_and_overdue(page: Page, example_url: str,
     expect(page.locator(".jm-asof")).to_contain_text("Tue 24 Nov 2026")
     expect(page.locator("#overdue + table tbody tr")).to_have_count(2)
     assert page.locator("#due + table tbody tr").count() >= 1
-    page.get_by_role("link", name="Team").first.click()
+    page.get_by_role("link", name="Team").first.click()  # a menu: People, Who does what
+    page.get_by_role("link", name="People").first.click()
     expect(page.locator(".jm-profile")).to_have_count(6)
     assert errors == []

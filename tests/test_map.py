@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import REPO
 from playwright.sync_api import Page
 
 from journeymap.journey_map import column_widths, journey_map, spread
 from journeymap.load import load_workspace
-
-from conftest import REPO
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +115,8 @@ def test_workshop_view_fills_a_projector(page: Page, example_url: str, journey: 
     page.goto(example_url + "journeys/client-love/workshop.html")
     found = check_geometry(page, journey)
     assert not found["scrolls"]
-    size = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    size = page.evaluate("[document.documentElement.scrollWidth, "
+                         "document.documentElement.scrollHeight]")
     assert size[0] <= 1920 and size[1] <= 1080, f"the workshop view needs {size} to show"
     assert page.locator("style").count() == 1 and page.locator("link[rel=stylesheet]").count() == 0
     page.get_by_role("link", name="the journey page").click()

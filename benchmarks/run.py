@@ -1,0 +1,540 @@
+"""How journeymap's build, check and live preview scale with the number of clients.
+
+    .venv/bin/python benchmarks/run.py [--sizes 10,100,1000] [--repeat K] [--out FILE]
+                                       [--pdf/--no-pdf] [--serve/--no-serve] [--profile]
+
+For each size, in a temporary folder: a generated workspace (benchmarks/generate.py) and a
+plain MkDocs site with the same pages as Markdown. Every figure is the median of K runs,
+each in a fresh process. Prints a table and writes JSON (default benchmarks/results.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import math
+import os
+import platform
+import pstats
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from generate import AS_OF, generate
+
+BIN = Path(sys.executable).parent
+JOURNEYMAP = BIN / "journeymap"
+MKDOCS = BIN / "mkdocs"
+CHROMIUM = "/usr/lib/chromium/chromium"
+HERE = Path(__file__).resolve().parent
+NA = "n/a"
+PROFILES: list[str] = []  # printed after the table
+
+# Figures in table order: JSON key, column heading, unit.
+FIGURES = (
+    ("cold_build_s", "cold", "s"),
+    ("cold_build_pdf_s", "cold+pdf", "s"),
+    ("bare_mkdocs_s", "bare mkdocs", "s"),
+    ("ratio_vs_bare", "ratio", "x"),
+    ("warm_rebuild_s", "warm", "s"),
+    ("check_s", "check", "s"),
+    ("peak_rss_mb", "RSS", "MB"),
+    ("peak_rss_pdf_mb", "RSS+pdf", "MB"),
+    ("serve_start_s", "serve up", "s"),
+    ("serve_reload_s", "save->page", "s"),
+)
+
+
+class BenchError(Exception):
+    """A command failed or timed out; the message says which and shows its output."""
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_rss_mb: float
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _env() -> dict[str, str]:
+    # Builds are pinned with --as-of; a stray SOURCE_DATE_EPOCH must not change them.
+    return {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+
+
+def measure(args: list[str], cwd: Path, timeout: float = 3600) -> Run:
+    """Wall time and peak RSS of one command in a fresh process.
+
+    os.wait4 gives the rusage of that child alone (with the grandchildren it waited for,
+    such as `dot`), unlike RUSAGE_CHILDREN, which keeps the maximum over every child so far.
+    """
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, cwd=cwd, env=_env(), stdout=output,
+                                   stderr=subprocess.STDOUT)
+        killer = threading.Timer(timeout, process.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            killer.cancel()
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            output.seek(0)
+            text = output.read().decode(errors="replace")[-3000:]
+            raise BenchError(f"{' '.join(args)} exited {process.returncode} in {cwd}:\n{text}")
+    return Run(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 3)
+
+
+# ---- capabilities ----------------------------------------------------------------------------
+
+
+def pdf_flags() -> tuple[list[str], list[str]] | None:
+    """(flags for a build with PDFs, flags for one without), or None without PDF support.
+
+    PDF output is detected from `journeymap build --help`, so this file needs no change
+    when the flag lands.
+    """
+    help_text = subprocess.run([str(JOURNEYMAP), "build", "--help"], capture_output=True,
+                               text=True, env=_env(), check=True).stdout
+    options = set(re.findall(r"(?<![\w-])--[\w-]+", help_text))
+    if "--pdf" not in options:
+        return None
+    return ["--pdf"], (["--no-pdf"] if "--no-pdf" in options else [])
+
+
+def version(module: str) -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version(module)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+# ---- the plain MkDocs site to compare with ---------------------------------------------------
+
+BARE_YML = """\
+site_name: Plain pages
+docs_dir: docs
+theme:
+  name: mkdocs
+  highlightjs: false
+plugins:
+  - search
+nav:
+  - Home: index.md
+  - {journey}: journeys/{journey_id}.md
+  - Clients: clients/index.md
+  - Team: team/index.md
+  - playbook.md
+not_in_nav: |
+  /clients/*.md
+  !/clients/index.md
+"""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def write_bare(ws: Path, bare: Path, as_of: dt.date) -> int:
+    """The same pages as plain Markdown (tables instead of templates); returns the page count.
+
+    Built from the workspace with journeymap's own loader, so both sites say the same things.
+    """
+    from journeymap.load import load_or_raise
+    from journeymap.schedule import Occurrence, agenda, current_stage
+
+    w = load_or_raise(ws, "journeys").workspace
+    plan = agenda(w, as_of)
+    docs = bare / "docs"
+    for folder in ("journeys", "clients", "team"):
+        (docs / folder).mkdir(parents=True, exist_ok=True)
+    shutil.copy(ws / "docs" / "playbook.md", docs / "playbook.md")
+    people = sorted(w.people.values(), key=lambda p: p.name)
+    clients = sorted(w.clients.values(), key=lambda c: (c.name.lower(), c.id))
+    (journey,) = w.journeys.values()
+
+    def name(person_id: str | None) -> str:
+        person = w.people.get(person_id or "")
+        return f"[{person.name}](../team/index.md#{person.id})" if person else "nobody"
+
+    def table(found: list[Occurrence], show_client: bool) -> list[str]:
+        client_head = "Client | " if show_client else ""
+        head = f"| Date | Day | {client_head}Touchpoint | Owner | Status |"
+        lines = [head, "|" + " --- |" * (5 + show_client)]
+        for o in found:
+            client = (f"[{_cell(o.client.name)}](../clients/{o.client.id}.md) | "
+                      if show_client else "")
+            lines.append(f"| {o.date or 'to ask'} | {o.day or ''} | {client}"
+                         f"{_cell(o.touchpoint.title)} | {name(o.owner)} | {o.status} |")
+        return lines
+
+    client_rows = ["| Client | Contact | Signed | Stage | Lead |", "|" + " --- |" * 5]
+    for c in clients:
+        stage = current_stage(journey, c, as_of) or "-"
+        client_rows.append(f"| [{_cell(c.name)}](../clients/{c.id}.md) | {_cell(c.contact or '')} "
+                           f"| {c.day_one} | {stage} | {name(c.team.get('lead'))} |")
+    home = ["# Client journeys", "", f"As of {as_of}.", "", "## Overdue", "",
+            *table(plan.with_status("overdue"), True), "", "## Due in the next 7 days", "",
+            *table(plan.with_status("due"), True), "", "## Clients", "",
+            *(row.replace("../clients/", "clients/").replace("../team/", "team/")
+              for row in client_rows)]
+    (docs / "index.md").write_text("\n".join(home).replace("(../", "(") + "\n")
+    (docs / "clients" / "index.md").write_text(
+        "\n".join(["# Clients", "", *client_rows]).replace("../clients/", "") + "\n")
+
+    stages = [f"# {journey.title}", "", journey.summary or ""]
+    for part in journey.stages:
+        stages += ["", f"## {part.title}", "", part.feel or "", ""]
+        for tp in journey.in_stage(part.id):
+            stages += [f"### {tp.title}", "", f"Owner: {journey.role_label(tp.owner)}. "
+                       f"Channel: {tp.channel or '-'}. Phase: {tp.phase}.", "",
+                       tp.description or "", ""]
+    (docs / "journeys" / f"{journey.id}.md").write_text("\n".join(stages) + "\n")
+
+    team = ["# Team", ""]
+    for p in people:
+        photo = f"![{p.name}]({p.id}{p.photo.suffix})" if p.photo else ""
+        if p.photo:
+            shutil.copy(p.photo, docs / "team" / f"{p.id}{p.photo.suffix}")
+        team += [f"## {p.name}", "", photo, "", f"*{p.title or ''}*, {p.pronouns or ''}", "",
+                 p.bio, "", *(f"- {fact}" for fact in p.fun_facts), ""]
+    (docs / "team" / "index.md").write_text("\n".join(team))
+
+    for c in clients:
+        page = [f"# {c.name}", "", f"Contact: {c.contact or ''}. Signed {c.day_one}.", "",
+                c.welcome or "", "", "## Team", "",
+                *(f"- {journey.roles[role]}: {name(who)}" for role, who in c.team.items()),
+                "", "## Schedule", "", *table(plan.schedules[c.id], False), "",
+                "## Goals", "", *(f"- {g}" for g in c.goals), "", "## Handoff", "",
+                c.handoff or "", ""]
+        (docs / "clients" / f"{c.id}.md").write_text("\n".join(page))
+
+    (bare / "mkdocs.yml").write_text(BARE_YML.format(journey=journey.title, journey_id=journey.id))
+    return len(clients) + 5
+
+
+# ---- measurements ----------------------------------------------------------------------------
+
+
+def clean(ws: Path) -> None:
+    """Forget every earlier build: the site and journeymap's cache, if it keeps one on disk."""
+    for folder in ("site", ".journeymap-cache"):
+        shutil.rmtree(ws / folder, ignore_errors=True)
+
+
+def cold_build(ws: Path, as_of: dt.date, flags: list[str]) -> Run:
+    clean(ws)
+    return measure([str(JOURNEYMAP), "build", "--as-of", as_of.isoformat(), "-q", *flags], ws)
+
+
+def bare_build(bare: Path) -> Run:
+    shutil.rmtree(bare / "site", ignore_errors=True)
+    return measure([str(MKDOCS), "build", "-q"], bare)
+
+
+def edit_client(ws: Path, key: str, suffix: str) -> tuple[Path, str]:
+    """Append `suffix` to the `key:` line of the first client file; returns the old value."""
+    file = min((ws / "journeys" / "clients").glob("*.yml"))
+    text = file.read_text()
+    match = re.search(rf"^{key}: (.*)$", text, re.M)
+    assert match, f"no {key}: line in {file}"
+    file.write_text(text[: match.end()] + suffix + text[match.end():])
+    return file, match.group(1)
+
+
+def warm_rebuild(ws: Path, as_of: dt.date, flags: list[str], number: int) -> Run:
+    """A rebuild right after a build, with one client file changed in between."""
+    build = [str(JOURNEYMAP), "build", "--as-of", as_of.isoformat(), "-q", *flags]
+    if not (ws / "site").is_dir():
+        measure(build, ws)
+    edit_client(ws, "contact", f" {number}")
+    return measure(build, ws)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(condition: Callable[[], bool], timeout: float, what: str) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if condition():
+            return time.perf_counter() - start
+        time.sleep(0.05)
+    raise BenchError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode())
+    except (urllib.error.URLError, OSError):
+        return ""
+
+
+def serve_reload(
+    ws: Path, as_of: dt.date, repeat: int, timeout: float
+) -> tuple[float, list[float]]:
+    """(seconds until `journeymap serve` answers, [seconds from a save to the changed page]).
+
+    Chromium shows a client page; we rename the client and wait until MkDocs' live reload
+    has rebuilt the site and reloaded the page with the new name.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    file = min((ws / "journeys" / "clients").glob("*.yml"))
+    original = file.read_text()
+    match = re.search(r"^name: (.*)$", original, re.M)
+    assert match, f"no name: line in {file}"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/clients/{file.stem}/"
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        server = subprocess.Popen(
+            [str(JOURNEYMAP), "serve", "-a", f"127.0.0.1:{port}", "--as-of", as_of.isoformat()],
+            cwd=ws, env=_env(), stdout=output, stderr=subprocess.STDOUT)
+        try:
+            try:
+                _wait(lambda: server.poll() is not None or match.group(1) in _fetch(url),
+                      timeout, "journeymap serve to start")
+                if server.poll() is not None:
+                    raise BenchError(f"journeymap serve stopped (exit {server.returncode})")
+            except BenchError as error:
+                output.seek(0)
+                shown = output.read().decode(errors="replace")[-3000:]
+                raise BenchError(f"{error}:\n{shown}") from None
+            started = time.perf_counter() - start
+            times = []
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                            args=["--disable-gpu", "--disable-dev-shm-usage"])
+                page = browser.new_page()
+                page.goto(url)
+
+                def shows(words: str, wanted: bool) -> bool:
+                    """Whether the page has `words` (or lacks them); False mid-reload."""
+                    try:
+                        return (words in str(page.evaluate("document.body.innerText"))) == wanted
+                    except PlaywrightError:
+                        return False
+
+                for number in range(1, repeat + 1):
+                    renamed = f"{match.group(1)} renamed {number}"
+                    file.write_text(original[: match.start(1)] + renamed + original[match.end(1):])
+                    times.append(_wait(partial(shows, renamed, True), timeout,
+                                       "the page to show the new name"))
+                    # Undo, and let that rebuild land too, so each save starts on a quiet server.
+                    file.write_text(original)
+                    _wait(partial(shows, renamed, False), timeout, "the page to show the old name")
+                browser.close()
+        finally:
+            file.write_text(original)
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+    return round(started, 3), times
+
+
+def profile(ws: Path, as_of: dt.date, flags: list[str], target: Path) -> str:
+    """A cProfile of one cold build, saved to `target`; returns its top entries as text."""
+    clean(ws)
+    measure([sys.executable, "-m", "cProfile", "-o", str(target), str(JOURNEYMAP), "build",
+             "--as-of", as_of.isoformat(), "-q", *flags], ws)
+    text = io.StringIO()
+    stats = pstats.Stats(str(target), stream=text)
+    stats.sort_stats("cumulative").print_stats(25)
+    stats.sort_stats("tottime").print_stats(15)
+    # Paths relative to site-packages and to the repository read as `mkdocs/...`, `journeymap/...`.
+    shown = text.getvalue()
+    prefixes = {*(p for p in sys.path if p.endswith("-packages")), str(HERE.parent),
+                sysconfig.get_paths()["stdlib"]}
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        shown = shown.replace(prefix + os.sep, "")
+    return shown
+
+
+# ---- one size, and the whole run -------------------------------------------------------------
+
+
+def people_for(clients: int) -> int:
+    """A team that grows with the client list: 7 people for 10 clients, 106 for 1000.
+
+    About twenty-five clients per lead: the workload lint finds only a few busy weeks.
+    """
+    return 6 + clients // 10
+
+
+def bench_size(clients: int, repeat: int, args: argparse.Namespace,
+               pdf: tuple[list[str], list[str]] | None) -> dict[str, Any]:
+    as_of: dt.date = args.as_of
+    no_pdf = pdf[1] if pdf else []
+    result: dict[str, Any] = {"clients": clients, "people": people_for(clients),
+                              "repeat": repeat}
+    runs: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix=f"journeymap-bench-{clients}-") as tmp:
+        ws, bare = Path(tmp) / "ws", Path(tmp) / "bare"
+        generate(ws, clients, people_for(clients), args.seed, as_of)
+        result["pages"] = write_bare(ws, bare, as_of)
+
+        log(f"[{clients}] cold builds")
+        cold = [cold_build(ws, as_of, no_pdf) for _ in range(repeat)]
+        runs["cold_build_s"] = [r.seconds for r in cold]
+        runs["peak_rss_mb"] = [r.peak_rss_mb for r in cold]
+        if pdf and args.pdf:
+            log(f"[{clients}] cold builds with PDFs")
+            with_pdf = [cold_build(ws, as_of, pdf[0]) for _ in range(repeat)]
+            runs["cold_build_pdf_s"] = [r.seconds for r in with_pdf]
+            runs["peak_rss_pdf_mb"] = [r.peak_rss_mb for r in with_pdf]
+        log(f"[{clients}] bare mkdocs builds")
+        runs["bare_mkdocs_s"] = [bare_build(bare).seconds for _ in range(repeat)]
+        log(f"[{clients}] warm rebuilds")
+        runs["warm_rebuild_s"] = [warm_rebuild(ws, as_of, no_pdf, n).seconds
+                                  for n in range(1, repeat + 1)]
+        log(f"[{clients}] checks")
+        runs["check_s"] = [measure([str(JOURNEYMAP), "check"], ws).seconds for _ in range(repeat)]
+        if args.serve:
+            log(f"[{clients}] live preview")
+            try:
+                started, reloads = serve_reload(ws, as_of, repeat, args.serve_timeout)
+                result["serve_start_s"] = started
+                runs["serve_reload_s"] = reloads
+            except BenchError as error:  # reported, not fatal: the other figures still count
+                log(f"[{clients}] live preview: {error}")
+                result["serve_error"] = str(error)
+        if args.profile and clients == max(args.sizes):
+            log(f"[{clients}] profiled cold build")
+            target = args.out.with_suffix(".prof")
+            result["profile"] = str(target)
+            PROFILES.append(f"Profile of the {clients}-client cold build ({target}):\n"
+                            + profile(ws, as_of, no_pdf, target))
+
+    figures: dict[str, Any] = {}
+    for key, _, _ in FIGURES:
+        if key in runs:
+            figures[key] = median(runs[key])
+        else:
+            figures[key] = result.pop(key, NA if "pdf" in key else None)
+    cold_s, bare_s = figures["cold_build_s"], figures["bare_mkdocs_s"]
+    figures["ratio_vs_bare"] = round(cold_s / bare_s, 2) if bare_s else None
+    runs_shown = {k: [round(v, 3) for v in vs] for k, vs in runs.items()}
+    return {**result, **figures, "runs": runs_shown}
+
+
+def exponent(sizes: list[dict[str, Any]], key: str) -> float | None:
+    """The log-log slope between the smallest and largest size: 1.0 means linear."""
+    points = [(s["clients"], s[key]) for s in sizes
+              if isinstance(s.get(key), int | float) and s[key] > 0 and s["clients"] > 0]
+    if len(points) < 2 or points[0][0] == points[-1][0]:
+        return None
+    (n1, y1), (n2, y2) = points[0], points[-1]
+    return round(math.log(y2 / y1) / math.log(n2 / n1), 2)
+
+
+def table(report: dict[str, Any]) -> str:
+    def show(value: Any) -> str:
+        if value is None:
+            return "-"
+        return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+    heads = ["clients", "pages"] + [f"{h} ({u})" for _, h, u in FIGURES]
+    rows = [[str(s["clients"]), str(s["pages"])] + [show(s[k]) for k, _, _ in FIGURES]
+            for s in report["sizes"]]
+    rows.append(["exponent", ""] + [show(report["exponents"][k]) for k, _, _ in FIGURES])
+    widths = [max(len(r[i]) for r in [heads, *rows]) for i in range(len(heads))]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in [heads, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--sizes", default="10,100,1000",
+                        type=lambda s: sorted({int(x) for x in s.split(",") if x.strip()}),
+                        help="client counts, comma-separated (default: 10,100,1000)")
+    parser.add_argument("--repeat", type=int, metavar="K",
+                        help="runs per figure (default: 3 below 1000 clients, else 1)")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json", metavar="FILE")
+    parser.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=True,
+                        help="also time builds with PDFs, if journeymap build offers --pdf")
+    parser.add_argument("--serve", action=argparse.BooleanOptionalAction, default=True,
+                        help="time a save until the page shows it under journeymap serve")
+    parser.add_argument("--serve-timeout", type=float, default=600, metavar="SECONDS")
+    parser.add_argument("--profile", action="store_true",
+                        help="cProfile the largest cold build into FILE with suffix .prof")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    for tool in (JOURNEYMAP, MKDOCS):
+        if not tool.is_file():
+            print(f"run.py: {tool} not found: run this with the virtualenv's python",
+                  file=sys.stderr)
+            return 1
+    args.out.parent.mkdir(parents=True, exist_ok=True)  # before the profile is written there
+    pdf = pdf_flags()
+    sizes = []
+    try:
+        for clients in args.sizes:
+            repeat = args.repeat or (3 if clients < 1000 else 1)
+            sizes.append(bench_size(clients, repeat, args, pdf))
+    except BenchError as error:
+        print(f"run.py: {error}", file=sys.stderr)
+        return 1
+    report = {
+        "meta": {
+            "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "as_of": args.as_of.isoformat(), "seed": args.seed,
+            "python": platform.python_version(), "machine": platform.machine(),
+            "cpus": os.cpu_count(), "journeymap": version("journeymap"),
+            "mkdocs": version("mkdocs"),
+            "pdf": ("measured" if args.pdf else "skipped") if pdf else "not supported",
+        },
+        "sizes": sizes,
+        "exponents": {key: exponent(sizes, key) for key, _, _ in FIGURES},
+    }
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print(table(report))
+    for text in PROFILES:
+        print("\n" + text.rstrip())
+    print(f"\nWrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

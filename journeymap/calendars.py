@@ -1,0 +1,160 @@
+"""Calendar feeds (.ics) of touchpoints: one per team member, one per client.
+
+Every dated occurrence is an all-day event. Yearly touchpoints (`repeat: yearly`, `on:`) are
+one event with a yearly rule from their first date, so a calendar app shows every year.
+Output is reproducible: UIDs come from ids, and DTSTAMP from the build date, not the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import re
+from collections.abc import Iterable
+
+from icalendar import Calendar, Event
+
+from .markup import render_markdown
+from .model import Client, Journey, Touchpoint, Workspace
+from .schedule import Agenda, Occurrence
+
+PRODID = "-//journeymap//client journey calendar//EN"
+PARTS = ("owner", "support", "informed")
+PART_LABELS = {"owner": "Owner", "support": "Support", "informed": "Kept informed"}
+
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|tr|blockquote|pre)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def part_of(ws: Workspace, journey: Journey, tp: Touchpoint, client: Client,
+            person_id: str) -> str | None:
+    """The person's part in a touchpoint for a client (the strongest if several), or None."""
+    refs = {"owner": (tp.owner,), "support": tp.support, "informed": tp.informed}
+    for part in PARTS:
+        if any(ws.resolve(journey, ref, client) == person_id for ref in refs[part]):
+            return part
+    return None
+
+
+def plain_text(markdown: str | None) -> str:
+    """A Markdown field as plain text: words kept, markup and link targets dropped."""
+    html = str(render_markdown(markdown)).replace("\n", " ")
+    text = html_lib.unescape(_TAG.sub("", _BLOCK_END.sub("\n", html)))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def first_date(occurrence: Occurrence) -> dt.date | None:
+    """Where a yearly series starts: its first date on or after the client's day one."""
+    client, tp = occurrence.client, occurrence.touchpoint
+    if tp.on is not None:
+        when = client.dates.get(tp.on)
+        return when.next_on_or_after(client.day_one) if when else None
+    assert tp.day is not None
+    return client.date_of(tp.day)
+
+
+def is_yearly(tp: Touchpoint) -> bool:
+    return tp.on is not None or bool(tp.repeat and tp.repeat.yearly)
+
+
+def _uid(occurrence: Occurrence, scope: str) -> str:
+    # Stable across builds; a yearly series keeps one UID whichever year is current.
+    number = "yearly" if is_yearly(occurrence.touchpoint) else str(occurrence.number)
+    return f"{occurrence.client.id}.{occurrence.touchpoint.id}.{number}.{scope}@journeymap"
+
+
+def _event(ws: Workspace, occurrence: Occurrence, scope: str, part: str | None,
+           stamp: dt.datetime) -> Event | None:
+    client, tp = occurrence.client, occurrence.touchpoint
+    start = first_date(occurrence) if is_yearly(tp) else occurrence.date
+    if start is None or occurrence.date is None:
+        return None
+    journey = ws.journeys[client.journey]
+    owner = ws.people.get(occurrence.owner or "")
+    lines = []
+    if part is not None:
+        lines.append(f"Your part: {PART_LABELS[part]}")
+    owner_role = journey.roles.get(tp.owner)
+    owner_name = owner.name if owner else "nobody yet"
+    lines.append(f"Owner: {owner_name}" + (f" ({owner_role})" if owner_role else ""))
+    if occurrence.count and occurrence.count > 1:
+        lines.append(f"Occurrence {occurrence.number} of {occurrence.count}")
+    if occurrence.done_on is not None:
+        lines.append(f"Done on {occurrence.done_on.isoformat()}")
+    for key in tp.uses:
+        value = client.preferences.get(key)
+        lines.append(f"{key.replace('_', ' ').capitalize()}: {value or 'to ask'}")
+    text = plain_text(tp.description)
+    if text:
+        lines += ["", text]
+
+    event = Event()
+    event.add("uid", _uid(occurrence, scope))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", start + dt.timedelta(days=1))
+    if is_yearly(tp):
+        if (start.month, start.day) == (2, 29) or _wants_feb_29(occurrence):
+            event.add("rrule", {"freq": "yearly", "bymonth": 2, "bymonthday": -1})
+        else:
+            event.add("rrule", {"freq": "yearly"})
+    event.add("summary", f"{tp.title} · {client.name}")
+    event.add("description", "\n".join(lines))
+    event.add("transp", "TRANSPARENT")  # a reminder of the day, not a busy block
+    if tp.channel:
+        event.add("categories", [tp.channel])
+    return event
+
+
+def _wants_feb_29(occurrence: Occurrence) -> bool:
+    """A 29 February date: every year on February's last day (28th, or 29th in leap years)."""
+    tp, client = occurrence.touchpoint, occurrence.client
+    if tp.on is not None:
+        when = client.dates.get(tp.on)
+        return bool(when and (when.month, when.day) == (2, 29))
+    return False
+
+
+def _calendar(name: str, description: str, events: Iterable[Event]) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("name", name)
+    cal.add("x-wr-caldesc", description)
+    for event in events:
+        cal.add_component(event)
+    return bytes(cal.to_ical())
+
+
+def _stamp(as_of: dt.date) -> dt.datetime:
+    return dt.datetime.combine(as_of, dt.time(), tzinfo=dt.UTC)
+
+
+def person_calendar(ws: Workspace, agenda: Agenda, person_id: str) -> bytes:
+    """Every touchpoint a person owns, supports or is kept informed of, for every client."""
+    person = ws.people[person_id]
+    stamp = _stamp(agenda.as_of)
+    events = []
+    for client_id in sorted(agenda.schedules):
+        client = ws.clients[client_id]
+        journey = ws.journeys[client.journey]
+        for occurrence in agenda.schedules[client_id]:
+            part = part_of(ws, journey, occurrence.touchpoint, client, person_id)
+            if part is not None and (event := _event(ws, occurrence, f"team-{person_id}",
+                                                     part, stamp)):
+                events.append(event)
+    return _calendar(f"{person.name} · client touchpoints",
+                     f"Touchpoints {person.name} takes part in, for every client.", events)
+
+
+def client_calendar(ws: Workspace, agenda: Agenda, client_id: str) -> bytes:
+    """Every touchpoint of one client's journey (internal: surprises included)."""
+    client = ws.clients[client_id]
+    stamp = _stamp(agenda.as_of)
+    events = [event for occurrence in agenda.schedules[client_id]
+              if (event := _event(ws, occurrence, "client", None, stamp))]
+    return _calendar(f"{client.name} · client journey",
+                     f"Every planned touchpoint with {client.name} (internal).", events)

@@ -1,0 +1,210 @@
+"""The client's own "Meet your team" page: one self-contained HTML file, safe to send.
+
+Privacy is by allowlist. The template never sees the model: it gets `PublicClient`, whose
+fields are copied one by one from what FORMAT.md lets a client see (their name, contact and
+welcome; each team member's client-facing fields and role label; the `client_visible`
+touchpoints that are not surprises, with their dates). Anything added to the model later
+stays internal until someone adds it here on purpose.
+
+The file stands alone: CSS inline, photos as data: URIs, no scripts, a CSP that forbids
+loading anything, and no link into the internal site.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+import nh3
+from markupsafe import Markup
+
+from .markup import render_markdown
+from .model import Client, Person, Workspace
+from .render import CHANNEL_LABELS, format_date, initials, placeholder_hue
+from .schedule import Occurrence, client_schedule
+
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; " \
+      "form-action 'none'"
+HORIZON = dt.timedelta(days=365)  # "what happens next" looks a year ahead
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+               ".webp": "image/webp", ".gif": "image/gif"}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h2", "h3", "h4", "hr", "i", "li", "mark", "ol", "p", "s", "small", "span", "strong",
+    "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PublicPerson:
+    """A team member as the client may see them."""
+
+    name: str
+    role: str  # the role label(s) they fill for this client
+    title: str | None
+    pronouns: str | None
+    photo: str | None  # a data: URI
+    initials: str
+    hue: int  # of the drawn placeholder when there is no photo
+    email: str | None
+    video: str | None
+    fun_facts: tuple[str, ...]
+    bio: Markup
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.name
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    """A coming touchpoint the client is meant to know about."""
+
+    title: str
+    date: dt.date
+    when: str  # the date in words
+    month: str  # `Dec 2026`
+    channel: str | None
+    with_name: str | None  # the team member who owns it, if on the client's team
+
+
+@dataclass(frozen=True)
+class PublicClient:
+    name: str
+    contact: str | None
+    welcome: Markup
+    team: tuple[PublicPerson, ...]
+    steps: tuple[PublicStep, ...]
+    prepared_on: str
+
+    @property
+    def greeting_name(self) -> str:
+        return self.contact.split()[0] if self.contact and self.contact.split() else self.name
+
+
+def meet_name(client_id: str, secret: str | None) -> str:
+    """The meet page's file name (no suffix): the client id, plus a token if there is a secret.
+
+    The token (HMAC-SHA256 of the id, 160 bits in base32) makes the address unguessable, so
+    knowing one client's address does not lead to another's.
+    """
+    if not secret:
+        return client_id
+    digest = hmac.new(secret.encode(), client_id.encode(), hashlib.sha256).digest()
+    token = base64.b32encode(digest[:20]).decode().lower()
+    return f"{client_id}-{token}"
+
+
+def _href_filter(tag: str, attribute: str, value: str) -> str | None:
+    # Only links that leave for the open web or a mail client: a relative link would point
+    # into the internal site (or nowhere, once the file is sent).
+    if tag == "a" and attribute == "href":
+        return value if value.strip().lower().startswith(("https://", "http://", "mailto:")) \
+            else None
+    return value
+
+
+def public_markdown(text: str | None) -> Markup:
+    """Markdown for the client: the site's sanitiser, then no images and no relative links."""
+    html = str(render_markdown(text))
+    cleaned = nh3.clean(html, tags=_TAGS, attributes={"a": {"href", "title"}, "abbr": {"title"}},
+                        url_schemes={"http", "https", "mailto"},
+                        attribute_filter=_href_filter, link_rel="noopener noreferrer")
+    return Markup(cleaned)  # noqa: S704 - sanitised by nh3 above
+
+
+def photo_uri(photo: Path | None) -> str | None:
+    if photo is None or photo.suffix.lower() not in IMAGE_TYPES:
+        return None
+    data = base64.b64encode(photo.read_bytes()).decode()
+    return f"data:{IMAGE_TYPES[photo.suffix.lower()]};base64,{data}"
+
+
+def _web(url: str | None) -> str | None:
+    return url if url and url.lower().startswith(("https://", "http://")) else None
+
+
+def public_person(person: Person, role: str) -> PublicPerson:
+    return PublicPerson(
+        name=person.name, role=role, title=person.title, pronouns=person.pronouns,
+        photo=photo_uri(person.photo), initials=initials(person.name),
+        hue=placeholder_hue(person.id), email=person.email, video=_web(person.video),
+        fun_facts=tuple(person.fun_facts), bio=public_markdown(person.bio),
+    )
+
+
+def _team(ws: Workspace, client: Client) -> tuple[list[PublicPerson], dict[str, str]]:
+    """The client's team in the journey's role order, one card per person; id -> name."""
+    journey = ws.journeys[client.journey]
+    labels: dict[str, list[str]] = {}
+    for role, label in journey.roles.items():
+        person_id = client.team.get(role)
+        if person_id in ws.people:
+            labels.setdefault(person_id, []).append(label)
+    team = [public_person(ws.people[pid], " & ".join(found)) for pid, found in labels.items()]
+    return team, {pid: ws.people[pid].name for pid in labels}
+
+
+def _shown(occurrence: Occurrence, as_of: dt.date) -> bool:
+    # `on:` touchpoints are left out: their dates come from the record's internal `dates`.
+    tp, date = occurrence.touchpoint, occurrence.date
+    return (tp.client_visible and not tp.surprise and tp.on is None and date is not None
+            and as_of <= date < as_of + HORIZON)
+
+
+def public_client(ws: Workspace, client: Client, as_of: dt.date) -> PublicClient:
+    """What the client may see, copied field by field from the allowlist."""
+    team, names = _team(ws, client)
+    steps = []
+    for occurrence in client_schedule(ws, client, as_of):
+        if not _shown(occurrence, as_of):
+            continue
+        tp, date = occurrence.touchpoint, occurrence.date
+        assert date is not None
+        steps.append(PublicStep(
+            title=tp.title, date=date, when=format_date(date),
+            month=f"{MONTHS[date.month - 1]} {date.year}",
+            channel=CHANNEL_LABELS.get(tp.channel) if tp.channel else None,
+            with_name=names.get(occurrence.owner or ""),
+        ))
+    return PublicClient(
+        name=client.name, contact=client.contact, welcome=public_markdown(client.welcome),
+        team=tuple(team), steps=tuple(steps), prepared_on=format_date(as_of),
+    )
+
+
+@lru_cache(maxsize=8)
+def _environment(theme_dir: Path | None) -> jinja2.Environment:
+    package = resources.files("journeymap") / "templates"
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(package))]
+    if theme_dir is not None and theme_dir.is_dir():
+        loaders.insert(0, jinja2.FileSystemLoader(str(theme_dir)))
+    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True,
+                              undefined=jinja2.StrictUndefined)
+
+
+def meet_css(theme_dir: Path | None) -> Markup:
+    """journeymap's meet.css, then the workspace's theme/meet.css, for an inline <style>."""
+    css = (resources.files("journeymap") / "assets" / "meet.css").read_text(encoding="utf-8")
+    extra = theme_dir / "meet.css" if theme_dir is not None else None
+    if extra is not None and extra.is_file():
+        css += "\n/* theme/meet.css */\n" + extra.read_text(encoding="utf-8")
+    # `</style` would end the element early: escape the slash (CSS reads `\/` as `/`).
+    return Markup(css.replace("</", "<\\/"))  # noqa: S704 - the team's own stylesheet
+
+
+def render_meet(ws: Workspace, client: Client, as_of: dt.date,
+                theme_dir: Path | None = None) -> str:
+    """The complete meet page of one client, as HTML text."""
+    template = _environment(theme_dir).get_template("meet.html")
+    return template.render(client=public_client(ws, client, as_of), csp=Markup(CSP),
+                           css=meet_css(theme_dir))

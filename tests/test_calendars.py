@@ -1,0 +1,151 @@
+"""Calendar feeds of the example workspace, read back with icalendar and checked by hand.
+
+Harbor Street Bakery signed on Fri 20 Nov 2026 (day 1), so: the welcome gift (day 5) falls
+on 24 Nov, the kickoff (day 7) on 26 Nov, the weekly check-ins (day 14, every 7 days, 3
+times) on 3, 10 and 17 Dec, the anniversary thank-you (day 365, yearly) on 19 Nov 2027, and
+the birthday card (`on: birthday`, 07-09) first on 9 Jul 2027.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF, REPO
+from dateutil.rrule import rrulestr
+from icalendar import Calendar
+
+from journeymap.calendars import client_calendar, person_calendar, plain_text
+from journeymap.load import load_workspace
+from journeymap.model import MonthDay, Workspace
+from journeymap.render import Renderer
+from journeymap.schedule import agenda
+
+AS_OF_DATE = dt.date.fromisoformat(AS_OF)
+
+
+@pytest.fixture(scope="module")
+def ws() -> Workspace:
+    loaded = load_workspace(REPO, "journeys")
+    assert not loaded.errors
+    return loaded.workspace
+
+
+def events(data: bytes) -> dict[str, list[dict[str, object]]]:
+    """Events by summary, each as {start, rrule, uid, description}."""
+    cal = Calendar.from_ical(data)
+    found: dict[str, list[dict[str, object]]] = {}
+    for event in cal.walk("VEVENT"):
+        rrule = event.get("rrule")
+        found.setdefault(str(event["summary"]), []).append({
+            "start": event.decoded("dtstart"),
+            "end": event.decoded("dtend"),
+            "rrule": rrule.to_ical().decode() if rrule else None,
+            "uid": str(event["uid"]),
+            "stamp": event.decoded("dtstamp"),
+            "description": str(event["description"]),
+        })
+    return found
+
+
+def test_client_calendar_dates_by_hand(ws: Workspace) -> None:
+    data = client_calendar(ws, agenda(ws, AS_OF_DATE), "harbor-street-bakery")
+    cal = Calendar.from_ical(data)
+    assert str(cal["x-wr-calname"]) == "Harbor Street Bakery · client journey"
+    found = events(data)
+    one = "· Harbor Street Bakery"
+
+    def starts(title: str) -> list[dt.date]:
+        return sorted(e["start"] for e in found[f"{title} {one}"])  # type: ignore[misc]
+
+    assert starts("A little welcome gift") == [dt.date(2026, 11, 24)]  # internal: surprises too
+    assert starts("Kickoff meeting") == [dt.date(2026, 11, 26)]
+    assert starts("Weekly check-in") == [dt.date(2026, 12, 3), dt.date(2026, 12, 10),
+                                         dt.date(2026, 12, 17)]
+    assert starts("Gentle follow-up") == [dt.date(2026, 10, 20), dt.date(2026, 10, 27),
+                                          dt.date(2026, 11, 3)]
+    # All-day events: one day long, dates not times.
+    kickoff = found[f"Kickoff meeting {one}"][0]
+    assert kickoff["end"] == dt.date(2026, 11, 27)
+    assert not isinstance(kickoff["start"], dt.datetime)
+    # Yearly ones: one event with a yearly rule from the first date.
+    thanks = found[f"Anniversary thank-you {one}"]
+    assert [(e["start"], e["rrule"]) for e in thanks] == [(dt.date(2027, 11, 19), "FREQ=YEARLY")]
+    birthday = found[f"Birthday card {one}"]
+    assert [(e["start"], e["rrule"]) for e in birthday] == [(dt.date(2027, 7, 9), "FREQ=YEARLY")]
+    assert starts("Their business's birthday") == [dt.date(2027, 5, 6)]
+    # Descriptions: the owner with their role, what is done, the preference used; no links.
+    gift = str(found[f"A little welcome gift {one}"][0]["description"])
+    assert "Owner: Sam Okafor (Client assistant)" in gift
+    assert "Favorite treat: Pistachio financiers" in gift
+    deep_dive = str(found[f"Deep Dive call {one}"][0]["description"])
+    assert "Done on 2026-10-15" in deep_dive
+    assert "http" not in data.decode() and "<" not in data.decode()
+
+
+def test_uids_are_unique_and_stable_and_the_bytes_reproducible(ws: Workspace) -> None:
+    now = client_calendar(ws, agenda(ws, AS_OF_DATE), "harbor-street-bakery")
+    assert now == client_calendar(ws, agenda(ws, AS_OF_DATE), "harbor-street-bakery")
+    uids = [e["uid"] for found in events(now).values() for e in found]
+    assert len(uids) == len(set(uids)) > 30
+    # A later build: DTSTAMP follows the build date, the UIDs stay (yearly ones included).
+    later = client_calendar(ws, agenda(ws, dt.date(2028, 1, 10)), "harbor-street-bakery")
+    assert {e["uid"] for f in events(later).values() for e in f} == set(uids)
+    stamps = {e["stamp"] for f in events(later).values() for e in f}
+    assert stamps == {dt.datetime(2028, 1, 10, tzinfo=dt.UTC)}
+
+
+def test_an_undated_on_touchpoint_is_left_out(ws: Workspace) -> None:
+    # Brightwater Dental has no birthday on record: nothing to put in a calendar.
+    found = events(client_calendar(ws, agenda(ws, AS_OF_DATE), "brightwater-dental"))
+    assert "Birthday card · Brightwater Dental" not in found
+    assert "Their business's birthday · Brightwater Dental" in found
+
+
+def test_person_calendar_holds_their_part_only(ws: Workspace) -> None:
+    plan = agenda(ws, AS_OF_DATE)
+    sam = events(person_calendar(ws, plan, "sam-okafor"))
+    assert str(Calendar.from_ical(person_calendar(ws, plan, "sam-okafor"))["x-wr-calname"]) \
+        == "Sam Okafor · client touchpoints"
+    gift = sam["A little welcome gift · Harbor Street Bakery"][0]
+    assert gift["start"] == dt.date(2026, 11, 24)
+    assert "Your part: Owner" in str(gift["description"])
+    kickoff = sam["Kickoff meeting · Harbor Street Bakery"][0]
+    assert "Your part: Support" in str(kickoff["description"])
+    assert "Owner: Jonah Lindqvist (Client lead)" in str(kickoff["description"])
+    # Sales calls are Maya's, not Sam's.
+    assert not [s for s in sam if s.startswith("Deep Dive call")]
+    assert [s for s in events(person_calendar(ws, plan, "maya-okonkwo"))
+            if s.startswith("Deep Dive call")]
+    # Noor leads one client only: her calendar is that client's.
+    noor = events(person_calendar(ws, plan, "noor-haddad"))
+    assert noor and all(s.endswith("· Tidewater Yoga") for s in noor)
+
+
+def test_29_february_repeats_on_the_last_day_of_february(ws: Workspace) -> None:
+    client = ws.clients["harbor-street-bakery"]
+    leap = Workspace(ws.source, ws.journeys, ws.people, {
+        client.id: type(client)(**{**client.__dict__,
+                                   "dates": {"birthday": MonthDay(None, 2, 29)}})})
+    found = events(client_calendar(leap, agenda(leap, AS_OF_DATE), client.id))
+    card = found["Birthday card · Harbor Street Bakery"][0]
+    start = card["start"]
+    assert start == dt.date(2027, 2, 28)
+    rule = rrulestr(str(card["rrule"]), dtstart=dt.datetime.combine(start, dt.time()))
+    dates = [d.date() for d in rule[:3]]  # type: ignore[index]
+    assert dates == [dt.date(2027, 2, 28), dt.date(2028, 2, 29), dt.date(2029, 2, 28)]
+
+
+def test_plain_text_drops_markup_and_link_targets() -> None:
+    text = plain_text("Read **this** [page](https://example.com/x)\nplease.\n\n- one\n- two")
+    assert text == "Read this page please.\none\ntwo"
+
+
+def test_renderer_files_hold_the_feeds(ws: Workspace, tmp_path: Path) -> None:
+    files = Renderer(ws, AS_OF_DATE).files()
+    assert {p for p in files if p.endswith(".ics")} == (
+        {f"team/{p}.ics" for p in ws.people} | {f"clients/{c}/calendar.ics" for c in ws.clients})
+    for path, data in files.items():
+        if path.endswith(".ics"):
+            assert Calendar.from_ical(data).walk("VEVENT"), path

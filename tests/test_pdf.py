@@ -1,0 +1,149 @@
+"""PDFs printed by the real Chromium, read back with poppler; the cache, by its effects."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from journeymap.exceptions import MissingTool
+from journeymap.pdf import PdfJob, browser, is_pdf, job_hash, render_pdfs
+
+PHOTO = REPO / "journeys" / "team" / "alex-rivera.jpg"
+
+
+def page(folder: Path, text: str = "Hello from the handoff packet") -> Path:
+    """A page with a stylesheet (which loads a font-free background) and an image."""
+    (folder / "css").mkdir(parents=True, exist_ok=True)
+    (folder / "css" / "page.css").write_text(
+        "html, body { background: rgb(200, 40, 40); margin: 0; }\n"
+        "h1 { color: white; font: 32px sans-serif; }\n")
+    (folder / "img").mkdir(exist_ok=True)
+    (folder / "img" / "me.jpg").write_bytes(PHOTO.read_bytes())
+    html = folder / "page.html"
+    html.write_text(f'<!doctype html><html><head><meta charset="utf-8"><title>t</title>'
+                    f'<link rel="stylesheet" href="css/page.css"></head><body><h1>{text}</h1>'
+                    f'<img src="img/me.jpg" alt="me" width="80"></body></html>')
+    return html
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def pdfinfo(path: Path) -> str:
+    return subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def pixel(path: Path, x: float, y: float) -> tuple[int, int, int]:
+    """The colour at (x, y), as fractions of the first page's size, as poppler renders it."""
+    ppm = subprocess.run(["pdftoppm", "-r", "20", "-f", "1", "-l", "1", str(path)],
+                         capture_output=True, check=True).stdout
+    header = re.match(rb"P6\s+(\d+)\s+(\d+)\s+\d+\s", ppm)
+    assert header is not None
+    width, height = int(header.group(1)), int(header.group(2))
+    at = header.end() + 3 * (int(y * height) * width + int(x * width))
+    red, green, blue = ppm[at:at + 3]
+    return red, green, blue
+
+
+@pytest.fixture
+def no_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to launch Chromium fails: what a run that needs none must not notice."""
+    monkeypatch.setenv("JOURNEYMAP_CHROMIUM", "/nonexistent/chromium")
+
+
+def test_a_pdf_is_printed_on_a4_with_backgrounds(tmp_path: Path) -> None:
+    out = tmp_path / "out" / "page.pdf"
+    report = render_pdfs([PdfJob(page(tmp_path), out)], cache_dir=None)
+    assert report.rendered == 1 and report.cached == 0
+    assert is_pdf(out.read_bytes())
+    assert "Hello from the handoff packet" in pdftotext(out)
+    assert "595.92 x 842.88 pts (A4)" in pdfinfo(out)
+    # Backgrounds are printed (here, below the heading and the image).
+    red, green, blue = pixel(out, 0.5, 0.6)
+    assert red > 150 and green < 100 and blue < 100, (red, green, blue)
+    assert sorted(p.name for p in out.parent.iterdir()) == ["page.pdf"]  # no temp files left
+
+
+def test_several_jobs_share_one_browser_and_builds_are_reproducible(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795478400")
+    jobs = []
+    for n in range(3):
+        html = page(tmp_path / f"p{n}", f"Page number {n}")
+        jobs.append(PdfJob(html, tmp_path / f"p{n}.pdf"))
+    jobs.append(PdfJob(jobs[0].html, tmp_path / "again.pdf"))
+    assert render_pdfs(jobs, cache_dir=None, workers=2).rendered == 4
+    for n in range(3):
+        assert f"Page number {n}" in pdftotext(tmp_path / f"p{n}.pdf")
+    # Printing the same page twice gives the same bytes: no wall-clock time inside.
+    assert (tmp_path / "p0.pdf").read_bytes() == (tmp_path / "again.pdf").read_bytes()
+    assert b"/CreationDate (D:20261124000000+00'00')" in (tmp_path / "p0.pdf").read_bytes()
+
+
+def test_the_cache_copies_an_unchanged_page_without_a_browser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    html, cache = page(tmp_path / "site"), tmp_path / "cache"
+    first = render_pdfs([PdfJob(html, tmp_path / "one.pdf")], cache)
+    assert (first.rendered, first.cached) == (1, 0)
+    assert [p.name for p in (cache / "pdf").iterdir()] == [f"{job_hash(html)}.pdf"]
+
+    monkeypatch.setenv("JOURNEYMAP_CHROMIUM", "/nonexistent/chromium")
+    second = render_pdfs([PdfJob(html, tmp_path / "two.pdf")], cache)
+    assert (second.rendered, second.cached) == (0, 1)
+    assert (tmp_path / "two.pdf").read_bytes() == (tmp_path / "one.pdf").read_bytes()
+
+    # A changed stylesheet or image is a changed page: it is printed again (and here fails,
+    # which shows that the browser was asked for).
+    for changed in ("css/page.css", "img/me.jpg"):
+        before = job_hash(html)
+        target = tmp_path / "site" / changed
+        target.write_bytes(target.read_bytes() + b"\n")
+        assert job_hash(html) != before
+        with pytest.raises(MissingTool):
+            render_pdfs([PdfJob(html, tmp_path / "three.pdf")], cache)
+
+
+def test_a_corrupt_cache_file_is_ignored_and_replaced(tmp_path: Path) -> None:
+    html, cache = page(tmp_path / "site"), tmp_path / "cache"
+    entry = cache / "pdf" / f"{job_hash(html)}.pdf"
+    entry.parent.mkdir(parents=True)
+    for corrupt in (b"<html>not a pdf</html>", b"%PDF-1.4\n1 0 obj\n"):  # the second cut short
+        entry.write_bytes(corrupt)
+        report = render_pdfs([PdfJob(html, tmp_path / "out.pdf")], cache)
+        assert (report.rendered, report.cached) == (1, 0)
+        assert "Hello from the handoff packet" in pdftotext(tmp_path / "out.pdf")
+        assert is_pdf(entry.read_bytes())
+
+
+def test_no_chromium_is_a_clear_error(tmp_path: Path, no_browser: None) -> None:
+    with pytest.raises(MissingTool) as error:
+        render_pdfs([PdfJob(page(tmp_path), tmp_path / "x.pdf")], cache_dir=None)
+    message = str(error.value)
+    assert "apt-get install chromium" in message and "JOURNEYMAP_CHROMIUM" in message
+    assert not (tmp_path / "x.pdf").exists()
+    # Nothing to print: no browser needed, no error.
+    assert render_pdfs([], cache_dir=None).rendered == 0
+
+
+def test_browser_context_manager_for_other_exports(tmp_path: Path) -> None:
+    def use() -> None:
+        with browser() as chromium:
+            tab = chromium.new_page()
+            tab.goto(page(tmp_path).as_uri())
+            assert tab.locator("h1").inner_text() == "Hello from the handoff packet"
+            assert tab.evaluate("document.images[0].naturalWidth") > 0
+
+    # In a thread of its own: pytest-playwright's session keeps an event loop in this one,
+    # and Playwright's sync API refuses to start inside a running loop.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(use).result()

@@ -1,0 +1,252 @@
+"""Nothing internal reaches a client's "Meet your team" page, in HTML or in PDF.
+
+A fixture workspace carries a unique marker (`Zq###`) in every text field there is. The
+markers a client may see on their own page are known (their name, contact and welcome, their
+team's client-facing fields, role labels, coming client-visible touchpoint titles); every
+other marker, and every marker of another client or of someone not on their team, must be
+absent from every file under site/meet/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF, REPO, run
+
+from journeymap.load import load_workspace
+from journeymap.meet import render_meet
+from journeymap.pdf import PdfJob, render_pdfs
+from journeymap.render import Renderer
+
+PHOTO = REPO / "journeys" / "team" / "alex-rivera.jpg"
+TOKEN = re.compile(r"Zq\d{3}")
+
+
+class Markers:
+    """Hands out a unique marker per field and remembers who may see it."""
+
+    def __init__(self) -> None:
+        self.seen_by: dict[str, set[str]] = {}  # marker -> client ids whose page may show it
+        self.field: dict[str, str] = {}
+
+    def __call__(self, field: str, *visible_to: str) -> str:
+        marker = f"Zq{len(self.field):03d}"
+        self.field[marker] = field
+        self.seen_by[marker] = set(visible_to)
+        return marker
+
+    def forbidden(self, client_id: str) -> dict[str, str]:
+        return {m: self.field[m] for m, who in self.seen_by.items() if client_id not in who}
+
+    def allowed(self, client_id: str) -> dict[str, str]:
+        return {m: self.field[m] for m, who in self.seen_by.items() if client_id in who}
+
+
+def q(text: str) -> str:
+    """A YAML scalar holding `text` exactly (JSON strings are YAML double-quoted scalars)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+# The team: who serves which client (person -> clients). `noor` serves nobody.
+TEAMS = {"acme": {"lead": "alex", "helper": "sam"}, "brio": {"lead": "pat", "helper": "sam"}}
+PEOPLE = ("alex", "sam", "pat", "noor")
+
+
+def write_workspace(root: Path, text: Callable[..., str]) -> Path:
+    """A workspace whose every text field is `text(field, *clients who may see it)`.
+
+    Two clients on one journey, four people (one on both teams, one on none), and
+    touchpoints of every kind: visible, surprise, internal, `on:`, with `uses:`.
+    """
+    served = {p: [c for c, team in TEAMS.items() if p in team.values()] for p in PEOPLE}
+    both = ("acme", "brio")
+    (root / "journeys" / "team").mkdir(parents=True)
+    (root / "journeys" / "clients").mkdir()
+    (root / "docs").mkdir()
+    (root / "mkdocs.yml").write_text(
+        "site_name: Privacy check\nsite_url: https://journeys.example.com/\ndocs_dir: docs\n"
+        "theme:\n  name: mkdocs\nplugins:\n  - search\n  - journeymap\n")
+    (root / "docs" / "about.md").write_text("# About\n\nAn internal page.\n")
+
+    def touchpoint(ident: str, day: str, title: str, extra: str = "") -> str:
+        return (f"  - id: {ident}\n    {day}\n    title: {q(title)}\n    owner: lead\n"
+                f"    support: [helper]\n    channel: meeting\n"
+                f"    emotion: {q(text(ident + '.emotion'))}\n"
+                f"    description: {q(text(ident + '.description') + ' *said* [here](https://example.com/x)')}\n"
+                f"{extra}")
+
+    journey = (
+        f"title: {q(text('journey.title'))}\n"
+        f"summary: {q(text('journey.summary'))}\n"
+        f"roles:\n  lead: {q(text('role.lead', *both))}\n"
+        f"  helper: {q(text('role.helper', *both))}\n"
+        "stages:\n"
+        f"  - id: before\n    title: {q(text('stage.title'))}\n    from: -30\n    to: 0\n"
+        f"    phases: [assess]\n    feel: {q(text('stage.feel'))}\n"
+        f"    description: {q(text('stage.description'))}\n"
+        f"  - id: after\n    title: {q(text('stage2.title'))}\n    from: 1\n    to: 400\n"
+        "    phases: [admit]\n"
+        "touchpoints:\n"
+        + touchpoint("visible", "day: 10", text("visible.title", *both),
+                     "    client_visible: true\n")
+        + touchpoint("later", "day: 20", text("later.title", *both),
+                     "    client_visible: true\n    uses: [treat_pref]\n")
+        + touchpoint("past", "day: -20", text("past.title"), "    client_visible: true\n")
+        + touchpoint("surprise", "day: 12", text("surprise.title"),
+                     "    client_visible: true\n    surprise: true\n    uses: [treat_pref]\n")
+        + touchpoint("internal", "day: 14", text("internal.title"))
+        + touchpoint("yearly", "on: birthday", text("yearly.title"),
+                     "    stage: after\n    client_visible: true\n")
+        + touchpoint("cadence", "day: 15", text("cadence.title", *both),
+                     "    client_visible: true\n    repeat: {every: 7, times: 3}\n")
+    )
+    (root / "journeys" / "care.yml").write_text(journey)
+
+    for person in PEOPLE:
+        clients = served[person]
+        photo = person in ("alex", "pat")
+        if photo:
+            shutil.copy(PHOTO, root / "journeys" / "team" / f"{person}.jpg")
+        fm = (
+            f"name: {q(text(person + '.name', *clients))}\n"
+            f"title: {q(text(person + '.title', *clients))}\n"
+            f"pronouns: {q(text(person + '.pronouns', *clients))}\n"
+            + (f"photo: {person}.jpg\n" if photo else "")
+            + f"email: {q(text(person + '.email', *clients) + '@example.com')}\n"
+            f"video: {q('https://example.com/' + text(person + '.video', *clients))}\n"
+            f"fun_facts:\n  - {q(text(person + '.fact1', *clients))}\n"
+            f"  - {q(text(person + '.fact2', *clients))}\n"
+            f"phone: {q(text(person + '.phone'))}\n"
+            f"notes: {q(text(person + '.notes'))}\n"
+        )
+        bio = text(person + ".bio", *clients) + " with *emphasis* and a [link](https://example.com)"
+        (root / "journeys" / "team" / f"{person}.md").write_text(f"---\n{fm}---\n{bio}\n")
+
+    for client, team in TEAMS.items():
+        day_one = "2026-11-20" if client == "acme" else "2026-11-18"
+        record = (
+            f"name: {q(text(client + '.name', client))}\n"
+            f"contact: {q(text(client + '.contact', client))}\n"
+            f"journey: care\nday_one: {day_one}\n"
+            "team:\n" + "".join(f"  {role}: {who}\n" for role, who in team.items())
+            + f"welcome: {q(text(client + '.welcome', client) + ' **welcome**')}\n"
+            "dates:\n  birthday: 12-24\n  anniversary: 2015-03-01\n"
+            f"preferences:\n  treat_pref: {q(text(client + '.pref'))}\n"
+            f"  other_pref: {q(text(client + '.pref2'))}\n"
+            f"cares_about: {q(text(client + '.cares'))}\n"
+            f"goals:\n  - {q(text(client + '.goal1'))}\n  - {q(text(client + '.goal2'))}\n"
+            f"handoff: {q(text(client + '.handoff'))}\n"
+            f"notes: {q(text(client + '.notes'))}\n"
+            "done:\n  past: 2026-10-30\n"
+        )
+        (root / "journeys" / "clients" / f"{client}.yml").write_text(record)
+    return root
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def assert_private(client_id: str, text: str, markers: Markers, where: str) -> None:
+    found = set(TOKEN.findall(text))
+    leaked = {m: markers.field[m] for m in found if m in markers.forbidden(client_id)}
+    assert not leaked, f"{where} shows internal or foreign fields: {leaked}"
+    # The check can fail: the page does show what it may (here, most of it).
+    shown = {markers.field[m] for m in found}
+    for field in (f"{client_id}.name", f"{client_id}.welcome", "sam.fact1", "visible.title",
+                  "role.lead"):
+        assert field in shown, f"{where} lacks {field}: the markers did not reach it at all"
+
+
+@pytest.fixture(scope="module")
+def markers() -> Markers:
+    return Markers()
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory, markers: Markers) -> Path:
+    return write_workspace(tmp_path_factory.mktemp("privacy"), markers)
+
+
+@pytest.fixture(scope="module")
+def renderer(workspace: Path) -> Renderer:
+    loaded = load_workspace(workspace, "journeys")
+    assert not loaded.errors, loaded.errors
+    return Renderer(loaded.workspace, dt.date.fromisoformat(AS_OF))
+
+
+def test_every_field_got_a_marker(markers: Markers, workspace: Path) -> None:
+    # Guard against a fixture that silently drops fields: each marker is in the files.
+    written = "".join(p.read_text() for p in (workspace / "journeys").rglob("*")
+                      if p.suffix in (".yml", ".md"))
+    assert set(TOKEN.findall(written)) == set(markers.field)
+    assert len(markers.field) > 60
+
+
+def test_meet_html_shows_nothing_internal(renderer: Renderer, markers: Markers) -> None:
+    files = renderer.files()
+    for client_id in TEAMS:
+        html = files[f"meet/{client_id}.html"].decode()
+        assert_private(client_id, html, markers, f"meet/{client_id}.html")
+        # The internal touchpoint description carries a link; nothing of it is there.
+        assert "said" not in html
+
+
+def test_internal_fields_do_not_change_the_page_at_all(renderer: Renderer) -> None:
+    # Stronger than markers: the done log, preferences, goals and the rest (dates aside,
+    # which `on:` touchpoints need) can hold no text, so show they have no effect at all.
+    ws, as_of = renderer.ws, renderer.as_of
+    for client in ws.clients.values():
+        bare = replace(client, preferences={}, cares_about=None, goals=(), handoff=None,
+                       done={}, notes=None)
+        assert render_meet(ws, client, as_of) == render_meet(ws, bare, as_of)
+        undated = replace(client, dates={})
+        assert render_meet(ws, client, as_of) == render_meet(ws, undated, as_of)
+
+
+def test_meet_pdf_shows_nothing_internal(renderer: Renderer, markers: Markers,
+                                         tmp_path: Path) -> None:
+    jobs, files = [], renderer.files()
+    for client_id in TEAMS:
+        html = tmp_path / f"{client_id}.html"
+        html.write_bytes(files[f"meet/{client_id}.html"])
+        jobs.append(PdfJob(html, tmp_path / f"{client_id}.pdf"))
+    render_pdfs(jobs, cache_dir=None)
+    for client_id in TEAMS:
+        assert_private(client_id, pdf_text(tmp_path / f"{client_id}.pdf"), markers,
+                       f"meet/{client_id}.pdf")
+
+
+def test_built_site_meet_files_are_private_and_unlisted(workspace: Path,
+                                                        markers: Markers) -> None:
+    """The real build. Needs the plugin to write Renderer.files() and the PDFs."""
+    result = run(["journeymap", "build", "--as-of", AS_OF], workspace)
+    assert result.returncode == 0, result.stderr
+    site = workspace / "site"
+    meet = site / "meet"
+    built = sorted(p.name for p in meet.iterdir()) if meet.is_dir() else []
+    assert built == ["acme.html", "acme.pdf", "brio.html", "brio.pdf"]
+    for path in meet.iterdir():
+        client_id = path.stem
+        text = pdf_text(path) if path.suffix == ".pdf" else path.read_text()
+        assert_private(client_id, text, markers, f"site/meet/{path.name}")
+    # Not listed where a crawler or a colleague's search would find them.
+    sitemap = (site / "sitemap.xml").read_text()
+    index = (site / "search" / "search_index.json").read_text()
+    assert "clients/acme/" in sitemap and "acme" in index  # the checks can fail
+    assert "meet/" not in sitemap and "meet/" not in index
+    for name in built:
+        assert name not in sitemap and name not in index
+    # The internal pages and calendars were built beside them.
+    assert (site / "clients" / "acme" / "handoff" / "index.html").is_file()
+    assert (site / "clients" / "acme" / "calendar.ics").is_file()
+    assert (site / "team" / "sam.ics").is_file()

@@ -1,0 +1,81 @@
+"""The example builds, without a warning, with MkDocs' default theme and with mkdocs-material,
+and the journey map keeps its shape in both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import REPO, copy_workspace, run, serve_folder
+from playwright.sync_api import Page
+from test_map import check_geometry
+
+from journeymap.load import load_workspace
+
+THEMES = {
+    "mkdocs": "theme:\n  name: mkdocs\n  highlightjs: false\n",
+    # font: false: Material would fetch Google Fonts, and this machine is offline.
+    "material": "theme:\n  name: material\n  font: false\n  features: [navigation.tabs]\n",
+}
+
+
+def with_theme(mkdocs_yml: Path, theme: str) -> None:
+    text = mkdocs_yml.read_text()
+    start = text.index("theme:")
+    # Replace the whole `theme:` block (its indented lines) with the chosen one.
+    lines = text[start:].splitlines(keepends=True)
+    block = 1
+    while block < len(lines) and lines[block].startswith((" ", "\t")):
+        block += 1
+    end = start + sum(len(line) for line in lines[:block])
+    mkdocs_yml.write_text(text[:start] + THEMES[theme] + text[end:])
+
+
+@pytest.fixture(scope="module", params=sorted(THEMES))
+def themed_site(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    theme = request.param
+    ws = copy_workspace(tmp_path_factory.mktemp(f"theme-{theme}"))
+    with_theme(ws / "mkdocs.yml", theme)
+    result = run(["mkdocs", "build", "--strict"], ws,
+                 env={"SOURCE_DATE_EPOCH": "1795478400", "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "WARNING -" not in result.stderr and "WARNING  -" not in result.stderr, result.stderr
+    html = (ws / "site" / "journeys" / "client-love" / "index.html").read_text()
+    assert ("md-typeset" in html) == (theme == "material")
+    for url in serve_folder(ws / "site"):
+        yield theme, url
+
+
+def test_the_journey_map_keeps_its_shape(page: Page, themed_site: tuple[str, str],
+                                         tmp_path_factory: pytest.TempPathFactory) -> None:
+    theme, url = themed_site
+    journey = load_workspace(REPO, "journeys").workspace.journeys["client-love"]
+    for width, height in ((1920, 1080), (1280, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(url + "journeys/client-love/")
+        check_geometry(page, journey)
+        shots = tmp_path_factory.getbasetemp() / "screenshots"
+        shots.mkdir(exist_ok=True)
+        page.screenshot(path=shots / f"{theme}-journey-{width}.png")
+
+
+@pytest.mark.parametrize("path", ["", "clients/", "team/", "team/responsibilities/",
+                                  "clients/harbor-street-bakery/"])
+def test_pages_load_with_their_styles(page: Page, themed_site: tuple[str, str],
+                                      path: str) -> None:
+    _, url = themed_site
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(url + path)
+    assert page.locator(".jm h1").count() == 1
+    # journeymap's stylesheet applies, and theme/brand.css after it, overriding the accent.
+    def prop(name: str) -> str:
+        return str(page.evaluate(f"getComputedStyle(document.querySelector('.jm'))"
+                                 f".getPropertyValue('{name}').trim()"))
+
+    assert prop("--jm-muted") == "#6c757d"  # not in brand.css: the package default
+    assert prop("--jm-accent") == "#2f6f73"
+    assert errors == []
+

@@ -8,6 +8,7 @@ Output is reproducible: UIDs come from ids, and DTSTAMP from the build date, not
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html as html_lib
 import re
 from collections.abc import Iterable
@@ -19,6 +20,10 @@ from .model import Client, Journey, Touchpoint, Workspace
 from .schedule import Agenda, Occurrence
 
 PRODID = "-//journeymap//client journey calendar//EN"
+# A person's feed holds what is recent and what is coming, not every client's whole history:
+# with hundreds of clients the full history would be tens of thousands of stale events.
+PERSON_PAST = dt.timedelta(days=30)
+PERSON_AHEAD = dt.timedelta(days=366)
 PARTS = ("owner", "support", "informed")
 PART_LABELS = {"owner": "Owner", "support": "Support", "informed": "Kept informed"}
 
@@ -36,6 +41,7 @@ def part_of(ws: Workspace, journey: Journey, tp: Touchpoint, client: Client,
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def plain_text(markdown: str | None) -> str:
     """A Markdown field as plain text: words kept, markup and link targets dropped."""
     html = str(render_markdown(markdown)).replace("\n", " ")
@@ -133,19 +139,42 @@ def _stamp(as_of: dt.date) -> dt.datetime:
     return dt.datetime.combine(as_of, dt.time(), tzinfo=dt.UTC)
 
 
-def person_calendar(ws: Workspace, agenda: Agenda, person_id: str) -> bytes:
-    """Every touchpoint a person owns, supports or is kept informed of, for every client."""
-    person = ws.people[person_id]
-    stamp = _stamp(agenda.as_of)
-    events = []
+def parts_by_person(ws: Workspace, agenda: Agenda) -> dict[str, list[tuple[Occurrence, str]]]:
+    """Each person's occurrences and their part in each, in one pass over every schedule."""
+    found: dict[str, list[tuple[Occurrence, str]]] = {p: [] for p in ws.people}
     for client_id in sorted(agenda.schedules):
         client = ws.clients[client_id]
         journey = ws.journeys[client.journey]
         for occurrence in agenda.schedules[client_id]:
-            part = part_of(ws, journey, occurrence.touchpoint, client, person_id)
-            if part is not None and (event := _event(ws, occurrence, f"team-{person_id}",
-                                                     part, stamp)):
-                events.append(event)
+            tp = occurrence.touchpoint
+            seen: set[str] = set()
+            # The strongest part first, so a person who owns and is informed shows as owner.
+            for part, refs in (("owner", (tp.owner,)), ("support", tp.support),
+                               ("informed", tp.informed)):
+                for ref in refs:
+                    person = ws.resolve(journey, ref, client)
+                    if person in found and person not in seen:
+                        seen.add(person)
+                        found[person].append((occurrence, part))
+    return found
+
+
+def person_calendar(ws: Workspace, agenda: Agenda, person_id: str,
+                    parts: list[tuple[Occurrence, str]] | None = None) -> bytes:
+    """The touchpoints a person owns, supports or is kept informed of, for every client:
+    from 30 days back to a year ahead, and every yearly one.
+
+    `parts` (from `parts_by_person`) saves a pass over every schedule per person.
+    """
+    person = ws.people[person_id]
+    stamp = _stamp(agenda.as_of)
+    if parts is None:
+        parts = parts_by_person(ws, agenda)[person_id]
+    first, last = agenda.as_of - PERSON_PAST, agenda.as_of + PERSON_AHEAD
+    events = [event for occurrence, part in parts
+              if occurrence.date is not None and (is_yearly(occurrence.touchpoint)
+                                                  or first <= occurrence.date <= last)
+              if (event := _event(ws, occurrence, f"team-{person_id}", part, stamp))]
     return _calendar(f"{person.name} · client touchpoints",
                      f"Touchpoints {person.name} takes part in, for every client.", events)
 

@@ -197,6 +197,12 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+UNLINK_LOCAL = """() => {
+  for (const a of document.querySelectorAll('a[href]')) {
+    if (!/^(https?:|mailto:|tel:)/i.test(a.getAttribute('href'))) a.removeAttribute('href');
+  }
+}"""
+
 # ---- printing -----------------------------------------------------------------------------
 
 
@@ -220,6 +226,9 @@ async def _print_all(jobs: list[tuple[PdfJob, Path | None]], workers: int) -> No
                     try:
                         await page.goto(job.html.resolve().as_uri(), wait_until="load")
                         await page.evaluate("document.fonts.ready.then(() => true)")
+                        # Links into the site would print as file:// paths of the build
+                        # folder: dead on paper, and different in every build.
+                        await page.evaluate(UNLINK_LOCAL)
                         data = await page.pdf(format="A4", print_background=True,
                                               margin=MARGIN)
                     finally:

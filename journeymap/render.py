@@ -8,11 +8,11 @@ then in the package, so a team restyles by copying a template and changing it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html as html_lib
 import posixpath
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -22,7 +22,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import diagrams, responsibility
-from .calendars import client_calendar, part_of, person_calendar
+from .cache import DiskCache, recipe_key
+from .calendars import client_calendar, part_of, parts_by_person, person_calendar
 from .exceptions import Problem
 from .journey_map import JourneyMap, feel_y, journey_map
 from .markup import render_markdown
@@ -50,6 +51,7 @@ CHANNEL_GLYPHS = {
     "in-person": "\u263b", "other": "\u2022",
 }  # fmt: skip
 ASSET_DIR = "assets/journeymap"
+ONE_CLIENT_TEMPLATES = ("client.html", "packet.html")  # pages made from one client alone
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,12 @@ class Renderer:
         self.cache_dir = cache_dir  # rendered diagrams and PDFs, kept between builds
         self._diagrams: dict[str, str] | None = None
         self.findings: list[Problem] = []  # lint findings, shown on the journey pages
+        self.page_cache = DiskCache(cache_dir, "pages")
+        self.file_cache = DiskCache(cache_dir, "files")
+        self._digest: str | None = None
+        self._journey_keys: dict[str, str] = {}
+        self._client_keys: dict[str, str] = {}
+        self._sorted_clients: list[Client] | None = None
         self.env = _templates(theme_dir)
         self.theme_dir = theme_dir
         self.agenda: Agenda = agenda(ws, as_of)
@@ -239,8 +247,52 @@ class Renderer:
     # ---- rendering ------------------------------------------------------------------------
 
     def render(self, page: Page) -> str:
+        client = page.context.get("client")
+        if isinstance(client, Client) and page.template in ONE_CLIENT_TEMPLATES:
+            # Made from this client alone: an unchanged one comes from the cache.
+            key = recipe_key("page", page.key, page.template, self._client_recipe(client))
+            return self.page_cache.through(key, lambda: self._render(page).encode()).decode()
+        return self._render(page)
+
+    def _render(self, page: Page) -> str:
         template = self.env.get_template(page.template)
         return template.render(page=page, **self.common(page), **page.context)
+
+    # ---- what an output is made from (cache keys) --------------------------------------------
+
+    def _templates_digest(self) -> str:
+        """The templates and CSS in use, so that a changed template misses the cache."""
+        if self._digest is None:
+            folders = [Path(str(resources.files("journeymap") / "templates")),
+                       Path(str(resources.files("journeymap") / "assets"))]
+            if self.theme_dir is not None and self.theme_dir.is_dir():
+                folders.append(self.theme_dir)
+            digest = hashlib.sha256()
+            for folder in folders:
+                for file in sorted(folder.rglob("*")):
+                    if file.is_file():
+                        digest.update(file.name.encode() + b"\0" + file.read_bytes())
+            self._digest = digest.hexdigest()
+        return self._digest
+
+    def _journey_recipe(self, journey_id: str) -> str:
+        if journey_id not in self._journey_keys:
+            self._journey_keys[journey_id] = recipe_key(self.ws.journeys[journey_id])
+        return self._journey_keys[journey_id]
+
+    def _person_recipe(self, person_id: str) -> tuple[object, ...]:
+        person = self.ws.people.get(person_id)
+        photo = person.photo.stat() if person and person.photo else None
+        return (person, (photo.st_mtime_ns, photo.st_size) if photo else None)
+
+    def _client_recipe(self, client: Client) -> str:
+        """Everything a client's own pages and files are made from, hashed."""
+        if client.id not in self._client_keys:
+            team = [self._person_recipe(p) for p in sorted(set(client.team.values()))]
+            self._client_keys[client.id] = recipe_key(
+                client, self._journey_recipe(client.journey), team, self.as_of, self.paths,
+                self.secret, self._templates_digest())
+        return self._client_keys[client.id]
 
     def common(self, page: Page) -> dict[str, Any]:
         def link(key: str) -> str:
@@ -269,10 +321,13 @@ class Renderer:
         return self.ws.people.get(person_id) if person_id else None
 
     def clients(self, journey: Journey | None = None) -> list[Client]:
-        found: Iterable[Client] = self.ws.clients.values()
-        if journey is not None:
-            found = (c for c in found if c.journey == journey.id)
-        return sorted(found, key=lambda c: (c.name.lower(), c.id))
+        """The clients by name (sorted once: every page asks)."""
+        if self._sorted_clients is None:
+            self._sorted_clients = sorted(self.ws.clients.values(),
+                                          key=lambda c: (c.name.lower(), c.id))
+        if journey is None:
+            return list(self._sorted_clients)
+        return [c for c in self._sorted_clients if c.journey == journey.id]
 
     def journey_of(self, client: Client) -> Journey:
         return self.ws.journeys[client.journey]
@@ -446,17 +501,33 @@ class Renderer:
 
     def files(self) -> dict[str, bytes]:
         """Files beside the pages: site path → bytes (calendars and the clients' meet pages)."""
-        from .meet import render_meet  # here: meet.py imports this module
 
         found: dict[str, bytes] = {}
+        parts = parts_by_person(self.ws, self.agenda)
+        clients_of: dict[str, set[str]] = {p: set() for p in self.ws.people}
+        for person_id, held in parts.items():
+            clients_of[person_id].update(o.client.id for o, _ in held)
         for person_id in sorted(self.ws.people):
-            found[f"team/{person_id}.ics"] = person_calendar(self.ws, self.agenda, person_id)
+            recipe = recipe_key("person-ics", self._person_recipe(person_id), self.as_of,
+                                sorted(self._client_recipe(self.ws.clients[c])
+                                       for c in clients_of[person_id]))
+            found[f"team/{person_id}.ics"] = self.file_cache.through(
+                recipe, functools.partial(person_calendar, self.ws, self.agenda, person_id,
+                                          parts[person_id]))
         for client in self.clients():
-            found[f"clients/{client.id}/calendar.ics"] = client_calendar(self.ws, self.agenda,
-                                                                          client.id)
-            html = render_meet(self.ws, client, self.as_of, self.theme_dir)
-            found[self.meet_path(client)] = html.encode()
+            recipe = self._client_recipe(client)
+            found[f"clients/{client.id}/calendar.ics"] = self.file_cache.through(
+                recipe_key("client-ics", recipe),
+                functools.partial(client_calendar, self.ws, self.agenda, client.id))
+            found[self.meet_path(client)] = self.file_cache.through(
+                recipe_key("meet", recipe),
+                functools.partial(self._meet_bytes, client))
         return found
+
+    def _meet_bytes(self, client: Client) -> bytes:
+        from .meet import render_meet
+
+        return render_meet(self.ws, client, self.as_of, self.theme_dir).encode()
 
     def pdf_jobs(self) -> list[tuple[str, str]]:
         """(site path of a built HTML file, site path of its PDF) for every PDF to print."""

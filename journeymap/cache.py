@@ -1,0 +1,89 @@
+"""A content-addressed cache on disk, for outputs that are slow to make (pages, calendars).
+
+An entry's name is the hash of everything it was made from (its "recipe"), so a changed
+input simply misses; nothing is ever invalidated by hand. Each entry starts with the hash of
+its own bytes: a truncated or corrupt file is ignored and made again. The folder (by default
+`.journeymap-cache/`) is safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from . import __version__
+
+_CHECK = 64  # hex digits of the sha256 of the content, at the start of each entry
+
+
+def canonical(value: object) -> str:
+    """A text for a value that is the same in every process: sets are sorted (their order
+    changes with Python's hash seed), dataclasses are spelled out field by field."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ",".join(f"{f.name}={canonical(getattr(value, f.name))}"
+                          for f in dataclasses.fields(value))
+        return f"{type(value).__name__}({fields})"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{canonical(k)}:{canonical(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ",".join(sorted(canonical(v) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(canonical(v) for v in value) + "]"
+    return repr(value)
+
+
+def recipe_key(*parts: object) -> str:
+    """A stable name for what an output is made from."""
+    digest = hashlib.sha256(__version__.encode())
+    for part in parts:
+        digest.update(b"\0")
+        digest.update(canonical(part).encode())
+    return digest.hexdigest()
+
+
+class DiskCache:
+    """Entries under `folder/kind/`; with no folder, nothing is kept and everything is made."""
+
+    def __init__(self, folder: Path | None, kind: str) -> None:
+        self.folder = folder / kind if folder is not None else None
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> bytes | None:
+        if self.folder is None:
+            return None
+        try:
+            data = (self.folder / key).read_bytes()
+        except OSError:
+            return None
+        check, content = data[:_CHECK], data[_CHECK:]
+        if check != hashlib.sha256(content).hexdigest().encode():
+            return None  # cut short or damaged: make it again
+        return content
+
+    def put(self, key: str, content: bytes) -> None:
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", dir=self.folder)
+            with os.fdopen(fd, "wb") as out:
+                out.write(hashlib.sha256(content).hexdigest().encode() + content)
+            os.replace(tmp, self.folder / key)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+    def through(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """The cached bytes for `key`, or `make()`'s, kept for next time."""
+        found = self.get(key)
+        if found is not None:
+            self.hits += 1
+            return found
+        self.misses += 1
+        content = make()
+        self.put(key, content)
+        return content

@@ -1,0 +1,69 @@
+"""The build caches (.journeymap-cache/): a warm build gives the bytes of a cold one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF, copy_workspace, run, tree
+
+from journeymap.cache import DiskCache, canonical, recipe_key
+
+
+def build(ws: Path, site: str) -> dict[str, bytes]:
+    run(["journeymap", "build", "--as-of", AS_OF, "--site-dir", site], ws, check=True)
+    return tree(ws / site)
+
+
+def differences(one: dict[str, bytes], two: dict[str, bytes]) -> list[str]:
+    return sorted(p for p in one.keys() | two.keys() if one.get(p) != two.get(p))
+
+
+def test_a_warm_build_after_an_edit_equals_a_cold_build(tmp_path: Path) -> None:
+    ws = copy_workspace(tmp_path / "ws")
+    build(ws, "first")  # fills the cache
+    cache = ws / ".journeymap-cache"
+    assert {p.name for p in cache.iterdir()} >= {"dot", "pdf", "pages", "files"}
+
+    client = ws / "journeys" / "clients" / "harbor-street-bakery.yml"
+    client.write_text(client.read_text().replace("contact: Marisol Vega", "contact: Marisol V."))
+    warm = build(ws, "warm")
+    assert b"Marisol V." in warm["clients/harbor-street-bakery/handoff/index.html"]
+
+    cold_ws = copy_workspace(tmp_path / "cold", ws)  # the same files, no cache
+    assert not (cold_ws / ".journeymap-cache").exists()
+    cold = build(cold_ws, "site")
+    assert differences(warm, cold) == []
+
+    # Damaged entries (a crash mid-write, a full disk) are made again, never used.
+    for entry in cache.rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])
+    assert differences(build(ws, "after-damage"), cold) == []
+    # Deleting the cache is always safe.
+    for entry in sorted(cache.rglob("*"), reverse=True):
+        entry.unlink() if entry.is_file() else entry.rmdir()
+    assert differences(build(ws, "no-cache"), cold) == []
+
+
+def test_disk_cache_entries_check_themselves(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path, "things")
+    made: list[int] = []
+
+    def make() -> bytes:
+        made.append(1)
+        return b"made"
+
+    assert cache.through("k", make) == b"made" and cache.through("k", make) == b"made"
+    assert len(made) == 1 and (cache.hits, cache.misses) == (1, 1)
+    (tmp_path / "things" / "k").write_bytes(b"0" * 64 + b"made")  # wrong checksum
+    assert cache.get("k") is None
+    assert DiskCache(None, "x").through("k", make) == b"made"  # no folder: always made
+
+
+@pytest.mark.parametrize("one,two", [({"b", "a", "c"}, {"c", "a", "b"}),
+                                     (frozenset({"x", "y"}), frozenset({"y", "x"}))])
+def test_recipes_do_not_depend_on_set_order(one: object, two: object) -> None:
+    assert canonical(one) == canonical(two)
+    assert recipe_key(one) == recipe_key(two)
+    assert recipe_key({"a": 1}) != recipe_key({"a": 2})

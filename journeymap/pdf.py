@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -206,7 +206,8 @@ UNLINK_LOCAL = """() => {
 # ---- printing -----------------------------------------------------------------------------
 
 
-async def _print_all(jobs: list[tuple[PdfJob, Path | None]], workers: int) -> None:
+async def _print_all(jobs: list[tuple[PdfJob, Path | None]], workers: int,
+                     one_done: Callable[[], None]) -> None:
     from playwright.async_api import Error, async_playwright
 
     async with async_playwright() as p:
@@ -237,14 +238,27 @@ async def _print_all(jobs: list[tuple[PdfJob, Path | None]], workers: int) -> No
                 write_atomic(job.out, data)
                 if cached is not None:
                     write_atomic(cached, data)
+                one_done()
 
             await asyncio.gather(*(one(job, cached) for job, cached in jobs))
         finally:
             await chromium.close()
 
 
-def render_pdfs(jobs: Sequence[PdfJob], cache_dir: Path | None, workers: int = 2) -> PdfReport:
-    """Write each job's PDF: from the cache when its page is unchanged, else printed."""
+def render_pdfs(jobs: Sequence[PdfJob], cache_dir: Path | None, workers: int = 2,
+                progress: Callable[[int], None] | None = None) -> PdfReport:
+    """Write each job's PDF: from the cache when its page is unchanged, else printed.
+
+    `progress` is told how many PDFs are written so far, after each one.
+    """
+    done = 0
+
+    def one_done() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done)
+
     todo: list[tuple[PdfJob, Path | None]] = []
     cached = 0
     for job in jobs:
@@ -256,10 +270,11 @@ def render_pdfs(jobs: Sequence[PdfJob], cache_dir: Path | None, workers: int = 2
         if is_pdf(data):
             write_atomic(job.out, data)
             cached += 1
+            one_done()
         else:  # missing, or corrupt (a crash mid-write elsewhere): print it again
             todo.append((job, entry))
     if todo:
-        _run(_print_all(todo, workers))
+        _run(_print_all(todo, workers, one_done))
     return PdfReport(rendered=len(todo), cached=cached)
 
 

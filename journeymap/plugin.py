@@ -29,6 +29,7 @@ from .load import LoadCache, load_workspace
 from .model import Workspace
 from .overlay import inject, overlay_html
 from .pdf import PdfJob, render_pdfs
+from .progress import Progress
 from .render import ASSET_DIR, Page, Renderer, SitePaths, headings
 from .schedule import build_date
 
@@ -96,6 +97,8 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.pages: dict[str, Page] = {}
         self.serving = False
         self.problems: list[Problem] = []  # the current errors, while serving a last good site
+        self.progress = Progress(False)
+        self.rendered = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
@@ -162,6 +165,8 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.renderer is not None
+        self.progress = Progress(enabled=not self.serving and log.isEnabledFor(logging.INFO))
+        self.rendered = 0
         source = self._source(config).resolve()
         for file in list(files):
             # The journey files hold internal data: none of them is published as it is.
@@ -224,6 +229,8 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         ours = self.pages.get(page.file.src_uri)
         if ours is None or self.renderer is None:
             return html
+        self.rendered += 1
+        self.progress.update("pages", self.rendered, len(self.pages))
         content = self.renderer.render(ours)
         page.toc = _toc(headings(content))
         return content
@@ -247,10 +254,15 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         site = Path(config.site_dir)
         jobs = [PdfJob(site / html_path, site / pdf_path)
                 for html_path, pdf_path in self.renderer.pdf_jobs()]
+        self.progress.clear()
         try:
-            report = render_pdfs(jobs, self._cache(config))
+            report = render_pdfs(jobs, self._cache(config),
+                                 progress=lambda done: self.progress.update("PDFs", done,
+                                                                            len(jobs)))
         except JourneymapError as error:
             raise PluginError(f"journeymap: {error}") from None
+        finally:
+            self.progress.clear()
         log.info(f"journeymap: {len(jobs)} PDFs ({report.rendered} printed, "
                  f"{report.cached} from the cache)")
 

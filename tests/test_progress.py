@@ -1,0 +1,35 @@
+"""The progress line: drawn on a terminal, silent elsewhere and with -q."""
+
+from __future__ import annotations
+
+import io
+
+from conftest import AS_OF, copy_workspace, run
+
+from journeymap.progress import Progress
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_drawn_on_a_terminal_only() -> None:
+    tty, pipe = Terminal(), io.StringIO()
+    for stream in (tty, pipe):
+        progress = Progress(True, stream)
+        for done in range(1, 1001):
+            progress.update("pages", done, 1000)
+        progress.clear()
+    assert "journeymap: pages 1000/1000" in tty.getvalue()
+    assert tty.getvalue().count("\r") < 50  # redrawn now and then, not a thousand times
+    assert pipe.getvalue() == ""
+    quiet = Terminal()
+    Progress(False, quiet).update("pages", 1, 2)
+    assert quiet.getvalue() == ""
+
+
+def test_a_build_into_a_pipe_prints_no_progress(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ws = copy_workspace(tmp_path / "ws")
+    result = run(["journeymap", "build", "--as-of", AS_OF, "--no-pdf"], ws, check=True)
+    assert "\r" not in result.stderr and "pages 1/" not in result.stderr

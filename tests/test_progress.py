@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from conftest import AS_OF, copy_workspace, run
 
@@ -29,7 +30,7 @@ def test_progress_is_drawn_on_a_terminal_only() -> None:
     assert quiet.getvalue() == ""
 
 
-def test_a_build_into_a_pipe_prints_no_progress(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_build_into_a_pipe_prints_no_progress(tmp_path: Path) -> None:
     ws = copy_workspace(tmp_path / "ws")
     result = run(["journeymap", "build", "--as-of", AS_OF, "--no-pdf"], ws, check=True)
     assert "\r" not in result.stderr and "pages 1/" not in result.stderr

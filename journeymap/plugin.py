@@ -221,6 +221,9 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             return markdown
         # Themes print titles as HTML (the nav, the <title>): a title is text, so escape it.
         page.meta["title"] = html.escape(ours.title)
+        if ours.template == "packet.html":
+            # The packet repeats the client's page: indexing it twice only slows the build.
+            page.meta["search"] = {"exclude": True}
         return ""
 
     def on_page_content(

@@ -10,8 +10,10 @@ from conftest import AS_OF, copy_workspace, run, tree
 from journeymap.cache import DiskCache, canonical, recipe_key
 
 
-def build(ws: Path, site: str) -> dict[str, bytes]:
-    run(["journeymap", "build", "--as-of", AS_OF, "--site-dir", site], ws, check=True)
+def build(ws: Path, site: str, log: list[str] | None = None) -> dict[str, bytes]:
+    result = run(["journeymap", "build", "--as-of", AS_OF, "--site-dir", site], ws, check=True)
+    if log is not None:
+        log.append(result.stderr)
     return tree(ws / site)
 
 
@@ -21,13 +23,18 @@ def differences(one: dict[str, bytes], two: dict[str, bytes]) -> list[str]:
 
 def test_a_warm_build_after_an_edit_equals_a_cold_build(tmp_path: Path) -> None:
     ws = copy_workspace(tmp_path / "ws")
-    build(ws, "first")  # fills the cache
+    first: list[str] = []
+    build(ws, "first", first)  # fills the cache
+    assert "10 PDFs (10 printed, 0 from the cache)" in first[0]
     cache = ws / ".journeymap-cache"
     assert {p.name for p in cache.iterdir()} >= {"dot", "pdf", "pages", "files"}
 
     client = ws / "journeys" / "clients" / "harbor-street-bakery.yml"
     client.write_text(client.read_text().replace("contact: Marisol Vega", "contact: Marisol V."))
-    warm = build(ws, "warm")
+    log: list[str] = []
+    warm = build(ws, "warm", log)
+    # Only the edited client's packet is printed again (its meet page shows no contact).
+    assert "10 PDFs (1 printed, 9 from the cache)" in log[0]
     assert b"Marisol V." in warm["clients/harbor-street-bakery/handoff/index.html"]
 
     cold_ws = copy_workspace(tmp_path / "cold", ws)  # the same files, no cache

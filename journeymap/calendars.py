@@ -24,7 +24,6 @@ PRODID = "-//journeymap//client journey calendar//EN"
 # with hundreds of clients the full history would be tens of thousands of stale events.
 PERSON_PAST = dt.timedelta(days=30)
 PERSON_AHEAD = dt.timedelta(days=366)
-PARTS = ("owner", "support", "informed")
 PART_LABELS = {"owner": "Owner", "support": "Support", "informed": "Kept informed"}
 
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|tr|blockquote|pre)>|<br\s*/?>", re.I)
@@ -34,11 +33,8 @@ _TAG = re.compile(r"<[^>]+>")
 def part_of(ws: Workspace, journey: Journey, tp: Touchpoint, client: Client,
             person_id: str) -> str | None:
     """The person's part in a touchpoint for a client (the strongest if several), or None."""
-    refs = {"owner": (tp.owner,), "support": tp.support, "informed": tp.informed}
-    for part in PARTS:
-        if any(ws.resolve(journey, ref, client) == person_id for ref in refs[part]):
-            return part
-    return None
+    return next((part for part, ref in tp.parts
+                 if ws.resolve(journey, ref, client) == person_id), None)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -146,16 +142,13 @@ def parts_by_person(ws: Workspace, agenda: Agenda) -> dict[str, list[tuple[Occur
         client = ws.clients[client_id]
         journey = ws.journeys[client.journey]
         for occurrence in agenda.schedules[client_id]:
-            tp = occurrence.touchpoint
             seen: set[str] = set()
             # The strongest part first, so a person who owns and is informed shows as owner.
-            for part, refs in (("owner", (tp.owner,)), ("support", tp.support),
-                               ("informed", tp.informed)):
-                for ref in refs:
-                    person = ws.resolve(journey, ref, client)
-                    if person in found and person not in seen:
-                        seen.add(person)
-                        found[person].append((occurrence, part))
+            for part, ref in occurrence.touchpoint.parts:
+                person = ws.resolve(journey, ref, client)
+                if person in found and person not in seen:
+                    seen.add(person)
+                    found[person].append((occurrence, part))
     return found
 
 

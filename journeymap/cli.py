@@ -241,7 +241,7 @@ def export(journey: str | None, fmt: str, diagram: str, output: Path | None,
     workspace = load_or_raise(ws.root, ws.source).workspace
     chosen = exporting.pick_journey(workspace, journey)
     data = exporting.export(workspace, chosen, fmt, build_date(as_of), ws.theme_path,
-                            diagram, ws.root / ".journeymap-cache")
+                            diagram, ws.cache_path)
     if output is not None and str(output) == "-":
         sys.stdout.buffer.write(data)
         return

@@ -67,14 +67,6 @@ def role_colours(journey: Journey) -> dict[str, tuple[str, str]]:
     return {role: PALETTE[i % len(PALETTE)] for i, role in enumerate(journey.roles)}
 
 
-def ref_label(ws: Workspace, journey: Journey, ref: str) -> str:
-    """An owner, supporter or informed reference in words: the role's label or the name."""
-    if ref in journey.roles:
-        return journey.roles[ref]
-    person = ws.people.get(ref)
-    return person.name if person else ref
-
-
 def when_short(tp: Touchpoint) -> str:
     """When a touchpoint happens, briefly: `day 14, every 7 days ×3`, `on: birthday`."""
     if tp.on is not None:
@@ -150,7 +142,7 @@ def _flow_node(ws: Workspace, journey: Journey, tp: Touchpoint, gid: str,
     label = f'<B>{_wrapped(tp.title)}</B><BR/><FONT POINT-SIZE="9">{_text(when)}'
     if tp.surprise:
         label += "<BR/><I>surprise</I>"
-    owner = ref_label(ws, journey, tp.owner)
+    owner = ws.ref_label(journey, tp.owner)
     surprise = "; a surprise" if tp.surprise else ""
     return {
         "label": _html(label + "</FONT>"),
@@ -265,7 +257,7 @@ def responsibility_dot(ws: Workspace, journey: Journey) -> str:
                       id=f"{gid}-role-{role}", tooltip=_plain(f"Role: {title}"), shape="box",
                       style="rounded,filled", fillcolor=fill, color=line, margin="0.12,0.08")
         for person in direct:
-            name = ref_label(ws, journey, person)
+            name = ws.ref_label(journey, person)
             left.node(f"person.{person}",
                       _html(f"<B>{_text(name)}</B>{small.format('named directly')}"),
                       id=f"{gid}-person-{person}", tooltip=_plain(name), shape="box",
@@ -312,7 +304,7 @@ def responsibility_dot(ws: Workspace, journey: Journey) -> str:
                 graph.edge(node, f"tp.{tp.id}", headport="w", style=style,
                            color=colours.get(ref, NEUTRAL)[1],
                            penwidth="1.6" if kind == "owner" else "1.2",
-                           tooltip=_plain(f"{ref_label(ws, journey, ref)} {words} {tp.title}"))
+                           tooltip=_plain(f"{ws.ref_label(journey, ref)} {words} {tp.title}"))
     return str(graph.source)
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from .exceptions import JourneymapError, Problem
 from .model import Client, Journey, Stage, Touchpoint, Where, Workspace
+from .responsibility import weekly_load
 from .schedule import agenda
 from .schema import PHASES, did_you_mean
 
@@ -364,17 +365,11 @@ def _busy_week(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Findi
     """Occurrences a person owns (not done yet) per ISO week, over `weeks` weeks from the week
     of `as_of`; one finding per person, for their busiest week, on the person's file."""
     per_week, weeks = s.numbers["per-week"], s.numbers["weeks"]
-    start = as_of - dt.timedelta(days=as_of.weekday())
-    end = start + dt.timedelta(weeks=weeks)
-    load: dict[str, dict[dt.date, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for schedule in agenda(ws, as_of).schedules.values():
-        for o in schedule:
-            if o.owner and o.date and o.status != "done" and start <= o.date < end:
-                monday = o.date - dt.timedelta(days=o.date.weekday())
-                load[o.owner][monday].append(o.client.id)
-    for person_id in sorted(load):
-        over = {m: c for m, c in load[person_id].items() if len(c) > per_week}
-        if not over or person_id not in ws.people:
+    load = weekly_load(ws, agenda(ws, as_of), weeks)
+    for person_id in sorted(load.owned):
+        weekly = zip(load.weeks, load.owned[person_id], strict=True)
+        over = {m: [o.client.id for o in week] for m, week in weekly if len(week) > per_week}
+        if not over:
             continue
         person = ws.people[person_id]
         monday = max(sorted(over), key=lambda m: len(over[m]))  # busiest; the earliest on a tie

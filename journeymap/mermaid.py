@@ -46,10 +46,7 @@ def escape_actor(text: str) -> str:
 
 
 def _actors(ws: Workspace, journey: Journey, tp: Touchpoint) -> list[str]:
-    names = []
-    for ref in (tp.owner, *tp.support):
-        person = ws.people.get(ref)
-        names.append(journey.roles.get(ref) or (person.name if person else ref))
+    names = [ws.ref_label(journey, ref) for ref in (tp.owner, *tp.support)]
     return list(dict.fromkeys(names))
 
 

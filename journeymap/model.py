@@ -68,6 +68,13 @@ class Touchpoint:
     order: int = 0  # its day, or for an `on:` touchpoint the first day of its stage
 
     @property
+    def parts(self) -> tuple[tuple[str, str], ...]:
+        """(part, reference) for the owner, each supporter and each one informed, in that
+        order, so the first match for a person is their strongest part."""
+        return (("owner", self.owner), *(("support", r) for r in self.support),
+                *(("informed", r) for r in self.informed))
+
+    @property
     def sort_key(self) -> tuple[int, int, str]:
         """Day order; `on:` touchpoints sit at the start of their stage's window."""
         return (self.order, 0 if self.day is not None else 1, self.id)
@@ -175,6 +182,13 @@ class Workspace:
     journeys: dict[str, Journey]
     people: dict[str, Person]
     clients: dict[str, Client]
+
+    def ref_label(self, journey: Journey, ref: str) -> str:
+        """An owner, supporter or informed reference in words: the role's label or the name."""
+        if ref in journey.roles:
+            return journey.roles[ref]
+        person = self.people.get(ref)
+        return person.name if person else ref
 
     def resolve(self, journey: Journey, ref: str, client: Client | None) -> str | None:
         """The person behind an owner/support/informed reference, for a client if a role."""

@@ -97,6 +97,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.pages: dict[str, Page] = {}
         self.serving = False
         self.problems: list[Problem] = []  # the current errors, while serving a last good site
+        self.overlay = ""  # their overlay, laid over every page of the last good site
         self.progress = Progress(False)
         self.rendered = 0
 
@@ -129,6 +130,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         for problem in loaded.problems:
             (log.error if problem.severity == "error" else log.warning)(str(problem))
         self.problems = list(loaded.errors)
+        self.overlay = ""
         count = len(loaded.errors)
         summary = f"{count} problem{'s' * (count != 1)} in the journey files (listed above)"
         if not loaded.errors:
@@ -140,6 +142,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         elif self.renderer is not None:
             # A live preview keeps showing the last good journey until the files are fixed.
             log.warning(f"journeymap: {summary}; still showing the last good version")
+            self.overlay = str(overlay_html(self._root(config), self.problems))
         else:
             log.warning(f"journeymap: {summary}; the preview lists them until they are fixed")
             self.renderer = self._renderer(loaded.workspace, as_of, config)
@@ -191,8 +194,8 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         generated = {**self.renderer.map_files(), **self.renderer.files()}
         for uri, content in generated.items():
-            if self._overlay(config):
-                content = inject(content.decode(), self._overlay(config)).encode()
+            if self.overlay:
+                content = inject(content.decode(), self.overlay).encode()
             files.append(File.generated(config, uri, content=content))
         if self.config.nav and not config.nav:
             config.nav = self._nav(files)
@@ -238,17 +241,8 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         page.toc = _toc(headings(content))
         return content
 
-    def _overlay(self, config: MkDocsConfig) -> str:
-        """The error overlay while a live preview has errors to show, else ''."""
-        if not (self.serving and self.problems) or self.pages.get("index.md", None) is None:
-            return ""
-        if self.pages["index.md"].template == "problems.html":
-            return ""  # the problems page already lists them
-        return str(overlay_html(self._root(config), self.problems))
-
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
-        overlay = self._overlay(config)
-        return inject(output, overlay) if overlay else output
+        return inject(output, self.overlay) if self.overlay else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The PDFs, printed by Chromium from the pages just built (unchanged ones cached)."""

@@ -352,10 +352,7 @@ class Renderer:
 
     def ref_label(self, journey: Journey, ref: str) -> str:
         """An owner, supporter or informed reference in words: the role's label or the name."""
-        if ref in journey.roles:
-            return journey.roles[ref]
-        person = self.person(ref)
-        return person.name if person else ref
+        return self.ws.ref_label(journey, ref)
 
     def when(self, tp: Touchpoint) -> str:
         """When a touchpoint happens, in words: `Day 5`, `Day -18, every 4 days, 3 times`."""
@@ -446,16 +443,14 @@ class Renderer:
         for journey in sorted(self.ws.journeys.values(), key=lambda j: j.title):
             on_it = tuple(self.clients(journey))
             for tp in journey.touchpoints:
-                for part, refs in (("owner", (tp.owner,)), ("support", tp.support),
-                                   ("informed", tp.informed)):
-                    for ref in refs:
-                        if ref == person_id:
-                            found.append(Involvement(journey, tp, part, "", on_it, True))
-                        elif ref in journey.roles:
-                            served = tuple(c for c in on_it if c.team.get(ref) == person_id)
-                            if served:
-                                found.append(Involvement(journey, tp, part, journey.roles[ref],
-                                                         served, served == on_it))
+                for part, ref in tp.parts:
+                    if ref == person_id:
+                        found.append(Involvement(journey, tp, part, "", on_it, True))
+                    elif ref in journey.roles:
+                        served = tuple(c for c in on_it if c.team.get(ref) == person_id)
+                        if served:
+                            found.append(Involvement(journey, tp, part, journey.roles[ref],
+                                                     served, served == on_it))
         return found
 
     def person_agenda(self, person_id: str, days: int = 14) -> list[tuple[Occurrence, str]]:

@@ -10,9 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .model import Journey, Touchpoint, Workspace
-from .schedule import Agenda
+from .schedule import Agenda, Occurrence
 
 PARTS = ("owns", "supports", "informed")
+# Touchpoint.parts names them by the key written in the file; the matrix by the verb.
+FIELDS = {"owner": "owns", "support": "supports", "informed": "informed"}
 
 
 @dataclass
@@ -37,9 +39,8 @@ class Involvement:
 
 
 def parts_of(tp: Touchpoint) -> list[tuple[str, str]]:
-    """(part, reference) for the owner, each supporter and each one informed."""
-    return ([("owns", tp.owner)] + [("supports", r) for r in tp.support]
-            + [("informed", r) for r in tp.informed])
+    """(owns / supports / informed, reference) for each person or role in a touchpoint."""
+    return [(FIELDS[part], ref) for part, ref in tp.parts]
 
 
 @dataclass
@@ -77,27 +78,31 @@ def matrix(ws: Workspace, journey: Journey) -> Matrix:
 
 @dataclass(frozen=True)
 class Load:
-    """A person's owned occurrences per week, from the week of the build date on."""
+    """What each person owns and has still to do, week by week from the build date's week."""
 
     weeks: tuple[dt.date, ...]  # Mondays
-    counts: dict[str, tuple[int, ...]]  # person id -> one count per week
+    owned: dict[str, tuple[tuple[Occurrence, ...], ...]]  # person id -> occurrences per week
+
+    @property
+    def counts(self) -> dict[str, tuple[int, ...]]:
+        return {p: tuple(len(week) for week in weeks) for p, weeks in self.owned.items()}
 
     def peak(self, person_id: str) -> int:
-        return max(self.counts.get(person_id, (0,)), default=0)
+        return max((len(week) for week in self.owned.get(person_id, ())), default=0)
 
 
 def weekly_load(ws: Workspace, agenda: Agenda, weeks: int = 12) -> Load:
     monday = agenda.as_of - dt.timedelta(days=agenda.as_of.weekday())
     starts = tuple(monday + dt.timedelta(weeks=w) for w in range(weeks))
-    counts = {person: [0] * weeks for person in ws.people}
+    owned: dict[str, list[list[Occurrence]]] = {p: [[] for _ in range(weeks)] for p in ws.people}
     for schedule in agenda.schedules.values():
         for o in schedule:
-            if o.date is None or o.owner not in counts or o.status == "done":
+            if o.date is None or o.owner not in owned or o.status == "done":
                 continue
             week = (o.date - monday).days // 7
             if 0 <= week < weeks:
-                counts[o.owner][week] += 1
-    return Load(starts, {p: tuple(c) for p, c in counts.items()})
+                owned[o.owner][week].append(o)
+    return Load(starts, {p: tuple(tuple(w) for w in ws_) for p, ws_ in owned.items()})
 
 
 def totals(ws: Workspace, agenda: Agenda) -> dict[str, Involvement]:

@@ -316,15 +316,8 @@ def diff_command(root: Path, source: str, base: str | None, head: str | None,
 # ---- comparing --------------------------------------------------------------------------
 
 
-def _ref_label(journey: Journey, ws: Workspace, ref: str) -> str:
-    if ref in journey.roles:
-        return journey.roles[ref]
-    person = ws.people.get(ref)
-    return person.name if person else ref
-
-
 def _refs(journey: Journey, ws: Workspace, refs: Iterable[str]) -> str:
-    labels = [_ref_label(journey, ws, r) for r in refs]
+    labels = [ws.ref_label(journey, r) for r in refs]
     return ", ".join(labels) if labels else "none"
 
 
@@ -377,8 +370,8 @@ def _touchpoint_changes(
                                           f"{md(hj.stage(new.stage).title)}"))
     # By reference: a relabelled role or renamed person is reported once, where it changed.
     if old.owner != new.owner:
-        found.append(("owner", f"owner: {md(_ref_label(bj, base, old.owner))} → "
-                               f"{md(_ref_label(hj, head, new.owner))}"))
+        found.append(("owner", f"owner: {md(base.ref_label(bj, old.owner))} → "
+                               f"{md(head.ref_label(hj, new.owner))}"))
     for key in ("support", "informed"):
         if getattr(old, key) != getattr(new, key):
             found.append(("helpers", f"{key}: {md(_refs(bj, base, getattr(old, key)))} → "
@@ -562,7 +555,7 @@ def _journey_review(
                                           jid, as_of))
     for t in added:
         subject = _subject(t.title, t.id)
-        detail = f"added: {_when(t, hj)}, owner {md(_ref_label(hj, head, t.owner))}"
+        detail = f"added: {_when(t, hj)}, owner {md(head.ref_label(hj, t.owner))}"
         rows.append((t.sort_key, 0, Change("touchpoint-added", subject, detail)))
         review.impacts.append(_impact(subject, "added", None, t.id, base, head, jid, as_of))
     for t in removed:

@@ -37,10 +37,15 @@ class WorkspaceRoot:
     theme_dir: str
     site_dir: Path
     lint: dict[str, Any] | None = None  # the plugin's `lint:` option
+    cache_dir: str = ".journeymap-cache"  # the plugin's `cache_dir:` option
 
     @property
     def config_file(self) -> Path:
         return self.root / CONFIG_NAME
+
+    @property
+    def cache_path(self) -> Path:
+        return self.root / self.cache_dir
 
     @property
     def theme_path(self) -> Path:
@@ -63,7 +68,7 @@ def find_workspace(start: Path | None = None) -> WorkspaceRoot:
         raise WorkspaceNotFound(f"{CONFIG_NAME} does not list the journeymap plugin: add "
                                 "'- journeymap' under 'plugins:'")
     return WorkspaceRoot(here, plugin.config.source, plugin.config.theme_dir,
-                         Path(cfg.site_dir), plugin.config.lint)
+                         Path(cfg.site_dir), plugin.config.lint, plugin.config.cache_dir)
 
 
 def _load_config(config: Path, **overrides: Any) -> MkDocsConfig:

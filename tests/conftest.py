@@ -15,6 +15,9 @@ from typing import Any
 
 import pytest
 
+from journeymap.load import load_workspace
+from journeymap.model import Workspace
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CHROMIUM = "/usr/lib/chromium/chromium"
@@ -47,6 +50,14 @@ def tree(folder: Path) -> dict[str, bytes]:
     """Every file under a folder, by relative path, with its bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def example_workspace() -> Workspace:
+    """The example workspace, loaded (and valid)."""
+    loaded = load_workspace(REPO, "journeys")
+    assert not loaded.errors, loaded.errors
+    return loaded.workspace
 
 
 @pytest.fixture(scope="session")

@@ -5,18 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import REPO
 from playwright.sync_api import Page
 
 from journeymap.journey_map import column_widths, journey_map, spread
-from journeymap.load import load_workspace
+from journeymap.model import Journey, Workspace
 
 
 @pytest.fixture(scope="module")
-def journey() -> Any:
-    loaded = load_workspace(REPO, "journeys")
-    assert not loaded.errors
-    return loaded.workspace.journeys["client-love"]
+def journey(example_workspace: Workspace) -> Journey:
+    return example_workspace.journeys["client-love"]
 
 
 def test_columns_share_the_width_and_keep_the_first_week_readable(journey: Any) -> None:

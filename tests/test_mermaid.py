@@ -92,10 +92,8 @@ def odd(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Journey]:
 
 
 @pytest.fixture(scope="module")
-def example() -> tuple[Workspace, Journey]:
-    loaded = load_workspace(REPO, "journeys")
-    assert not loaded.errors
-    return loaded.workspace, loaded.workspace.journeys["client-love"]
+def example(example_workspace: Workspace) -> tuple[Workspace, Journey]:
+    return example_workspace, example_workspace.journeys["client-love"]
 
 
 @pytest.fixture(scope="module")

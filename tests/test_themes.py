@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_workspace, run, serve_folder
+from conftest import copy_workspace, run, serve_folder
 from playwright.sync_api import Page
 from test_map import check_geometry
 
-from journeymap.load import load_workspace
+from journeymap.model import Workspace
 
 THEMES = {
     "mkdocs": "theme:\n  name: mkdocs\n  highlightjs: false\n",
@@ -49,9 +49,10 @@ def themed_site(request: pytest.FixtureRequest,
 
 
 def test_the_journey_map_keeps_its_shape(page: Page, themed_site: tuple[str, str],
+                                         example_workspace: Workspace,
                                          tmp_path_factory: pytest.TempPathFactory) -> None:
     theme, url = themed_site
-    journey = load_workspace(REPO, "journeys").workspace.journeys["client-love"]
+    journey = example_workspace.journeys["client-love"]
     for width, height in ((1920, 1080), (1280, 800)):
         page.set_viewport_size({"width": width, "height": height})
         page.goto(url + "journeys/client-love/")

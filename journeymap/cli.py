@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .cache import DiskCache
 from .exceptions import JourneymapError, Problem
-from .load import load_workspace
+from .load import LoadCache, load_workspace
 from .schedule import build_date
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -126,7 +127,8 @@ def check(style: str, as_of: dt.date | None) -> None:
 
     ws = find_workspace()
     settings = LintSettings.from_mapping(ws.lint)
-    loaded = load_workspace(ws.root, ws.source)
+    parsed = LoadCache(store=DiskCache(ws.cache_path, "parsed"))
+    loaded = load_workspace(ws.root, ws.source, parsed)
     problems = list(loaded.problems)
     if not loaded.errors:
         problems += lint(loaded.workspace, build_date(as_of), settings)

@@ -1,17 +1,22 @@
 """Load and validate a workspace: files → checked records → the model.
 
 Every problem of a run is collected (not only the first) and positioned. Parsing is cached
-per file (by modification time and size), so a rebuild re-reads only what changed.
+per file: in memory by modification time and size, so a rebuild in the same process re-reads
+only what changed; and on disk by content, so that a new process (`journeymap build`, `check`)
+does not parse a thousand unchanged client files again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import DiskCache, recipe_key
 from .exceptions import InvalidWorkspace, Problem
 from .model import Client, Journey, MonthDay, Person, Repeat, Stage, Touchpoint, Where, Workspace
 from .schema import (
@@ -42,10 +47,33 @@ class LoadCache:
     """Parsed files kept between loads, keyed by path; reused while a file is unchanged."""
 
     files: dict[Path, tuple[tuple[int, int], Parsed]] = field(default_factory=dict)
+    store: DiskCache | None = None  # parsed journeys and clients on disk, by content
 
     def get(self, file: Path, stamp: tuple[int, int]) -> Parsed | None:
         hit = self.files.get(file)
         return hit[1] if hit and hit[0] == stamp else None
+
+    def stored(self, kind: str, rel: str, file: Path) -> tuple[str, Parsed | None]:
+        """The key of a file's parse on disk, and the parse if it is there.
+
+        People are left out: a person's result also depends on the photo files beside it.
+        The entries are pickles: the cache folder is trusted like the workspace's own files.
+        """
+        if self.store is None or kind == "person":
+            return "", None
+        try:
+            digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        except OSError:
+            return "", None
+        key = recipe_key("parsed", kind, rel, digest)
+        saved = self.store.get(key)
+        if saved is None:
+            return key, None
+        try:
+            found = pickle.loads(saved)
+        except Exception:  # an entry from another version of the model: parse again
+            return key, None
+        return key, found if isinstance(found, Parsed) else None
 
 
 @dataclass
@@ -444,6 +472,10 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
         hit = cache.get(file, stamp)
         if hit is not None:
             return hit
+        key, hit = cache.stored(kind, rel, file)
+        if hit is not None:
+            cache.files[file] = (stamp, hit)
+            return hit
         if kind == "journey":
             result = _journey(file, rel)
         elif kind == "person":
@@ -454,6 +486,8 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
         if bad_name:
             result = Parsed(None, [bad_name, *result.problems])
         cache.files[file] = (stamp, result)
+        if key and cache.store is not None:
+            cache.store.put(key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         return result
 
     journeys: dict[str, Journey] = {}

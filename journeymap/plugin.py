@@ -18,11 +18,13 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import TableOfContents, get_toc
 
+from .cache import DiskCache
 from .exceptions import JourneymapError, Problem
 from .lint import LintSettings, lint
 from .load import LoadCache, load_workspace
@@ -30,7 +32,7 @@ from .model import Workspace
 from .overlay import inject, overlay_html
 from .pdf import PdfJob, render_pdfs
 from .progress import Progress
-from .render import ASSET_DIR, Page, Renderer, SitePaths, headings
+from .render import ASSET_DIR, Page, Renderer, SitePaths, headings, search_view
 from .schedule import build_date
 
 # A plain logger under mkdocs.plugins (not get_plugin_logger, which prefixes every line):
@@ -100,6 +102,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.overlay = ""  # their overlay, laid over every page of the last good site
         self.progress = Progress(False)
         self.rendered = 0
+        self.full_content: dict[str, str] = {}  # a page's content while search sees less
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
@@ -124,6 +127,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             settings = LintSettings.from_mapping(self.config.lint)
         except JourneymapError as error:
             raise PluginError(str(error)) from None
+        self.cache.store = DiskCache(self._cache(config), "parsed")
         loaded = load_workspace(self._root(config), self.config.source, self.cache)
         findings = [] if loaded.errors else lint(loaded.workspace, as_of, settings)
         loaded.problems.extend(findings)
@@ -240,6 +244,30 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         content = self.renderer.render(ours)
         page.toc = _toc(headings(content))
         return content
+
+    # Search plugins index `page.content` in on_page_context. Around them, our pages show the
+    # index their search view (no dated tables that repeat other pages: at a thousand clients
+    # those made a 20 MB index and most of the build time), then get their full content back
+    # before the theme renders them.
+    @event_priority(100)
+    def _show_search_view(
+        self, context: Any, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
+    ) -> Any:
+        if page.file.src_uri in self.pages and page.content is not None:
+            self.full_content[page.file.src_uri] = page.content
+            page.content = search_view(page.content)
+        return context
+
+    @event_priority(-100)
+    def _restore_content(
+        self, context: Any, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
+    ) -> Any:
+        full = self.full_content.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full
+        return context
+
+    on_page_context = CombinedEvent(_show_search_view, _restore_content)
 
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         return inject(output, self.overlay) if self.overlay else output

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from . import diagrams, responsibility
 from .cache import DiskCache, recipe_key
-from .calendars import client_calendar, part_of, parts_by_person, person_calendar
+from .calendars import client_calendar, parts_by_person, person_calendar
 from .exceptions import Problem
 from .journey_map import JourneyMap, feel_y, journey_map
 from .markup import render_markdown
@@ -85,10 +85,25 @@ class SitePaths:
         """A relative link from page `from_key` to a site path (a page URL or an asset)."""
         base = self.url(from_key)
         here = base if base.endswith("/") or not base else posixpath.dirname(base)
-        target = posixpath.relpath(to_path or ".", here.rstrip("/") or ".")
+        target = _relpath(to_path or ".", here.rstrip("/") or ".")
         if (not to_path or to_path.endswith("/")) and not target.endswith("/"):
             target += "/"
         return target
+
+
+def _relpath(path: str, start: str) -> str:
+    """`posixpath.relpath` for clean site paths (no `..`), without its two `abspath` calls:
+    a thousand-client site makes a hundred thousand links."""
+    if ".." in path or ".." in start or path.startswith("/") or start.startswith("/"):
+        return posixpath.relpath(path, start)
+    to = [part for part in path.split("/") if part and part != "."]
+    here = [part for part in start.split("/") if part and part != "."]
+    common = 0
+    for a, b in zip(to, here, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
 
 
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
@@ -101,6 +116,16 @@ def headings(html: str) -> list[tuple[int, str, str]]:
     return [(int(level), ident,
              " ".join(html_lib.unescape(_TAG.sub("", _SMALL.sub("", text))).split()))
             for level, ident, text in _HEADING.findall(html)]
+
+
+# Templates bracket what a search index should not hold (dated tables that repeat other pages,
+# the packet that repeats the client's page): the text stays on the page, out of the index.
+_SEARCH_SKIP = re.compile(r"<!--jm:search-skip-->.*?<!--/jm:search-skip-->", re.S)
+
+
+def search_view(html: str) -> str:
+    """A page's HTML as a search index should read it: without the bracketed parts."""
+    return _SEARCH_SKIP.sub("", html)
 
 
 def photo_path(person: Person) -> str | None:
@@ -189,6 +214,9 @@ class Renderer:
         self._journey_keys: dict[str, str] = {}
         self._client_keys: dict[str, str] = {}
         self._sorted_clients: list[Client] | None = None
+        self._served_index: dict[str, dict[str, dict[str, tuple[Client, ...]]]] | None = None
+        self._parts: dict[str, list[tuple[Occurrence, str]]] | None = None
+        self._roles: dict[str, list[tuple[Client, str]]] | None = None
         self.env = _templates(theme_dir)
         self.theme_dir = theme_dir
         self.agenda: Agenda = agenda(ws, as_of)
@@ -367,13 +395,14 @@ class Renderer:
 
     def roles_of(self, person_id: str) -> list[tuple[Client, str]]:
         """(client, role label) for each client this person serves."""
-        found = []
-        for client in self.clients():
-            journey = self.journey_of(client)
-            for role, who in client.team.items():
-                if who == person_id:
-                    found.append((client, journey.roles.get(role, role)))
-        return found
+        if self._roles is None:
+            self._roles = {}
+            for client in self.clients():
+                journey = self.journey_of(client)
+                for role, who in client.team.items():
+                    self._roles.setdefault(who, []).append(
+                        (client, journey.roles.get(role, role)))
+        return list(self._roles.get(person_id, []))
 
     def responsibility_matrix(self, journey: Journey) -> responsibility.Matrix:
         return responsibility.matrix(self.ws, journey)
@@ -437,17 +466,41 @@ class Renderer:
 
         return f"meet/{meet_name(client.id, self.secret)}.html"
 
+    # Every person's page asks who they serve, what they take part in and what is due: the
+    # indexes below answer all of them from one pass over the clients, not one per person.
+
+    def _served(self) -> dict[str, dict[str, dict[str, tuple[Client, ...]]]]:
+        """journey id → role → person id → the clients they serve in that role, by name."""
+        if self._served_index is None:
+            index: dict[str, dict[str, dict[str, list[Client]]]] = {}
+            for client in self.clients():
+                roles = index.setdefault(client.journey, {})
+                for role, person_id in client.team.items():
+                    roles.setdefault(role, {}).setdefault(person_id, []).append(client)
+            self._served_index = {j: {r: {p: tuple(cs) for p, cs in people.items()}
+                                      for r, people in roles.items()}
+                                  for j, roles in index.items()}
+        return self._served_index
+
+    def parts(self) -> dict[str, list[tuple[Occurrence, str]]]:
+        """Each person's occurrences, with their strongest part in each."""
+        if self._parts is None:
+            self._parts = parts_by_person(self.ws, self.agenda)
+        return self._parts
+
     def involvement(self, person_id: str) -> list[Involvement]:
         """Every touchpoint a person owns, supports or hears of: through a role or by name."""
         found = []
+        served_by_role = self._served()
         for journey in sorted(self.ws.journeys.values(), key=lambda j: j.title):
             on_it = tuple(self.clients(journey))
+            served_in = served_by_role.get(journey.id, {})
             for tp in journey.touchpoints:
                 for part, ref in tp.parts:
                     if ref == person_id:
                         found.append(Involvement(journey, tp, part, "", on_it, True))
                     elif ref in journey.roles:
-                        served = tuple(c for c in on_it if c.team.get(ref) == person_id)
+                        served = served_in.get(ref, {}).get(person_id, ())
                         if served:
                             found.append(Involvement(journey, tp, part, journey.roles[ref],
                                                      served, served == on_it))
@@ -456,16 +509,9 @@ class Renderer:
     def person_agenda(self, person_id: str, days: int = 14) -> list[tuple[Occurrence, str]]:
         """What a person owns or supports that is overdue or due in the next `days` days."""
         end = self.as_of + dt.timedelta(days=days)
-        found = []
-        for client in self.clients():
-            journey = self.journey_of(client)
-            for o in self.schedule(client):
-                if o.date is None or o.status == "done" or o.date >= end:
-                    continue
-                if o.status == "overdue" or o.date >= self.as_of:
-                    part = part_of(self.ws, journey, o.touchpoint, client, person_id)
-                    if part in ("owner", "support"):
-                        found.append((o, part))
+        found = [(o, part) for o, part in self.parts().get(person_id, [])
+                 if part in ("owner", "support") and o.date is not None and o.date < end
+                 and o.status != "done" and (o.status == "overdue" or o.date >= self.as_of)]
         return sorted(found, key=lambda x: (x[0].date or dt.date.max, x[0].client.name))
 
     def plan(self, client: Client, last_day: int = 100) -> list[PlanItem]:
@@ -498,7 +544,7 @@ class Renderer:
         """Files beside the pages: site path → bytes (calendars and the clients' meet pages)."""
 
         found: dict[str, bytes] = {}
-        parts = parts_by_person(self.ws, self.agenda)
+        parts = self.parts()
         clients_of: dict[str, set[str]] = {p: set() for p in self.ws.people}
         for person_id, held in parts.items():
             clients_of[person_id].update(o.client.id for o, _ in held)

@@ -1,0 +1,70 @@
+"""The parse cache on disk: a new process reuses unchanged files' parses, never stale ones."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from pathlib import Path
+
+from conftest import copy_workspace
+
+from journeymap.cache import DiskCache
+from journeymap.load import LoadCache, load_workspace
+
+
+def _load(ws: Path, store: Path) -> tuple[object, list[object]]:
+    loaded = load_workspace(ws, "journeys", LoadCache(store=DiskCache(store, "parsed")))
+    return loaded.workspace, list(loaded.problems)
+
+
+def test_a_new_process_reuses_parses_and_sees_edits(tmp_path: Path) -> None:
+    ws = copy_workspace(tmp_path / "ws")
+    store = tmp_path / "cache"
+    fresh = _load(ws, store)
+    entries = sorted((store / "parsed").iterdir())
+    files = [*ws.glob("journeys/*.yml"), *ws.glob("journeys/clients/*.yml")]
+    assert len(entries) == len(files)  # journeys and clients; people depend on their photos
+    assert _load(ws, store) == fresh  # from the entries, the same model and problems
+
+    # The entries are what a new process reads: a planted one shows through.
+    cache = DiskCache(store, "parsed")
+    for entry in entries:
+        parsed = pickle.loads(cache.get(entry.name) or b"")
+        draft = parsed.record
+        if getattr(getattr(draft, "client", None), "id", None) == "harbor-street-bakery":
+            draft.client = dataclasses.replace(draft.client, name="Planted")
+            cache.put(entry.name, pickle.dumps(parsed))
+    workspace, _ = _load(ws, store)
+    assert workspace.clients["harbor-street-bakery"].name == "Planted"  # type: ignore[attr-defined]
+
+    client = ws / "journeys" / "clients" / "harbor-street-bakery.yml"
+    client.write_text(client.read_text().replace("contact: Marisol Vega", "contact: M. Vega"))
+    workspace, _ = _load(ws, store)
+    assert workspace.clients["harbor-street-bakery"].contact == "M. Vega"  # type: ignore[attr-defined]
+    assert len(list((store / "parsed").iterdir())) == len(files) + 1
+
+
+def test_damaged_or_foreign_entries_are_parsed_again(tmp_path: Path) -> None:
+    ws = copy_workspace(tmp_path / "ws")
+    store = tmp_path / "cache"
+    fresh = _load(ws, store)
+    entries = sorted((store / "parsed").iterdir())
+    half = len(entries) // 2
+    for entry in entries[:half]:  # cut short, as by a crash mid-write
+        entry.write_bytes(entry.read_bytes()[:100])
+    cache = DiskCache(store, "parsed")
+    for entry in entries[half:]:  # well formed, but not a parse (another version's model)
+        cache.put(entry.name, pickle.dumps({"not": "a parse"}))
+    assert _load(ws, store) == fresh
+    cache.put(entries[0].name, b"not a pickle at all")
+    assert _load(ws, store) == fresh
+
+
+def test_a_broken_file_is_reported_from_the_cache_too(tmp_path: Path) -> None:
+    ws = copy_workspace(tmp_path / "ws")
+    client = ws / "journeys" / "clients" / "harbor-street-bakery.yml"
+    client.write_text(client.read_text().replace("name:", "nmae:", 1))
+    store = tmp_path / "cache"
+    _, first = _load(ws, store)
+    _, second = _load(ws, store)
+    assert first == second and any("nmae" in str(p) for p in first)

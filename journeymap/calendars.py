@@ -3,6 +3,15 @@
 Every dated occurrence is an all-day event. Yearly touchpoints (`repeat: yearly`, `on:`) are
 one event with a yearly rule from their first date, so a calendar app shows every year.
 Output is reproducible: UIDs come from ids, and DTSTAMP from the build date, not the clock.
+
+icalendar is slow (tens of thousands of events take seconds), so `calendar_feeds` keeps events
+already serialised by icalendar in a `DiskCache`, one entry per client: the client's whole
+feed, then the client's block of each person's feed. The entry's recipe is the client's (from
+the caller), the people in it, the build date and the names of the owners it prints, so an
+edited client serialises only its own blocks again, and its team's feeds are put together
+from every other client's kept blocks. The bytes are those of one icalendar `Calendar` of the
+same events (`person_calendar`, `client_calendar`): an empty calendar's lines before its END
+line, the events one after another, then the END line.
 """
 
 from __future__ import annotations
@@ -11,10 +20,12 @@ import datetime as dt
 import functools
 import html as html_lib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
+import icalendar
 from icalendar import Calendar, Event
 
+from .cache import DiskCache, recipe_key
 from .markup import render_markdown
 from .model import Client, Journey, Touchpoint, Workspace
 from .schedule import Agenda, Occurrence
@@ -131,6 +142,21 @@ def _calendar(name: str, description: str, events: Iterable[Event]) -> bytes:
     return bytes(cal.to_ical())
 
 
+_END = b"END:VCALENDAR\r\n"
+
+
+def _header(name: str, description: str) -> bytes:
+    """A calendar's lines before its events, exactly as icalendar writes them."""
+    empty = _calendar(name, description, [])
+    assert empty.endswith(_END)
+    return empty[: -len(_END)]
+
+
+def _person_title(name: str) -> tuple[str, str]:
+    return (f"{name} · client touchpoints",
+            f"Touchpoints {name} takes part in, for every client.")
+
+
 def _stamp(as_of: dt.date) -> dt.datetime:
     return dt.datetime.combine(as_of, dt.time(), tzinfo=dt.UTC)
 
@@ -139,16 +165,25 @@ def parts_by_person(ws: Workspace, agenda: Agenda) -> dict[str, list[tuple[Occur
     """Each person's occurrences and their part in each, in one pass over every schedule."""
     found: dict[str, list[tuple[Occurrence, str]]] = {p: [] for p in ws.people}
     for client_id in sorted(agenda.schedules):
-        client = ws.clients[client_id]
-        journey = ws.journeys[client.journey]
-        for occurrence in agenda.schedules[client_id]:
-            seen: set[str] = set()
-            # The strongest part first, so a person who owns and is informed shows as owner.
-            for part, ref in occurrence.touchpoint.parts:
-                person = ws.resolve(journey, ref, client)
-                if person in found and person not in seen:
-                    seen.add(person)
-                    found[person].append((occurrence, part))
+        for person, held in _client_parts(ws, agenda, client_id).items():
+            found[person].extend(held)
+    return found
+
+
+def _client_parts(ws: Workspace, agenda: Agenda,
+                  client_id: str) -> dict[str, list[tuple[Occurrence, str]]]:
+    """Who takes part in a client's occurrences, with their part in each."""
+    client = ws.clients[client_id]
+    journey = ws.journeys[client.journey]
+    found: dict[str, list[tuple[Occurrence, str]]] = {}
+    for occurrence in agenda.schedules[client_id]:
+        seen: set[str] = set()
+        # The strongest part first, so a person who owns and is informed shows as owner.
+        for part, ref in occurrence.touchpoint.parts:
+            person = ws.resolve(journey, ref, client)
+            if person in ws.people and person not in seen:
+                seen.add(person)
+                found.setdefault(person, []).append((occurrence, part))
     return found
 
 
@@ -159,24 +194,99 @@ def person_calendar(ws: Workspace, agenda: Agenda, person_id: str,
 
     `parts` (from `parts_by_person`) saves a pass over every schedule per person.
     """
-    person = ws.people[person_id]
     stamp = _stamp(agenda.as_of)
     if parts is None:
         parts = parts_by_person(ws, agenda)[person_id]
-    first, last = agenda.as_of - PERSON_PAST, agenda.as_of + PERSON_AHEAD
-    events = [event for occurrence, part in parts
-              if occurrence.date is not None and (is_yearly(occurrence.touchpoint)
-                                                  or first <= occurrence.date <= last)
+    events = [event for occurrence, part in _in_window(parts, agenda.as_of)
               if (event := _event(ws, occurrence, f"team-{person_id}", part, stamp))]
-    return _calendar(f"{person.name} · client touchpoints",
-                     f"Touchpoints {person.name} takes part in, for every client.", events)
+    return _calendar(*_person_title(ws.people[person_id].name), events)
 
 
 def client_calendar(ws: Workspace, agenda: Agenda, client_id: str) -> bytes:
     """Every touchpoint of one client's journey (internal: surprises included)."""
-    client = ws.clients[client_id]
     stamp = _stamp(agenda.as_of)
     events = [event for occurrence in agenda.schedules[client_id]
               if (event := _event(ws, occurrence, "client", None, stamp))]
-    return _calendar(f"{client.name} · client journey",
-                     f"Every planned touchpoint with {client.name} (internal).", events)
+    name = ws.clients[client_id].name
+    return _calendar(f"{name} · client journey",
+                     f"Every planned touchpoint with {name} (internal).", events)
+
+
+def _in_window(parts: Iterable[tuple[Occurrence, str]],
+               as_of: dt.date) -> Iterator[tuple[Occurrence, str]]:
+    """What a person's feed shows: recent and coming occurrences, and every yearly one."""
+    first, last = as_of - PERSON_PAST, as_of + PERSON_AHEAD
+    for occurrence, part in parts:
+        if occurrence.date is not None and (is_yearly(occurrence.touchpoint)
+                                            or first <= occurrence.date <= last):
+            yield occurrence, part
+
+
+def _owner_names(ws: Workspace, schedule: list[Occurrence]) -> dict[str, str | None]:
+    """Whose names a client's events print ("Owner: ..."): a person named in the journey
+    rather than through the client's team is not in the client's own recipe."""
+    return {o.owner: (p.name if (p := ws.people.get(o.owner)) else None)
+            for o in schedule if o.owner is not None}
+
+
+def calendar_feeds(ws: Workspace, agenda: Agenda, cache: DiskCache,
+                   client_key: Callable[[Client], str],
+                   only: Iterable[str] | None = None) -> dict[str, bytes]:
+    """Every feed, `clients/<id>/calendar.ics` and `team/<person>.ics`: the same bytes as
+    `client_calendar` and `person_calendar`, made from each client's blocks kept in `cache`.
+
+    `client_key(client)` must change whenever the client's record or journey does (the
+    renderer's client recipe); the build date, the people and the owners' names are added here.
+    With `only` (client ids), just those clients' blocks are made or read and their own feeds
+    returned, no person's (each needs every client): to fill the cache in several processes.
+    """
+    stamp = _stamp(agenda.as_of)
+    blocks: dict[str, list[bytes]] = {p: [] for p in ws.people}
+    found: dict[str, bytes] = {}
+    # In client id order, the order of each person's feed.
+    for client_id in sorted(ws.clients if only is None else only):
+        theirs = {person: held for person, parts in _client_parts(ws, agenda, client_id).items()
+                  if (held := list(_in_window(parts, agenda.as_of)))}
+        people = sorted(theirs)
+        key = recipe_key("ics", client_key(ws.clients[client_id]), people,
+                         _owner_names(ws, agenda.schedules[client_id]), agenda.as_of,
+                         PERSON_PAST, PERSON_AHEAD, icalendar.__version__)
+        # One entry a client, not one a block: creating thousands of small files costs more
+        # than writing their bytes. It holds the client's whole feed, then its block of each
+        # person's feed.
+        feed, *mine = _unpack(cache.through(key, functools.partial(
+            _client_blocks, ws, agenda, client_id, [(p, theirs[p]) for p in people], stamp)))
+        found[f"clients/{client_id}/calendar.ics"] = feed
+        for person_id, block in zip(people, mine, strict=True):
+            blocks[person_id].append(block)
+    if only is None:
+        for person_id in sorted(ws.people):
+            found[f"team/{person_id}.ics"] = b"".join(
+                [_header(*_person_title(ws.people[person_id].name)), *blocks[person_id], _END])
+    return found
+
+
+def _client_blocks(ws: Workspace, agenda: Agenda, client_id: str,
+                   theirs: list[tuple[str, list[tuple[Occurrence, str]]]],
+                   stamp: dt.datetime) -> bytes:
+    # A calendar's events are written one after another, each as it would be on its own.
+    blocks = [client_calendar(ws, agenda, client_id)]
+    for person_id, parts in theirs:
+        blocks.append(b"".join(
+            event.to_ical() for occurrence, part in parts
+            if (event := _event(ws, occurrence, f"team-{person_id}", part, stamp))))
+    return _pack(blocks)
+
+
+def _pack(blocks: list[bytes]) -> bytes:
+    """Blocks as one entry: their lengths on the first line, then the blocks."""
+    return b" ".join(str(len(block)).encode() for block in blocks) + b"\n" + b"".join(blocks)
+
+
+def _unpack(entry: bytes) -> list[bytes]:
+    sizes, _, data = entry.partition(b"\n")
+    blocks, start = [], 0
+    for size in map(int, sizes.split()):
+        blocks.append(data[start:start + size])
+        start += size
+    return blocks

@@ -196,6 +196,9 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             if files.get_file_from_path(uri) is not None:
                 files.remove(files.get_file_from_path(uri))  # type: ignore[arg-type]
             files.append(File.generated(config, uri, abs_src_path=str(path)))
+        if not self.serving:  # the server runs threads: no forking there
+            self.renderer.prefill(workers=len(os.sched_getaffinity(0))
+                                  if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
         generated = {**self.renderer.map_files(), **self.renderer.files()}
         for uri, content in generated.items():
             if self.overlay:

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import html as html_lib
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from markupsafe import Markup
 
 from . import diagrams, responsibility
 from .cache import DiskCache, recipe_key
-from .calendars import client_calendar, parts_by_person, person_calendar
+from .calendars import calendar_feeds, parts_by_person
 from .exceptions import Problem
 from .journey_map import JourneyMap, feel_y, journey_map
 from .markup import render_markdown
@@ -231,16 +232,18 @@ class Renderer:
                               {"journey": journey}))
         pages.append(Page("clients/index", "Clients", "clients.html"))
         for client in self.clients():
-            pages.append(Page(f"clients/{client.id}", client.name, "client.html",
-                              {"client": client}))
-            pages.append(Page(f"clients/{client.id}/handoff", f"Handoff: {client.name}",
-                              "packet.html", {"client": client}))
+            pages += self._client_pages(client)
         pages.append(Page("team/index", "Team", "team.html"))
         pages.append(Page("team/responsibilities", "Who does what", "responsibilities.html"))
         for person in sorted(ws.people.values(), key=lambda p: (p.name, p.id)):
             pages.append(Page(f"team/{person.id}", person.name, "person.html",
                               {"member": person}))
         return pages
+
+    def _client_pages(self, client: Client) -> list[Page]:
+        return [Page(f"clients/{client.id}", client.name, "client.html", {"client": client}),
+                Page(f"clients/{client.id}/handoff", f"Handoff: {client.name}", "packet.html",
+                     {"client": client})]
 
     def assets(self) -> dict[str, Path]:
         """Files the pages refer to: site path → file on disk."""
@@ -278,9 +281,12 @@ class Renderer:
         client = page.context.get("client")
         if isinstance(client, Client) and page.template in ONE_CLIENT_TEMPLATES:
             # Made from this client alone: an unchanged one comes from the cache.
-            key = recipe_key("page", page.key, page.template, self._client_recipe(client))
+            key = self._page_key(page, client)
             return self.page_cache.through(key, lambda: self._render(page).encode()).decode()
         return self._render(page)
+
+    def _page_key(self, page: Page, client: Client) -> str:
+        return recipe_key("page", page.key, page.template, self._client_recipe(client))
 
     def _render(self, page: Page) -> str:
         template = self.env.get_template(page.template)
@@ -540,30 +546,57 @@ class Renderer:
                     if k not in client.preferences]
         return sorted({key.replace("_", " ") for key in missing if key})
 
-    def files(self) -> dict[str, bytes]:
-        """Files beside the pages: site path → bytes (calendars and the clients' meet pages)."""
+    def files(self, only: list[str] | None = None) -> dict[str, bytes]:
+        """Files beside the pages: site path → bytes (calendars and the clients' meet pages).
 
-        found: dict[str, bytes] = {}
-        parts = self.parts()
-        clients_of: dict[str, set[str]] = {p: set() for p in self.ws.people}
-        for person_id, held in parts.items():
-            clients_of[person_id].update(o.client.id for o, _ in held)
-        for person_id in sorted(self.ws.people):
-            recipe = recipe_key("person-ics", self._person_recipe(person_id), self.as_of,
-                                sorted(self._client_recipe(self.ws.clients[c])
-                                       for c in clients_of[person_id]))
-            found[f"team/{person_id}.ics"] = self.file_cache.through(
-                recipe, functools.partial(person_calendar, self.ws, self.agenda, person_id,
-                                          parts[person_id]))
-        for client in self.clients():
-            recipe = self._client_recipe(client)
-            found[f"clients/{client.id}/calendar.ics"] = self.file_cache.through(
-                recipe_key("client-ics", recipe),
-                functools.partial(client_calendar, self.ws, self.agenda, client.id))
+        With `only` (client ids): just those clients' own files, and their share of the
+        people's calendars made into the cache (see `prefill`).
+        """
+        found = calendar_feeds(self.ws, self.agenda, self.file_cache, self._client_recipe,
+                               only=only)
+        for client in self.clients() if only is None else [self.ws.clients[c] for c in only]:
             found[self.meet_path(client)] = self.file_cache.through(
-                recipe_key("meet", recipe),
+                recipe_key("meet", self._client_recipe(client)),
                 functools.partial(self._meet_bytes, client))
         return found
+
+    def prefill(self, workers: int) -> int:
+        """Make what the cache lacks of each client's own outputs (pages, calendars, meet page)
+        in `workers` processes at once, before the build asks for them one by one.
+
+        A cold build of a thousand clients spends most of its time there, and the work splits
+        by client. The workers are forked (they share the loaded workspace) and only fill the
+        cache: whatever one fails to make, the build makes itself. Returns how many clients
+        were missing. Forking is for a plain build, not for a server with threads running.
+        """
+        folder = self.page_cache.folder
+        missing = [c for c in self.clients() if folder is not None
+                   and not (folder / self._page_key(self._client_pages(c)[0], c)).exists()]
+        if workers < 2 or len(missing) < 2 * workers or not hasattr(os, "fork"):
+            return len(missing)
+        children = []
+        for share in range(1, workers):
+            pid = os.fork()
+            if pid == 0:  # the worker: fill its share of the cache, then leave at once
+                status = 1
+                try:
+                    self._fill(missing[share::workers])
+                    status = 0
+                finally:
+                    os._exit(status)
+            children.append(pid)
+        try:
+            self._fill(missing[0::workers])
+        finally:
+            for pid in children:
+                os.waitpid(pid, 0)
+        return len(missing)
+
+    def _fill(self, clients: list[Client]) -> None:
+        for client in clients:
+            for page in self._client_pages(client):
+                self.render(page)
+        self.files(only=[c.id for c in clients])
 
     def _meet_bytes(self, client: Client) -> bytes:
         from .meet import render_meet

@@ -74,3 +74,31 @@ def test_recipes_do_not_depend_on_set_order(one: object, two: object) -> None:
     assert canonical(one) == canonical(two)
     assert recipe_key(one) == recipe_key(two)
     assert recipe_key({"a": 1}) != recipe_key({"a": 2})
+
+
+def test_prefill_in_worker_processes_makes_the_same_outputs(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from journeymap.load import load_workspace
+    from journeymap.render import Renderer
+
+    ws = load_workspace(copy_workspace(tmp_path / "ws"), "journeys").workspace
+    as_of = dt.date.fromisoformat(AS_OF)
+
+    def everything(renderer: Renderer) -> dict[str, str | bytes]:
+        made: dict[str, str | bytes] = {p.key: renderer.render(p) for p in renderer.pages()}
+        return {**made, **renderer.files()}
+
+    plain = everything(Renderer(ws, as_of))  # no cache at all
+    cache = tmp_path / "cache"
+    filled = Renderer(ws, as_of, cache_dir=cache)
+    assert filled.prefill(workers=2) == len(ws.clients)  # all missing at first
+    # The forked worker made its share (every other client): the entries are on disk before
+    # this process asks for a single page.
+    pages = {p.name for p in (cache / "pages").iterdir()}
+    assert len(pages) == 2 * len(ws.clients)  # each client's page and packet
+    made_here = filled.page_cache.misses  # this process's own share
+    assert made_here == 2 * len(range(0, len(ws.clients), 2))  # every other client, 2 pages
+    assert everything(filled) == plain
+    assert filled.page_cache.misses == made_here  # every page came from the cache
+    assert Renderer(ws, as_of, cache_dir=cache).prefill(workers=2) == 0  # nothing left to make

@@ -9,6 +9,8 @@ the birthday card (`on: birthday`, 07-09) first on 9 Jul 2027.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,10 @@ from conftest import AS_OF, REPO
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
-from journeymap.calendars import client_calendar, person_calendar, plain_text
+from journeymap.cache import DiskCache, recipe_key
+from journeymap.calendars import calendar_feeds, client_calendar, person_calendar, plain_text
 from journeymap.load import load_workspace
-from journeymap.model import MonthDay, Workspace
+from journeymap.model import Client, MonthDay, Person, Workspace
 from journeymap.render import Renderer
 from journeymap.schedule import agenda
 
@@ -153,3 +156,156 @@ def test_renderer_files_hold_the_feeds(ws: Workspace, tmp_path: Path) -> None:
     for path, data in files.items():
         if path.endswith(".ics"):
             assert Calendar.from_ical(data).walk("VEVENT"), path
+
+
+# ---- feeds put together from cached blocks ---------------------------------------------------
+
+def _key(ws: Workspace) -> Callable[[Client], str]:
+    """A client recipe that leaves people out: the feeds must add the owners' names."""
+    return lambda client: recipe_key(client, ws.journeys[client.journey])
+
+
+def _plain(ws: Workspace, as_of: dt.date = AS_OF_DATE) -> dict[str, bytes]:
+    """Every feed as one icalendar Calendar each, with no cache."""
+    plan = agenda(ws, as_of)
+    return {**{f"team/{p}.ics": person_calendar(ws, plan, p) for p in ws.people},
+            **{f"clients/{c}/calendar.ics": client_calendar(ws, plan, c) for c in ws.clients}}
+
+
+def _feeds(ws: Workspace, cache: DiskCache, as_of: dt.date = AS_OF_DATE) -> dict[str, bytes]:
+    return calendar_feeds(ws, agenda(ws, as_of), cache, _key(ws))
+
+
+@pytest.fixture(scope="module")
+def tricky(ws: Workspace) -> Workspace:
+    """The example with the awkward cases: a 29 February birthday, a client whose yearly
+    day-365 thank-you first falls on 29 Feb 2028, a touchpoint owned by a person named in the
+    journey (not through a role), and a person who takes part in nothing."""
+    journey = ws.journeys["client-love"]
+    journey = replace(journey, touchpoints=tuple(
+        replace(tp, owner="noor-haddad") if tp.id == "kickoff" else tp
+        for tp in journey.touchpoints))
+    harbor = ws.clients["harbor-street-bakery"]
+    leap = replace(harbor, id="leap-day-florist", name="Leap Day Florist",
+                   day_one=dt.date(2027, 3, 2), done={})
+    people = {**ws.people, "new-hire": Person("new-hire", "New Hire", "team/new-hire.md")}
+    clients = {**ws.clients, leap.id: leap, harbor.id: replace(
+        harbor, dates={**harbor.dates, "birthday": MonthDay(None, 2, 29)})}
+    return Workspace(ws.source, {journey.id: journey}, people, clients)
+
+
+@pytest.mark.parametrize("which", ["example", "tricky"])
+def test_feeds_are_the_bytes_of_one_calendar(ws: Workspace, tricky: Workspace, which: str,
+                                             tmp_path: Path) -> None:
+    space = ws if which == "example" else tricky
+    plain = _plain(space)
+    cold_cache = DiskCache(tmp_path, "files")
+    cold = _feeds(space, cold_cache)
+    assert cold == plain  # same paths, same bytes
+    warm_cache = DiskCache(tmp_path, "files")
+    assert _feeds(space, warm_cache) == plain
+    # One entry a client, which holds its blocks of every feed.
+    assert cold_cache.misses == len(space.clients)
+    assert (warm_cache.hits, warm_cache.misses) == (len(space.clients), 0)
+    for data in cold.values():
+        Calendar.from_ical(data)
+    text = b"".join(cold.values()).decode()
+    assert "\r\n " in text  # long lines folded (inside blocks, where "·" is two bytes)
+    assert "Occurrence 2 of 3" in text and "RRULE:FREQ=YEARLY\r\n" in text
+    if which == "tricky":
+        assert cold["team/new-hire.ics"].count(b"BEGIN:VEVENT") == 0
+        assert "RRULE:FREQ=YEARLY;BYMONTHDAY=-1;BYMONTH=2" in text
+        florist = events(cold["clients/leap-day-florist/calendar.ics"])
+        assert [e["start"] for e in florist["Anniversary thank-you · Leap Day Florist"]] \
+            == [dt.date(2028, 2, 29)]
+        assert "Owner: Noor Haddad" in text
+
+
+def test_a_changed_client_makes_only_its_own_blocks_again(ws: Workspace,
+                                                          tmp_path: Path) -> None:
+    folder = tmp_path / "files"
+    before = _feeds(ws, DiskCache(tmp_path, "files"))
+    kept = set(folder.iterdir())
+    harbor = ws.clients["harbor-street-bakery"]
+    edited = Workspace(ws.source, ws.journeys, ws.people, {
+        **ws.clients, harbor.id: replace(harbor, name="Harbour Street Bakery")})
+    cache = DiskCache(tmp_path, "files")
+    after = _feeds(edited, cache)
+    assert after == _plain(edited)
+    changed = {path for path in after if after[path] != before[path]}
+    team = {path for path, data in before.items()
+            if path.startswith("team/") and b"Harbor Street Bakery" in data}
+    assert len(team) >= 3 and changed == team | {f"clients/{harbor.id}/calendar.ics"}
+    # Made again: the client's own blocks (one entry); the team's feeds took every other
+    # client's blocks from the cache.
+    assert (cache.hits, cache.misses) == (len(ws.clients) - 1, 1)
+    assert len(set(folder.iterdir()) - kept) == 1
+
+
+def test_the_cache_can_be_filled_client_by_client(ws: Workspace, tmp_path: Path) -> None:
+    # As separate processes would, each with a share of the clients.
+    ids = sorted(ws.clients)
+    plain = _plain(ws)
+    for share in (ids[:2], ids[2:]):
+        part = calendar_feeds(ws, agenda(ws, AS_OF_DATE), DiskCache(tmp_path, "files"),
+                              _key(ws), only=share)
+        assert part == {f"clients/{c}/calendar.ics": plain[f"clients/{c}/calendar.ics"]
+                        for c in share}  # no person's feed: each needs every client
+    cache = DiskCache(tmp_path, "files")
+    assert _feeds(ws, cache) == plain
+    assert (cache.hits, cache.misses) == (len(ids), 0)
+
+
+def test_a_renamed_owner_named_in_the_journey_is_printed_anew(tricky: Workspace,
+                                                             tmp_path: Path) -> None:
+    # The client recipe here leaves people out, and Noor is on no team but Tidewater's:
+    # the feeds must notice her new name themselves.
+    before = _feeds(tricky, DiskCache(tmp_path, "files"))
+    noor = tricky.people["noor-haddad"]
+    renamed = Workspace(tricky.source, tricky.journeys,
+                        {**tricky.people, noor.id: replace(noor, name="Noor Haddad-Lee")},
+                        tricky.clients)
+    after = _feeds(renamed, DiskCache(tmp_path, "files"))
+    assert after == _plain(renamed)
+    assert sum(b"Owner: Noor Haddad" in data for data in before.values()) > len(tricky.clients)
+    assert not any(b"Owner: Noor Haddad (" in data for data in after.values())
+
+
+def test_a_person_named_in_the_journey_who_joins_gets_their_blocks(tricky: Workspace,
+                                                                   tmp_path: Path) -> None:
+    # Kept informed of every kickoff by name, before and after their file exists: the
+    # clients are the same, the people taking part are not.
+    journey = tricky.journeys["client-love"]
+    journey = replace(journey, touchpoints=tuple(
+        replace(tp, informed=(*tp.informed, "new-hire")) if tp.id == "kickoff" else tp
+        for tp in journey.touchpoints))
+    joined = Workspace(tricky.source, {journey.id: journey}, tricky.people, tricky.clients)
+    before = Workspace(tricky.source, joined.journeys,
+                       {p: v for p, v in tricky.people.items() if p != "new-hire"},
+                       tricky.clients)
+    _feeds(before, DiskCache(tmp_path, "files"))
+    after = _feeds(joined, DiskCache(tmp_path, "files"))
+    assert after == _plain(joined)
+    assert "Kickoff meeting · Leap Day Florist" in events(after["team/new-hire.ics"])
+
+
+def test_a_new_build_date_stamps_every_event_again(ws: Workspace, tmp_path: Path) -> None:
+    _feeds(ws, DiskCache(tmp_path, "files"))
+    later = dt.date(2027, 1, 5)
+    assert _feeds(ws, DiskCache(tmp_path, "files"), later) == _plain(ws, later)
+
+
+def test_damaged_cache_entries_are_made_again(ws: Workspace, tmp_path: Path) -> None:
+    plain = _feeds(ws, DiskCache(tmp_path, "files"))
+    entries = sorted((tmp_path / "files").iterdir())
+    # Every entry damaged, half cut short and half with one byte changed.
+    for number, entry in enumerate(entries):
+        data = entry.read_bytes()
+        if number % 2:
+            entry.write_bytes(data[: len(data) // 2])
+        else:
+            middle = len(data) // 2
+            entry.write_bytes(data[:middle] + bytes([data[middle] ^ 1]) + data[middle + 1:])
+    cache = DiskCache(tmp_path, "files")
+    assert _feeds(ws, cache) == plain == _plain(ws)
+    assert (cache.hits, cache.misses) == (0, len(entries))

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import TableOfContents, get_toc
 
-from .cache import DiskCache
+from .cache import DiskCache, recipe_key
 from .exceptions import JourneymapError, Problem
 from .lint import LintSettings, lint
 from .load import LoadCache, load_workspace
@@ -103,10 +105,16 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.progress = Progress(False)
         self.rendered = 0
         self.full_content: dict[str, str] = {}  # a page's content while search sees less
+        self.dirty = False  # serving with dirty rebuilds: unchanged pages are not rebuilt
+        self.search_docs: list[dict[str, Any]] = []  # the last full search index, when dirty
+        self.built: set[str] = set()  # the URLs of the pages this build made again
+        self.page_urls: set[str] = set()  # the URLs of every page of this build
+        self.stamps: dict[Path, str] = {}  # what each stamp file holds, to skip reading it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
         self.serving = command == "serve"
+        self.dirty = self.serving and dirty
 
     # ---- paths ----------------------------------------------------------------------------
 
@@ -182,14 +190,22 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
                 if not inside:
                     log.info(f"'{file.src_uri}' is replaced by journeymap's page of that name")
                 files.remove(file)
+        if self.config.nav and not config.nav:
+            config.nav = self._nav(files)
         in_nav = {"index.md", "clients/index.md", "team/index.md", "team/responsibilities.md"}
+        unchanged = self._unchanged_since(config) if self.dirty else None
         for page in self.pages.values():
             # Pages that the navigation does not list are reached through links; saying so
             # keeps MkDocs from listing a thousand client pages as missing from the nav.
             level = InclusionLevel.UNDEFINED
             if page.src_uri not in in_nav and page.template != "journey.html":
                 level = InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src_uri, content="", inclusion=level))
+            stamp = unchanged(page) if unchanged else None
+            if stamp is not None:
+                files.append(File.generated(config, page.src_uri, abs_src_path=str(stamp),
+                                            inclusion=level))
+            else:
+                files.append(File.generated(config, page.src_uri, content="", inclusion=level))
         assets = {f"{ASSET_DIR}/journeymap.css": PACKAGE_CSS, **self.renderer.assets()}
         assets.update({f"{ASSET_DIR}/theme/{f.name}": f for f in self._theme_css(config)})
         for uri, path in assets.items():
@@ -204,9 +220,42 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             if self.overlay:
                 content = inject(content.decode(), self.overlay).encode()
             files.append(File.generated(config, uri, content=content))
-        if self.config.nav and not config.nav:
-            config.nav = self._nav(files)
+        self.built = set()
+        self.page_urls = {file.url for file in files.documentation_pages()}
         return files
+
+    def _unchanged_since(self, config: MkDocsConfig) -> Callable[[Page], Path | None]:
+        """For `serve`'s dirty rebuilds: a stamp file per page that has a recipe, rewritten
+        only when what the page shows changes, so MkDocs leaves the page's HTML from the last
+        build as it is (it compares the stamp's time with the HTML's).
+
+        What every page shares goes into each stamp: the navigation, mkdocs.yml and the
+        error overlay; changing any of them rebuilds every page.
+        """
+        assert self.renderer is not None
+        folder = self._cache(config) / "serve"
+        config_file = Path(config.config_file_path or "")
+        shared = recipe_key(config.nav, self.overlay,
+                            config_file.read_bytes() if config_file.is_file() else b"")
+
+        def stamp(page: Page) -> Path | None:
+            assert self.renderer is not None
+            recipe = self.renderer.recipe(page)
+            if recipe is None:
+                return None
+            path = folder / (page.key + ".stamp")
+            text = f"{recipe} {shared}\n"
+            if self.stamps.get(path) != text or not path.is_file():  # (the cache may go)
+                try:
+                    if not path.is_file() or path.read_text() != text:
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        path.write_text(text)
+                except OSError:
+                    return None  # no stamp, no skipping: the page is simply built
+                self.stamps[path] = text
+            return path
+
+        return stamp
 
     def _nav(self, files: Files) -> list[Any]:
         journeys = [{html.escape(page.title): page.src_uri} for page in self.pages.values()
@@ -256,6 +305,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
     def _show_search_view(
         self, context: Any, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
     ) -> Any:
+        self.built.add(page.url)
         if page.file.src_uri in self.pages and page.content is not None:
             self.full_content[page.file.src_uri] = page.content
             page.content = search_view(page.content)
@@ -275,8 +325,13 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         return inject(output, self.overlay) if self.overlay else output
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The PDFs, printed by Chromium from the pages just built (unchanged ones cached)."""
+        if self.dirty:
+            self._complete_search_index(Path(config.site_dir))
+            log.info(f"journeymap: {len(self.built)} of {len(self.page_urls)} pages built, "
+                     f"{len(self.page_urls - self.built)} unchanged")
         if self.renderer is None or self.serving or not self.config.pdf or self.problems:
             return
         site = Path(config.site_dir)
@@ -293,6 +348,28 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             self.progress.clear()
         log.info(f"journeymap: {len(jobs)} PDFs ({report.rendered} printed, "
                  f"{report.cached} from the cache)")
+
+    def _complete_search_index(self, site: Path) -> None:
+        """A dirty rebuild indexes only the pages it made again: add back the last index's
+        entries for the pages it left as they were, so that search still finds them."""
+        index_file = site / "search" / "search_index.json"
+        try:
+            index = json.loads(index_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # no search plugin, or not one we know
+        docs = index.get("docs") if isinstance(index, dict) else None
+        if not isinstance(docs, list):
+            return
+
+        def page_of(doc: Any) -> str:
+            return str(doc.get("location", "")).split("#")[0] if isinstance(doc, dict) else ""
+
+        kept = [doc for doc in self.search_docs
+                if page_of(doc) not in self.built and page_of(doc) in self.page_urls]
+        if kept:
+            index["docs"] = docs = docs + kept
+            index_file.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+        self.search_docs = docs
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         docs = Path(config.docs_dir).resolve()

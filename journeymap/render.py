@@ -218,6 +218,7 @@ class Renderer:
         self._served_index: dict[str, dict[str, dict[str, tuple[Client, ...]]]] | None = None
         self._parts: dict[str, list[tuple[Occurrence, str]]] | None = None
         self._roles: dict[str, list[tuple[Client, str]]] | None = None
+        self._clients_of: dict[str, set[str]] | None = None
         self.env = _templates(theme_dir)
         self.theme_dir = theme_dir
         self.agenda: Agenda = agenda(ws, as_of)
@@ -278,15 +279,42 @@ class Renderer:
     # ---- rendering ------------------------------------------------------------------------
 
     def render(self, page: Page) -> str:
-        client = page.context.get("client")
-        if isinstance(client, Client) and page.template in ONE_CLIENT_TEMPLATES:
-            # Made from this client alone: an unchanged one comes from the cache.
-            key = self._page_key(page, client)
+        key = self.recipe(page)
+        if key is not None:
+            # Made from a known few inputs: an unchanged page comes from the cache.
             return self.page_cache.through(key, lambda: self._render(page).encode()).decode()
         return self._render(page)
 
+    def recipe(self, page: Page) -> str | None:
+        """What a page is made from, hashed: for a client's pages and a person's; else None
+        (a page made from everything, such as the home page, is made again every build)."""
+        client = page.context.get("client")
+        if isinstance(client, Client) and page.template in ONE_CLIENT_TEMPLATES:
+            return self._page_key(page, client)
+        member = page.context.get("member")
+        if isinstance(member, Person) and page.template == "person.html":
+            return self._person_page_key(page, member.id)
+        return None
+
     def _page_key(self, page: Page, client: Client) -> str:
         return recipe_key("page", page.key, page.template, self._client_recipe(client))
+
+    def _person_page_key(self, page: Page, person_id: str) -> str:
+        """A person's page shows their record, the clients they serve or take part in the
+        touchpoints of, and the journeys (with how many clients each has)."""
+        if self._clients_of is None:
+            self._clients_of = {p: set() for p in self.ws.people}
+            for held_by, held in self.parts().items():
+                self._clients_of[held_by].update(o.client.id for o, _ in held)
+            for client in self.ws.clients.values():
+                for member in client.team.values():
+                    self._clients_of.setdefault(member, set()).add(client.id)
+        clients = sorted(self._client_recipe(self.ws.clients[c])
+                         for c in self._clients_of.get(person_id, ()))
+        journeys = sorted((j, self._journey_recipe(j), len(self.clients(self.ws.journeys[j])))
+                          for j in self.ws.journeys)
+        return recipe_key("person-page", page.key, page.template, self._person_recipe(person_id),
+                          clients, journeys, self.as_of, self.paths, self._templates_digest())
 
     def _render(self, page: Page) -> str:
         template = self.env.get_template(page.template)
@@ -562,7 +590,8 @@ class Renderer:
 
     def prefill(self, workers: int) -> int:
         """Make what the cache lacks of each client's own outputs (pages, calendars, meet page)
-        in `workers` processes at once, before the build asks for them one by one.
+        and the people's pages in `workers` processes at once, before the build asks for them
+        one by one.
 
         A cold build of a thousand clients spends most of its time there, and the work splits
         by client. The workers are forked (they share the loaded workspace) and only fill the
@@ -580,22 +609,24 @@ class Renderer:
             if pid == 0:  # the worker: fill its share of the cache, then leave at once
                 status = 1
                 try:
-                    self._fill(missing[share::workers])
+                    self._fill(missing[share::workers], share, workers)
                     status = 0
                 finally:
                     os._exit(status)
             children.append(pid)
         try:
-            self._fill(missing[0::workers])
+            self._fill(missing[0::workers], 0, workers)
         finally:
             for pid in children:
                 os.waitpid(pid, 0)
         return len(missing)
 
-    def _fill(self, clients: list[Client]) -> None:
+    def _fill(self, clients: list[Client], share: int, workers: int) -> None:
         for client in clients:
             for page in self._client_pages(client):
                 self.render(page)
+        for page in [p for p in self.pages() if p.template == "person.html"][share::workers]:
+            self.render(page)
         self.files(only=[c.id for c in clients])
 
     def _meet_bytes(self, client: Client) -> bytes:

@@ -174,9 +174,17 @@ def serve(ws: WorkspaceRoot, dev_addr: str, open_browser: bool = False) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
+    # Dirty rebuilds: MkDocs builds again only the pages whose source is newer than their
+    # HTML. journeymap's stamps (plugin.py) make that exact for its own pages, so MkDocs'
+    # warning that dirty builds may be inaccurate would only be noise here.
+    logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
     try:
         mkdocs_serve(str(ws.config_file), livereload=True, dev_addr=dev_addr,
-                     open_in_browser=open_browser)
+                     open_in_browser=open_browser, build_type="dirty")
     except MkDocsException as error:
         raise JourneymapError(f"the preview could not start ({error.format_message()}); "
                               "fix the problems above and run it again") from None
+
+
+def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")

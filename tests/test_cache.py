@@ -96,9 +96,9 @@ def test_prefill_in_worker_processes_makes_the_same_outputs(tmp_path: Path) -> N
     # The forked worker made its share (every other client): the entries are on disk before
     # this process asks for a single page.
     pages = {p.name for p in (cache / "pages").iterdir()}
-    assert len(pages) == 2 * len(ws.clients)  # each client's page and packet
-    made_here = filled.page_cache.misses  # this process's own share
-    assert made_here == 2 * len(range(0, len(ws.clients), 2))  # every other client, 2 pages
+    assert len(pages) == 2 * len(ws.clients) + len(ws.people)  # page and packet; profiles
+    made_here = filled.page_cache.misses  # this process's own share: every other client's
+    assert made_here == 2 * len(range(0, len(ws.clients), 2)) + len(range(0, len(ws.people), 2))
     assert everything(filled) == plain
     assert filled.page_cache.misses == made_here  # every page came from the cache
     assert Renderer(ws, as_of, cache_dir=cache).prefill(workers=2) == 0  # nothing left to make

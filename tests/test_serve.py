@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import subprocess
 import time
@@ -137,3 +139,25 @@ def test_a_broken_file_shows_an_overlay_in_the_open_page_until_it_is_fixed(
     reload = time.monotonic() - start
     expect(overlay).to_have_count(0)
     print(f"save to reloaded map: {reload:.2f} s")  # a figure to read, not a gate
+
+
+def test_a_rebuild_makes_only_the_pages_an_edit_touches(served: tuple[Path, str, Path]) -> None:
+    ws, url, log = served
+    total = len(json.loads(_get(url + "search/search_index.json"))["docs"])
+    client = ws / "journeys" / "clients" / "harbor-street-bakery.yml"
+    client.write_text(client.read_text().replace("name: Harbor Street Bakery",
+                                                 "name: Harbour Street Bakery", 1))
+    _wait(lambda: "Harbour Street Bakery" in _get(url + "clients/harbor-street-bakery/"))
+    _wait(lambda: log.read_text().count("pages built") >= 2)
+    first, again = re.findall(r"(\d+) of (\d+) pages built", log.read_text())[:2]
+    assert first[0] == first[1]  # the first build makes everything
+    # The client's page and packet, its team's pages and the pages made from everything
+    # (home, lists, journey): not the other clients' pages.
+    assert int(again[0]) < int(again[1]) - 4
+    assert "Harbour Street Bakery" in _get(url)  # the home's client list is made again
+    # The search index still holds every page, the edited one with its new name.
+    docs = json.loads(_get(url + "search/search_index.json"))["docs"]
+    assert len(docs) == total
+    titles = {d["location"]: d["title"] for d in docs}
+    assert titles["clients/harbor-street-bakery/"] == "Harbour Street Bakery"
+    assert titles["clients/fern-and-fold/"] == "Fern &amp; Fold Design Studio"

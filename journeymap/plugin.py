@@ -110,6 +110,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.built: set[str] = set()  # the URLs of the pages this build made again
         self.page_urls: set[str] = set()  # the URLs of every page of this build
         self.stamps: dict[Path, str] = {}  # what each stamp file holds, to skip reading it
+        self.shared = self.last_shared = ""  # what all pages show (the nav...), hashed
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
@@ -222,7 +223,19 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             files.append(File.generated(config, uri, content=content))
         self.built = set()
         self.page_urls = {file.url for file in files.documentation_pages()}
+        if self.dirty:
+            self._rebuild_others_if_shared_changed(files)
         return files
+
+    def _rebuild_others_if_shared_changed(self, files: Files) -> None:
+        """Pages that are not journeymap's (docs/) show the navigation and the error overlay
+        too: when those change, mark their HTML as old, so that the dirty rebuild makes them."""
+        if self.shared == self.last_shared:
+            return
+        self.last_shared = self.shared
+        for file in files.documentation_pages():
+            if file.src_uri not in self.pages and os.path.isfile(file.abs_dest_path):
+                os.utime(file.abs_dest_path, (0, 0))
 
     def _unchanged_since(self, config: MkDocsConfig) -> Callable[[Page], Path | None]:
         """For `serve`'s dirty rebuilds: a stamp file per page that has a recipe, rewritten
@@ -235,8 +248,8 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         assert self.renderer is not None
         folder = self._cache(config) / "serve"
         config_file = Path(config.config_file_path or "")
-        shared = recipe_key(config.nav, self.overlay,
-                            config_file.read_bytes() if config_file.is_file() else b"")
+        self.shared = shared = recipe_key(
+            config.nav, self.overlay, config_file.read_bytes() if config_file.is_file() else b"")
 
         def stamp(page: Page) -> Path | None:
             assert self.renderer is not None

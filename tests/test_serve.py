@@ -70,6 +70,8 @@ def test_a_save_rebuilds_and_a_broken_file_keeps_the_last_good_site(
 
     journey.write_text(text.replace("title: Client Love Journey", "title: Client Joy Journey", 1))
     _wait(lambda: "Client Joy Journey" in _get(page))
+    # A page of docs/ is not journeymap's, but its navigation names the journey too.
+    _wait(lambda: "Client Joy Journey" in _get(url + "format/"))
 
     journey.write_text(text.replace("owner: sales", "ownr: sales", 1))
     _wait(lambda: "unknown key 'ownr'" in log.read_text())

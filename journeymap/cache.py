@@ -87,3 +87,36 @@ class DiskCache:
         content = make()
         self.put(key, content)
         return content
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def fill_in_parallel(work: Callable[[int, int], None], workers: int) -> None:
+    """Run `work(share, workers)` for every share at once: shares 1.. in forked processes,
+    share 0 in this one, and return when all are done.
+
+    The work only fills caches on disk: a worker that fails costs time, not correctness,
+    because whatever is missing afterwards is made when it is asked for. Fork only where no
+    other thread runs (a plain build or check, not the live server).
+    """
+    children = []
+    for share in range(1, workers):
+        pid = os.fork()
+        if pid == 0:  # the worker: fill its share, then leave at once (no cleanup, no flush)
+            status = 1
+            try:
+                work(share, workers)
+                status = 0
+            finally:
+                os._exit(status)
+        children.append(pid)
+    try:
+        work(0, workers)
+    finally:
+        for pid in children:
+            os.waitpid(pid, 0)

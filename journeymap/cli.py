@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .cache import DiskCache
+from .cache import DiskCache, usable_cores
 from .exceptions import JourneymapError, Problem
 from .load import LoadCache, load_workspace
 from .schedule import build_date
@@ -128,7 +128,7 @@ def check(style: str, as_of: dt.date | None) -> None:
     ws = find_workspace()
     settings = LintSettings.from_mapping(ws.lint)
     parsed = LoadCache(store=DiskCache(ws.cache_path, "parsed"))
-    loaded = load_workspace(ws.root, ws.source, parsed)
+    loaded = load_workspace(ws.root, ws.source, parsed, workers=usable_cores())
     problems = list(loaded.problems)
     if not loaded.errors:
         problems += lint(loaded.workspace, build_date(as_of), settings)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import DiskCache, recipe_key
+from .cache import DiskCache, fill_in_parallel, recipe_key
 from .exceptions import InvalidWorkspace, Problem
 from .model import Client, Journey, MonthDay, Person, Repeat, Stage, Touchpoint, Where, Workspace
 from .schema import (
@@ -53,19 +53,27 @@ class LoadCache:
         hit = self.files.get(file)
         return hit[1] if hit and hit[0] == stamp else None
 
-    def stored(self, kind: str, rel: str, file: Path) -> tuple[str, Parsed | None]:
-        """The key of a file's parse on disk, and the parse if it is there.
+    def key(self, kind: str, rel: str, file: Path) -> str:
+        """The name of a file's parse on disk ("" if it is not kept there).
 
         People are left out: a person's result also depends on the photo files beside it.
-        The entries are pickles: the cache folder is trusted like the workspace's own files.
         """
         if self.store is None or kind == "person":
-            return "", None
+            return ""
         try:
             digest = hashlib.sha256(file.read_bytes()).hexdigest()
         except OSError:
+            return ""
+        return recipe_key("parsed", kind, rel, digest)
+
+    def stored(self, kind: str, rel: str, file: Path) -> tuple[str, Parsed | None]:
+        """The key of a file's parse on disk, and the parse if it is there.
+
+        The entries are pickles: the cache folder is trusted like the workspace's own files.
+        """
+        key = self.key(kind, rel, file)
+        if not key or self.store is None:
             return "", None
-        key = recipe_key("parsed", kind, rel, digest)
         saved = self.store.get(key)
         if saved is None:
             return key, None
@@ -454,8 +462,13 @@ def _files(folder: Path, pattern: str) -> list[Path]:
     return sorted(p for p in folder.glob(pattern) if p.is_file()) if folder.is_dir() else []
 
 
-def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None = None) -> Loaded:
-    """Read and check every file under `root/source`. Problems never raise: they are returned."""
+def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None = None,
+                   workers: int = 1) -> Loaded:
+    """Read and check every file under `root/source`. Problems never raise: they are returned.
+
+    With a cache on disk and several `workers`, files not parsed yet are parsed in that many
+    forked processes first (a cold load of a thousand clients is seconds of YAML parsing).
+    """
     cache = cache if cache is not None else LoadCache()
     folder = root / source
     problems: list[Problem] = []
@@ -490,26 +503,40 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
             cache.store.put(key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         return result
 
+    listed = [(kind, file) for kind, pattern, sub in (("journey", "*.yml", ""),
+                                                      ("person", "*.md", "team"),
+                                                      ("client", "*.yml", "clients"))
+              for file in _files(folder / sub if sub else folder, pattern)]
+    store = cache.store.folder if cache.store is not None else None
+    if workers > 1 and store is not None and hasattr(os, "fork"):
+        unparsed = [(kind, file) for kind, file in listed if file not in cache.files
+                    and (key := cache.key(kind, file.relative_to(root).as_posix(), file))
+                    and not (store / key).exists()]
+        def parse_share(share: int, shares: int) -> None:
+            for kind, file in unparsed[share::shares]:
+                parsed(file, kind)
+
+        if len(unparsed) >= 8 * workers:  # below that, forking costs more than it saves
+            fill_in_parallel(parse_share, workers)
+
     journeys: dict[str, Journey] = {}
     people: dict[str, Person] = {}
     drafts: list[_ClientDraft] = []
     seen: set[Path] = set()
     broken: dict[str, set[str]] = {"journey": set(), "person": set(), "client": set()}
-    for kind, pattern, sub in (("journey", "*.yml", ""), ("person", "*.md", "team"),
-                               ("client", "*.yml", "clients")):
-        for file in _files(folder / sub if sub else folder, pattern):
-            seen.add(file)
-            result = parsed(file, kind)
-            problems.extend(result.problems)
-            if result.record is None:
-                broken[kind].add(file.stem)  # exists, but has errors of its own
-                continue
-            if kind == "journey":
-                journeys[file.stem] = result.record
-            elif kind == "person":
-                people[file.stem] = result.record
-            else:
-                drafts.append(result.record)
+    for kind, file in listed:
+        seen.add(file)
+        result = parsed(file, kind)
+        problems.extend(result.problems)
+        if result.record is None:
+            broken[kind].add(file.stem)  # exists, but has errors of its own
+            continue
+        if kind == "journey":
+            journeys[file.stem] = result.record
+        elif kind == "person":
+            people[file.stem] = result.record
+        else:
+            drafts.append(result.record)
     for stale in set(cache.files) - seen:
         del cache.files[stale]
 

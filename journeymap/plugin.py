@@ -26,7 +26,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import TableOfContents, get_toc
 
-from .cache import DiskCache, recipe_key
+from .cache import DiskCache, recipe_key, usable_cores
 from .exceptions import JourneymapError, Problem
 from .lint import LintSettings, lint
 from .load import LoadCache, load_workspace
@@ -137,7 +137,9 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         except JourneymapError as error:
             raise PluginError(str(error)) from None
         self.cache.store = DiskCache(self._cache(config), "parsed")
-        loaded = load_workspace(self._root(config), self.config.source, self.cache)
+        # The server runs threads: no forking there.
+        loaded = load_workspace(self._root(config), self.config.source, self.cache,
+                                workers=1 if self.serving else usable_cores())
         findings = [] if loaded.errors else lint(loaded.workspace, as_of, settings)
         loaded.problems.extend(findings)
         for problem in loaded.problems:
@@ -214,8 +216,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
                 files.remove(files.get_file_from_path(uri))  # type: ignore[arg-type]
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         if not self.serving:  # the server runs threads: no forking there
-            self.renderer.prefill(workers=len(os.sched_getaffinity(0))
-                                  if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+            self.renderer.prefill(workers=usable_cores())
         generated = {**self.renderer.map_files(), **self.renderer.files()}
         for uri, content in generated.items():
             if self.overlay:

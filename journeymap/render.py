@@ -23,7 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import diagrams, responsibility
-from .cache import DiskCache, recipe_key
+from .cache import DiskCache, fill_in_parallel, recipe_key
 from .calendars import calendar_feeds, parts_by_person
 from .exceptions import Problem
 from .journey_map import JourneyMap, feel_y, journey_map
@@ -603,22 +603,7 @@ class Renderer:
                    and not (folder / self._page_key(self._client_pages(c)[0], c)).exists()]
         if workers < 2 or len(missing) < 2 * workers or not hasattr(os, "fork"):
             return len(missing)
-        children = []
-        for share in range(1, workers):
-            pid = os.fork()
-            if pid == 0:  # the worker: fill its share of the cache, then leave at once
-                status = 1
-                try:
-                    self._fill(missing[share::workers], share, workers)
-                    status = 0
-                finally:
-                    os._exit(status)
-            children.append(pid)
-        try:
-            self._fill(missing[0::workers], 0, workers)
-        finally:
-            for pid in children:
-                os.waitpid(pid, 0)
+        fill_in_parallel(lambda share, n: self._fill(missing[share::n], share, n), workers)
         return len(missing)
 
     def _fill(self, clients: list[Client], share: int, workers: int) -> None:

@@ -155,6 +155,8 @@ nav:
 not_in_nav: |
   /clients/*.md
   !/clients/index.md
+  /team/*.md
+  !/team/index.md
 """
 
 
@@ -235,9 +237,26 @@ def write_bare(ws: Path, bare: Path, as_of: dt.date) -> int:
                 "## Goals", "", *(f"- {g}" for g in c.goals), "", "## Handoff", "",
                 c.handoff or "", ""]
         (docs / "clients" / f"{c.id}.md").write_text("\n".join(page))
+        # journeymap makes a handoff packet per client: so does the plain site.
+        first_100 = [o for o in plan.schedules[c.id] if o.day is not None and o.day <= 100]
+        packet = [f"# Handoff: {c.name}", "", "## Preferences", "",
+                  *(f"- {key}: {_cell(str(value))}" for key, value in c.preferences.items()),
+                  "", "## Goals", "", *(f"- {g}" for g in c.goals), "", "## What sales learned",
+                  "", c.handoff or "", "", "## The first 100 days", "",
+                  *table(first_100, False), ""]
+        (docs / "clients" / f"{c.id}-handoff.md").write_text("\n".join(packet))
+
+    due_soon = [o for o in plan.with_status("overdue") + plan.with_status("due")]
+    for p in people:  # and a profile per person
+        theirs = [c for c in clients if p.id in c.team.values()]
+        profile = [f"# {p.name}", "", f"*{p.title or ''}*", "", p.bio, "", "## Clients", "",
+                   *(f"- [{_cell(c.name)}](../clients/{c.id}.md)" for c in theirs), "",
+                   "## Overdue and due", "",
+                   *table([o for o in due_soon if o.owner == p.id], True), ""]
+        (docs / "team" / f"{p.id}.md").write_text("\n".join(profile))
 
     (bare / "mkdocs.yml").write_text(BARE_YML.format(journey=journey.title, journey_id=journey.id))
-    return len(clients) + 5
+    return 2 * len(clients) + len(people) + 5
 
 
 # ---- measurements ----------------------------------------------------------------------------

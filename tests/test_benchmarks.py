@@ -132,7 +132,8 @@ def test_a_small_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
     report = json.loads(out.read_text())
     assert set(report["meta"]) >= {"as_of", "python", "journeymap", "mkdocs", "pdf"}
     (size,) = report["sizes"]
-    assert size["clients"] == 10 and size["pages"] == 15
+    # Per client a page and a packet, a profile for each of the 7 people, and 5 others.
+    assert size["clients"] == 10 and size["pages"] == 2 * 10 + 7 + 5
     figures = ("cold_build_s", "bare_mkdocs_s", "ratio_vs_bare", "warm_rebuild_s", "check_s",
                "peak_rss_mb", "serve_start_s", "serve_reload_s")
     for key in figures:

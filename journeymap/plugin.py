@@ -216,7 +216,9 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
                 files.remove(files.get_file_from_path(uri))  # type: ignore[arg-type]
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         if not self.serving:  # the server runs threads: no forking there
-            self.renderer.prefill(workers=usable_cores())
+            self.renderer.prefill(usable_cores(), lambda done, total: self.progress.update(
+                "clients", done, total))
+            self.progress.clear()
         generated = {**self.renderer.map_files(), **self.renderer.files()}
         for uri, content in generated.items():
             if self.overlay:

@@ -14,6 +14,7 @@ import html as html_lib
 import os
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -588,7 +589,8 @@ class Renderer:
                 functools.partial(self._meet_bytes, client))
         return found
 
-    def prefill(self, workers: int) -> int:
+    def prefill(self, workers: int,
+                progress: Callable[[int, int], None] | None = None) -> int:
         """Make what the cache lacks of each client's own outputs (pages, calendars, meet page)
         and the people's pages in `workers` processes at once, before the build asks for them
         one by one.
@@ -597,19 +599,28 @@ class Renderer:
         by client. The workers are forked (they share the loaded workspace) and only fill the
         cache: whatever one fails to make, the build makes itself. Returns how many clients
         were missing. Forking is for a plain build, not for a server with threads running.
+        `progress(done, total)` follows the clients made.
         """
         folder = self.page_cache.folder
         missing = [c for c in self.clients() if folder is not None
                    and not (folder / self._page_key(self._client_pages(c)[0], c)).exists()]
         if workers < 2 or len(missing) < 2 * workers or not hasattr(os, "fork"):
             return len(missing)
-        fill_in_parallel(lambda share, n: self._fill(missing[share::n], share, n), workers)
+        def report(done: int) -> None:  # this process's share, the others keep pace
+            if progress is not None:
+                progress(min(done * workers, len(missing)), len(missing))
+
+        fill_in_parallel(lambda share, n: self._fill(missing[share::n], share, n,
+                                                     report if share == 0 else None), workers)
         return len(missing)
 
-    def _fill(self, clients: list[Client], share: int, workers: int) -> None:
-        for client in clients:
+    def _fill(self, clients: list[Client], share: int, workers: int,
+              report: Callable[[int], None] | None) -> None:
+        for done, client in enumerate(clients, 1):
             for page in self._client_pages(client):
                 self.render(page)
+            if report is not None:
+                report(done)
         for page in [p for p in self.pages() if p.template == "person.html"][share::workers]:
             self.render(page)
         self.files(only=[c.id for c in clients])

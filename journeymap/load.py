@@ -111,12 +111,17 @@ def _key_where(problems: Problems, checked: CheckedRecord) -> dict[str, Where]:
 
 
 def _stem_problem(file: Path, rel: str, kind: str) -> Problem | None:
-    if set(file.stem) <= _ID_CHARS and file.stem:
-        return None
-    return Problem(
-        rel, 1, 1,
-        f"file name '{file.name}' is not a {kind} id: use lowercase letters, digits and '-'",
-    )
+    if not (set(file.stem) <= _ID_CHARS and file.stem):
+        return Problem(
+            rel, 1, 1,
+            f"file name '{file.name}' is not a {kind} id: use lowercase letters, digits and '-'",
+        )
+    if file.stem == "index":
+        # clients/index and team/index are the site's lists: a page of that name would
+        # silently take the list's place.
+        return Problem(rel, 1, 1, f"file name '{file.name}' is kept for the site's own index "
+                                  f"pages: give the {kind} another id")
+    return None
 
 
 def _read_record(

@@ -460,6 +460,12 @@ CASES = [
          ("journeys/clients/Acme Bakery.yml", 1, 1, "file name 'Acme Bakery.yml' is not a "
                                                     "client id: use lowercase letters, "
                                                     "digits and '-'")),
+    case("client-called-index", rename(C, "index.yml"),
+         ("journeys/clients/index.yml", 1, 1, "file name 'index.yml' is kept for the site's own "
+                                              "index pages: give the client another id")),
+    case("person-called-index", rename(S, "index.md"),
+         ("journeys/team/index.md", 1, 1, "file name 'index.md' is kept for the site's own "
+                                          "index pages: give the person another id")),
     case("empty-client", put(C, ""),
          (C, 1, 1, f"file is empty: a client needs {CLIENT_NEEDS}")),
     case("client-only-comments", put(C, "# nothing yet\n\n"),

@@ -225,7 +225,9 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
                 content = inject(content.decode(), self.overlay).encode()
             files.append(File.generated(config, uri, content=content))
         self.built = set()
-        self.page_urls = {file.url for file in files.documentation_pages()}
+        # As pages and the search index spell them: the home page is "", not "./".
+        self.page_urls = {"" if file.url == "./" else file.url
+                          for file in files.documentation_pages()}
         if self.dirty:
             self._rebuild_others_if_shared_changed(files)
         return files

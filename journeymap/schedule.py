@@ -130,5 +130,38 @@ class Agenda:
         return counts
 
 
+@dataclass(frozen=True)
+class _Made:
+    ws: Workspace
+    as_of: dt.date
+    people: frozenset[str]
+    agenda: Agenda
+
+
+_last: list[_Made] = []  # the last agenda made, and what from
+
+
 def agenda(ws: Workspace, as_of: dt.date) -> Agenda:
-    return Agenda(as_of, {c.id: client_schedule(ws, c, as_of) for c in ws.clients.values()})
+    """Every client's schedule as of a date.
+
+    A build asks twice (lint, then the pages), and a live preview asks after every save, with
+    a workspace in which most clients are the very same objects as before (the loader reuses
+    unchanged files' results). So the last agenda is kept: the same workspace gets it back,
+    and a new one reuses the schedule of each client whose record and journey are the same
+    objects, when the date and the people are the same too (a journey may name people).
+    """
+    last = _last[0] if _last else None
+    if last is not None and last.ws is ws and last.as_of == as_of:
+        return last.agenda
+    people = frozenset(ws.people)
+    reuse = last if last is not None and last.as_of == as_of and last.people == people else None
+    schedules = {}
+    for client in ws.clients.values():
+        if (reuse is not None and reuse.ws.clients.get(client.id) is client
+                and reuse.ws.journeys.get(client.journey) is ws.journeys.get(client.journey)):
+            schedules[client.id] = reuse.agenda.schedules[client.id]
+        else:
+            schedules[client.id] = client_schedule(ws, client, as_of)
+    made = Agenda(as_of, schedules)
+    _last[:] = [_Made(ws, as_of, people, made)]
+    return made

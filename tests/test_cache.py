@@ -102,3 +102,35 @@ def test_prefill_in_worker_processes_makes_the_same_outputs(tmp_path: Path) -> N
     assert everything(filled) == plain
     assert filled.page_cache.misses == made_here  # every page came from the cache
     assert Renderer(ws, as_of, cache_dir=cache).prefill(workers=2) == 0  # nothing left to make
+
+
+def test_schedules_are_reused_only_for_the_very_same_clients(tmp_path: Path) -> None:
+    import dataclasses
+    import datetime as dt
+
+    from journeymap.load import LoadCache, load_workspace
+    from journeymap.schedule import agenda, client_schedule
+
+    ws_dir = copy_workspace(tmp_path / "ws")
+    cache = LoadCache()
+    as_of = dt.date.fromisoformat(AS_OF)
+    first = load_workspace(ws_dir, "journeys", cache).workspace
+    plan = agenda(first, as_of)
+    assert agenda(first, as_of) is plan  # asked twice in a build (lint, pages)
+
+    client = ws_dir / "journeys" / "clients" / "harbor-street-bakery.yml"
+    client.write_text(client.read_text().replace("day_one: ", "day_one: 2026-10-01\n# was: ", 1))
+    second = load_workspace(ws_dir, "journeys", cache).workspace  # a rebuild under serve
+    again = agenda(second, as_of)
+    for client_id, schedule in again.schedules.items():
+        assert schedule == client_schedule(second, second.clients[client_id], as_of)
+        unchanged = first.clients[client_id] is second.clients[client_id]
+        assert (schedule is plan.schedules[client_id]) == unchanged
+    assert not all(first.clients[c] is second.clients[c] for c in second.clients)
+
+    # Another date, or other people (a journey may name a person), and all are made again.
+    later = agenda(second, as_of + dt.timedelta(days=1))
+    assert all(later.schedules[c] is not again.schedules[c] for c in second.clients)
+    fewer = dataclasses.replace(second, people={})
+    alone = agenda(fewer, as_of + dt.timedelta(days=1))
+    assert all(alone.schedules[c] is not later.schedules[c] for c in second.clients)

@@ -111,6 +111,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.page_urls: set[str] = set()  # the URLs of every page of this build
         self.stamps: dict[Path, str] = {}  # what each stamp file holds, to skip reading it
         self.shared = self.last_shared = ""  # what all pages show (the nav...), hashed
+        self.recipes: dict[str, Any] = {}  # client keys, kept for the next build's renderer
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
@@ -172,7 +173,8 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
     def _renderer(self, ws: Workspace, as_of: dt.date, config: MkDocsConfig) -> Renderer:
         secret = self.config.secret or os.environ.get("JOURNEYMAP_SECRET") or None
         return Renderer(ws, as_of, SitePaths(directory_urls=config.use_directory_urls),
-                        self._theme_dir(config), secret=secret, cache_dir=self._cache(config))
+                        self._theme_dir(config), secret=secret, cache_dir=self._cache(config),
+                        recipes=self.recipes)
 
     def _cache(self, config: MkDocsConfig) -> Path:
         return self._root(config) / self.config.cache_dir

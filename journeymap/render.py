@@ -202,12 +202,15 @@ class Renderer:
         theme_dir: Path | None = None,
         secret: str | None = None,
         cache_dir: Path | None = None,
+        recipes: dict[str, tuple[Client, Journey, tuple[object, ...], str]] | None = None,
     ) -> None:
         self.ws = ws
         self.as_of = as_of
         self.paths = paths or SitePaths()
         self.secret = secret  # makes meet page names unguessable (meet.meet_name)
         self.cache_dir = cache_dir  # rendered diagrams and PDFs, kept between builds
+        # Client keys of the last build (pass the same dict to each build's renderer).
+        self.recipes = recipes if recipes is not None else {}
         self._diagrams: dict[str, str] | None = None
         self.findings: list[Problem] = []  # lint findings, shown on the journey pages
         self.page_cache = DiskCache(cache_dir, "pages")
@@ -351,10 +354,18 @@ class Renderer:
     def _client_recipe(self, client: Client) -> str:
         """Everything a client's own pages and files are made from, hashed."""
         if client.id not in self._client_keys:
+            journey = self.ws.journeys[client.journey]
             team = [self._person_recipe(p) for p in sorted(set(client.team.values()))]
-            self._client_keys[client.id] = recipe_key(
-                client, self._journey_recipe(client.journey), team, self.as_of, self.paths,
-                self.secret, self._templates_digest())
+            rest = (team, self.as_of, self.paths, self.secret, self._templates_digest())
+            # Hashing a client's record is most of the cost: under `serve`, an unchanged
+            # client is the very same object as in the last build, and keeps its key.
+            last = self.recipes.get(client.id)
+            if last is not None and last[0] is client and last[1] is journey and last[2] == rest:
+                key = last[3]
+            else:
+                key = recipe_key(client, self._journey_recipe(client.journey), *rest)
+                self.recipes[client.id] = (client, journey, rest, key)
+            self._client_keys[client.id] = key
         return self._client_keys[client.id]
 
     def common(self, page: Page) -> dict[str, Any]:

@@ -134,3 +134,34 @@ def test_schedules_are_reused_only_for_the_very_same_clients(tmp_path: Path) -> 
     fewer = dataclasses.replace(second, people={})
     alone = agenda(fewer, as_of + dt.timedelta(days=1))
     assert all(alone.schedules[c] is not later.schedules[c] for c in second.clients)
+
+
+def test_client_keys_kept_between_builds_equal_fresh_ones(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from journeymap.load import LoadCache, load_workspace
+    from journeymap.render import Renderer
+
+    ws_dir = copy_workspace(tmp_path / "ws")
+    cache, kept = LoadCache(), {}  # type: ignore[var-annotated]
+    as_of = dt.date.fromisoformat(AS_OF)
+    first = load_workspace(ws_dir, "journeys", cache).workspace
+    before = {c: Renderer(first, as_of, recipes=kept)._client_recipe(first.clients[c])
+              for c in first.clients}
+    kept_first = dict(kept)
+
+    client = ws_dir / "journeys" / "clients" / "harbor-street-bakery.yml"
+    client.write_text(client.read_text().replace("contact: Marisol Vega", "contact: M. Vega"))
+    person = ws_dir / "journeys" / "team" / "jonah-lindqvist.md"
+    person.write_text(person.read_text().replace("title:", "title: Senior", 1))
+    second = load_workspace(ws_dir, "journeys", cache).workspace
+    renderer = Renderer(second, as_of, recipes=kept)
+    for client_id, the_client in second.clients.items():
+        fresh = Renderer(second, as_of)._client_recipe(the_client)
+        assert renderer._client_recipe(the_client) == fresh
+        # Kept only for a client that is the same object, with the same journey and team.
+        changed = (client_id == "harbor-street-bakery"
+                   or "jonah-lindqvist" in the_client.team.values())
+        assert (fresh == before[client_id]) == (not changed)
+        assert (kept[client_id] is kept_first[client_id]) == (not changed)
+    assert any(kept[c] is kept_first[c] for c in second.clients)  # some were kept

@@ -12,6 +12,7 @@ import html
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -138,9 +139,8 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         except JourneymapError as error:
             raise PluginError(str(error)) from None
         self.cache.store = DiskCache(self._cache(config), "parsed")
-        # The server runs threads: no forking there.
         loaded = load_workspace(self._root(config), self.config.source, self.cache,
-                                workers=1 if self.serving else usable_cores())
+                                workers=self._workers())
         findings = [] if loaded.errors else lint(loaded.workspace, as_of, settings)
         loaded.problems.extend(findings)
         for problem in loaded.problems:
@@ -175,6 +175,12 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         return Renderer(ws, as_of, SitePaths(directory_urls=config.use_directory_urls),
                         self._theme_dir(config), secret=secret, cache_dir=self._cache(config),
                         recipes=self.recipes)
+
+    def _workers(self) -> int:
+        """How many processes may fill the caches: one per core, but only where forking is
+        safe, with no other thread running (the live server runs threads; so may another
+        plugin), since a thread's lock held at the fork would stay held in the child."""
+        return 1 if self.serving or threading.active_count() > 1 else usable_cores()
 
     def _cache(self, config: MkDocsConfig) -> Path:
         return self._root(config) / self.config.cache_dir
@@ -217,8 +223,8 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             if files.get_file_from_path(uri) is not None:
                 files.remove(files.get_file_from_path(uri))  # type: ignore[arg-type]
             files.append(File.generated(config, uri, abs_src_path=str(path)))
-        if not self.serving:  # the server runs threads: no forking there
-            self.renderer.prefill(usable_cores(), lambda done, total: self.progress.update(
+        if self._workers() > 1:
+            self.renderer.prefill(self._workers(), lambda done, total: self.progress.update(
                 "clients", done, total))
             self.progress.clear()
         generated = {**self.renderer.map_files(), **self.renderer.files()}

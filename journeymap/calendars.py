@@ -27,7 +27,7 @@ from icalendar import Calendar, Event
 
 from .cache import DiskCache, recipe_key
 from .markup import render_markdown
-from .model import Client, Journey, Touchpoint, Workspace
+from .model import Client, Touchpoint, Workspace
 from .schedule import Agenda, Occurrence
 
 PRODID = "-//journeymap//client journey calendar//EN"
@@ -39,13 +39,6 @@ PART_LABELS = {"owner": "Owner", "support": "Support", "informed": "Kept informe
 
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|tr|blockquote|pre)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
-
-
-def part_of(ws: Workspace, journey: Journey, tp: Touchpoint, client: Client,
-            person_id: str) -> str | None:
-    """The person's part in a touchpoint for a client (the strongest if several), or None."""
-    return next((part for part, ref in tp.parts
-                 if ws.resolve(journey, ref, client) == person_id), None)
 
 
 @functools.lru_cache(maxsize=4096)

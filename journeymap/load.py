@@ -66,12 +66,13 @@ class LoadCache:
             return ""
         return recipe_key("parsed", kind, rel, digest)
 
-    def stored(self, kind: str, rel: str, file: Path) -> tuple[str, Parsed | None]:
-        """The key of a file's parse on disk, and the parse if it is there.
-
-        The entries are pickles: the cache folder is trusted like the workspace's own files.
+    def stored(self, kind: str, rel: str, file: Path,
+               key: str | None = None) -> tuple[str, Parsed | None]:
+        """The key of a file's parse on disk (`key` if already known), and the parse if it is
+        there. The entries are pickles: the cache folder is trusted like the workspace's own
+        files.
         """
-        key = self.key(kind, rel, file)
+        key = self.key(kind, rel, file) if key is None else key
         if not key or self.store is None:
             return "", None
         saved = self.store.get(key)
@@ -483,6 +484,8 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
                                                     "'source' option"))
         return Loaded(Workspace(folder, {}, {}, {}), problems)
 
+    keys: dict[Path, str] = {}  # parse keys already worked out (each reads the whole file)
+
     def parsed(file: Path, kind: str) -> Parsed:
         rel = file.relative_to(root).as_posix()
         stat = file.stat()
@@ -490,7 +493,7 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
         hit = cache.get(file, stamp)
         if hit is not None:
             return hit
-        key, hit = cache.stored(kind, rel, file)
+        key, hit = cache.stored(kind, rel, file, keys.get(file))
         if hit is not None:
             cache.files[file] = (stamp, hit)
             return hit
@@ -514,9 +517,10 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
               for file in _files(folder / sub if sub else folder, pattern)]
     store = cache.store.folder if cache.store is not None else None
     if workers > 1 and store is not None and hasattr(os, "fork"):
-        unparsed = [(kind, file) for kind, file in listed if file not in cache.files
-                    and (key := cache.key(kind, file.relative_to(root).as_posix(), file))
-                    and not (store / key).exists()]
+        keys.update((file, cache.key(kind, file.relative_to(root).as_posix(), file))
+                    for kind, file in listed if file not in cache.files)
+        unparsed = [(kind, file) for kind, file in listed
+                    if keys.get(file) and not (store / keys[file]).exists()]
         def parse_share(share: int, shares: int) -> None:
             for kind, file in unparsed[share::shares]:
                 parsed(file, kind)

@@ -240,10 +240,11 @@ class Renderer:
             pages += self._client_pages(client)
         pages.append(Page("team/index", "Team", "team.html"))
         pages.append(Page("team/responsibilities", "Who does what", "responsibilities.html"))
-        for person in sorted(ws.people.values(), key=lambda p: (p.name, p.id)):
-            pages.append(Page(f"team/{person.id}", person.name, "person.html",
-                              {"member": person}))
-        return pages
+        return pages + self._person_pages()
+
+    def _person_pages(self) -> list[Page]:
+        return [Page(f"team/{person.id}", person.name, "person.html", {"member": person})
+                for person in sorted(self.ws.people.values(), key=lambda p: (p.name, p.id))]
 
     def _client_pages(self, client: Client) -> list[Page]:
         return [Page(f"clients/{client.id}", client.name, "client.html", {"client": client}),
@@ -632,7 +633,7 @@ class Renderer:
                 self.render(page)
             if report is not None:
                 report(done)
-        for page in [p for p in self.pages() if p.template == "person.html"][share::workers]:
+        for page in self._person_pages()[share::workers]:
             self.render(page)
         self.files(only=[c.id for c in clients])
 

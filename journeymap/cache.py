@@ -89,6 +89,15 @@ class DiskCache:
         return content
 
 
+@dataclasses.dataclass(frozen=True)
+class Output:
+    """A file of the site made apart from the pages: `recipe` names what it is made from
+    (None: from everything, made every build), `make` makes its bytes when they are needed."""
+
+    recipe: str | None
+    make: Callable[[], bytes]
+
+
 def usable_cores() -> int:
     """The cores this process may run on."""
     if hasattr(os, "sched_getaffinity"):

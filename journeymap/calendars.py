@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 import icalendar
 from icalendar import Calendar, Event
 
-from .cache import DiskCache, recipe_key
+from .cache import DiskCache, Output, recipe_key
 from .markup import render_markdown
 from .model import Client, Touchpoint, Workspace
 from .schedule import Agenda, Occurrence
@@ -228,18 +228,30 @@ def calendar_feeds(ws: Workspace, agenda: Agenda, cache: DiskCache,
     """Every feed, `clients/<id>/calendar.ics` and `team/<person>.ics`: the same bytes as
     `client_calendar` and `person_calendar`, made from each client's blocks kept in `cache`.
 
-    `client_key(client)` must change whenever the client's record or journey does (the
-    renderer's client recipe); the build date, the people and the owners' names are added here.
     With `only` (client ids), just those clients' blocks are made or read and their own feeds
     returned, no person's (each needs every client): to fill the cache in several processes.
     """
+    return {path: output.make()
+            for path, output in calendar_outputs(ws, agenda, cache, client_key, only).items()}
+
+
+def calendar_outputs(ws: Workspace, agenda: Agenda, cache: DiskCache,
+                     client_key: Callable[[Client], str],
+                     only: Iterable[str] | None = None) -> dict[str, Output]:
+    """`calendar_feeds`, each feed with its recipe and made only when asked for: a build that
+    keeps a feed from the last one reads none of its blocks.
+
+    `client_key(client)` must change whenever the client's record or journey does (the
+    renderer's client recipe); the build date, the people and the owners' names are added here.
+    """
     stamp = _stamp(agenda.as_of)
-    blocks: dict[str, list[bytes]] = {p: [] for p in ws.people}
-    found: dict[str, bytes] = {}
+    unpacked: dict[str, list[bytes]] = {}  # each client's entry, read once for all its feeds
+    held: dict[str, list[tuple[Callable[[], list[bytes]], int, str]]] = {p: [] for p in ws.people}
+    found: dict[str, Output] = {}
     # In client id order, the order of each person's feed.
     for client_id in sorted(ws.clients if only is None else only):
-        theirs = {person: held for person, parts in _client_parts(ws, agenda, client_id).items()
-                  if (held := list(_in_window(parts, agenda.as_of)))}
+        theirs = {person: kept for person, parts in _client_parts(ws, agenda, client_id).items()
+                  if (kept := list(_in_window(parts, agenda.as_of)))}
         people = sorted(theirs)
         key = recipe_key("ics", client_key(ws.clients[client_id]), people,
                          _owner_names(ws, agenda.schedules[client_id]), agenda.as_of,
@@ -247,15 +259,31 @@ def calendar_feeds(ws: Workspace, agenda: Agenda, cache: DiskCache,
         # One entry a client, not one a block: creating thousands of small files costs more
         # than writing their bytes. It holds the client's whole feed, then its block of each
         # person's feed.
-        feed, *mine = _unpack(cache.through(key, functools.partial(
-            _client_blocks, ws, agenda, client_id, [(p, theirs[p]) for p in people], stamp)))
-        found[f"clients/{client_id}/calendar.ics"] = feed
-        for person_id, block in zip(people, mine, strict=True):
-            blocks[person_id].append(block)
+        make = functools.partial(_client_blocks, ws, agenda, client_id,
+                                 [(p, theirs[p]) for p in people], stamp)
+
+        def entry(client_id: str = client_id, key: str = key,
+                  make: Callable[[], bytes] = make) -> list[bytes]:
+            if client_id not in unpacked:
+                unpacked[client_id] = _unpack(cache.through(key, make))
+            return unpacked[client_id]
+
+        found[f"clients/{client_id}/calendar.ics"] = Output(
+            key, functools.partial(lambda entry: entry()[0], entry))
+        for place, person_id in enumerate(people, 1):
+            held[person_id].append((entry, place, key))
     if only is None:
         for person_id in sorted(ws.people):
-            found[f"team/{person_id}.ics"] = b"".join(
-                [_header(*_person_title(ws.people[person_id].name)), *blocks[person_id], _END])
+            title = _person_title(ws.people[person_id].name)
+            blocks = held[person_id]
+
+            def feed(title: tuple[str, str] = title,
+                     blocks: list[tuple[Callable[[], list[bytes]], int, str]] = blocks) -> bytes:
+                return b"".join([_header(*title), *(entry()[place] for entry, place, _ in blocks),
+                                 _END])
+
+            found[f"team/{person_id}.ics"] = Output(
+                recipe_key("person-ics", title, [key for _, _, key in blocks]), feed)
     return found
 
 

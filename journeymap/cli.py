@@ -177,16 +177,22 @@ def lint_command(style: str, as_of: dt.date | None, list_rules: bool) -> None:
 @click.option("--pdf/--no-pdf", default=None,
               help="Write the PDFs (handoff packets, meet pages), or skip them for a quick "
                    "build (default: the plugin's `pdf` option, on).")
+@click.option("--clean", is_flag=True,
+              help="Make every file again, keeping nothing from the previous site.")
 @reports_errors
 def build(as_of: dt.date | None, site_dir: Path | None, strict: bool, quiet: bool,
-          pdf: bool | None) -> None:
-    """Build the site. A build that fails leaves the previous site as it was."""
+          pdf: bool | None, clean: bool) -> None:
+    """Build the site. A build that fails leaves the previous site as it was.
+
+    Files whose inputs did not change since the previous site are kept from it (hard links),
+    so a rebuild after a small edit makes only what the edit touches.
+    """
     from . import site
 
     site.setup_logging(verbose=False, quiet=quiet)
     ws = site.find_workspace()
     site.pin_date(as_of)
-    target = site.build(ws, site_dir, strict=strict, pdf=pdf)
+    target = site.build(ws, site_dir, strict=strict, pdf=pdf, clean=clean)
     if not quiet:
         click.echo(f"Built the site as of {build_date(as_of).isoformat()} in {target}", err=True)
 

@@ -8,15 +8,18 @@ site folder, with the same positioned messages as `journeymap check`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import logging
 import os
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from mkdocs import __version__ as mkdocs_version
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -37,6 +40,8 @@ from .pdf import PdfJob, render_pdfs
 from .progress import Progress
 from .render import ASSET_DIR, Page, Renderer, SitePaths, headings, search_view
 from .schedule import build_date
+from .stamps import Stamps, made_since
+from .stamps import keep as keep_file
 
 # A plain logger under mkdocs.plugins (not get_plugin_logger, which prefixes every line):
 # each problem line starts with its path, for editors and problem matchers.
@@ -95,6 +100,17 @@ def _toc(found: list[tuple[int, str, str]]) -> TableOfContents:
     return get_toc(tokens)
 
 
+def _search_index(path: Path) -> dict[str, Any] | None:
+    """MkDocs' search index at `path`, if it is one with a list of documents."""
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(index, dict) or not isinstance(index.get("docs"), list):
+        return None
+    return index
+
+
 class JourneymapPlugin(BasePlugin[JourneymapConfig]):
     def __init__(self) -> None:
         self.cache = LoadCache()  # kept across `mkdocs serve` rebuilds (see on_startup)
@@ -106,18 +122,26 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.progress = Progress(False)
         self.rendered = 0
         self.full_content: dict[str, str] = {}  # a page's content while search sees less
-        self.dirty = False  # serving with dirty rebuilds: unchanged pages are not rebuilt
+        self.dirty = False  # a dirty rebuild: files whose stamps say so are kept as they are
+        # Set by `journeymap build`: the folder the new site will replace, whose unchanged
+        # files are linked into the new one (see stamps.py).
+        self.previous_site: Path | None = None
+        self.target_site: Path | None = None  # where the built site ends up (default: site_dir)
+        self.stamps: Stamps | None = None
+        self.kept: set[str] = set()  # site paths of the files kept from the last build
         self.search_docs: list[dict[str, Any]] = []  # the last full search index, when dirty
         self.built: set[str] = set()  # the URLs of the pages this build made again
-        self.page_urls: set[str] = set()  # the URLs of every page of this build
-        self.stamps: dict[Path, str] = {}  # what each stamp file holds, to skip reading it
-        self.shared = self.last_shared = ""  # what all pages show (the nav...), hashed
+        self.page_urls: dict[str, int] = {}  # the URL of every page of this build: its place
         self.recipes: dict[str, Any] = {}  # client keys, kept for the next build's renderer
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
         self.serving = command == "serve"
-        self.dirty = self.serving and dirty
+        self.dirty = dirty
+
+    def on_shutdown(self) -> None:
+        if self.serving and self.stamps is not None:  # the preview's folder is gone with it
+            shutil.rmtree(self.stamps.folder, ignore_errors=True)
 
     # ---- paths ----------------------------------------------------------------------------
 
@@ -204,19 +228,15 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         if self.config.nav and not config.nav:
             config.nav = self._nav(files)
         in_nav = {"index.md", "clients/index.md", "team/index.md", "team/responsibilities.md"}
-        unchanged = self._unchanged_since(config) if self.dirty else None
+        self.kept = set()
+        keep = self._keeper(config)
         for page in self.pages.values():
             # Pages that the navigation does not list are reached through links; saying so
             # keeps MkDocs from listing a thousand client pages as missing from the nav.
             level = InclusionLevel.UNDEFINED
             if page.src_uri not in in_nav and page.template != "journey.html":
                 level = InclusionLevel.NOT_IN_NAV
-            stamp = unchanged(page) if unchanged else None
-            if stamp is not None:
-                files.append(File.generated(config, page.src_uri, abs_src_path=str(stamp),
-                                            inclusion=level))
-            else:
-                files.append(File.generated(config, page.src_uri, content="", inclusion=level))
+            files.append(keep(page.src_uri, self.renderer.recipe(page), lambda: "", level))
         assets = {f"{ASSET_DIR}/journeymap.css": PACKAGE_CSS, **self.renderer.assets()}
         assets.update({f"{ASSET_DIR}/theme/{f.name}": f for f in self._theme_css(config)})
         for uri, path in assets.items():
@@ -227,61 +247,73 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             self.renderer.prefill(self._workers(), lambda done, total: self.progress.update(
                 "clients", done, total))
             self.progress.clear()
-        generated = {**self.renderer.map_files(), **self.renderer.files()}
-        for uri, content in generated.items():
+        for uri, output in self.renderer.outputs().items():
+            make = output.make
             if self.overlay:
-                content = inject(content.decode(), self.overlay).encode()
-            files.append(File.generated(config, uri, content=content))
+                make = functools.partial(self._with_overlay, make)
+            files.append(keep(uri, output.recipe, make, InclusionLevel.UNDEFINED))
         self.built = set()
         # As pages and the search index spell them: the home page is "", not "./".
-        self.page_urls = {"" if file.url == "./" else file.url
-                          for file in files.documentation_pages()}
+        self.page_urls = {"" if file.url == "./" else file.url: place
+                          for place, file in enumerate(files.documentation_pages())}
         if self.dirty:
-            self._rebuild_others_if_shared_changed(files)
+            self._rebuild_others(files)
         return files
 
-    def _rebuild_others_if_shared_changed(self, files: Files) -> None:
-        """Pages that are not journeymap's (docs/) show the navigation and the error overlay
-        too: when those change, mark their HTML as old, so that the dirty rebuild makes them."""
-        if self.shared == self.last_shared:
-            return
-        self.last_shared = self.shared
+    def _with_overlay(self, make: Callable[[], bytes]) -> bytes:
+        return inject(make().decode(), self.overlay).encode()
+
+    def _keeper(self, config: MkDocsConfig) -> Callable[
+            [str, str | None, Callable[[], str | bytes], InclusionLevel], File]:
+        """`keep(src_uri, recipe, make, inclusion)`: the file for an output, kept from the last
+        build when its stamp allows (a dirty build), else with the content `make()` gives."""
+        site = Path(config.site_dir)
+        into = self.target_site or site
+        folder = self._cache(config) / "stamps" / recipe_key(str(into.resolve()))[:16]
+        if self.stamps is None or self.stamps.folder != folder:
+            self.stamps = Stamps(folder)
+        stamps = self.stamps
+        shared = self._shared(config)
+        previous = self.previous_site
+
+        def keep(uri: str, recipe: str | None, make: Callable[[], str | bytes],
+                 inclusion: InclusionLevel) -> File:
+            stamp = stamps.stamp(uri, f"{recipe} {shared}") if recipe is not None else None
+            if stamp is None:
+                return File.generated(config, uri, content=make(), inclusion=inclusion)
+            file = File.generated(config, uri, abs_src_path=str(stamp), inclusion=inclusion)
+            if self.dirty:
+                old = Path(previous or site) / file.dest_uri
+                if made_since(old, stamp) and (previous is None or
+                                               keep_file(old, Path(file.abs_dest_path))):
+                    self.kept.add(file.dest_uri)
+                    return file  # MkDocs skips it: the stamp is older than the file
+            content = make()
+            if isinstance(content, str):
+                file.content_string = content
+            else:
+                file.content_bytes = content
+            return file
+
+        return keep
+
+    def _shared(self, config: MkDocsConfig) -> str:
+        """What every page shows beside its own content, hashed: the navigation, the error
+        overlay, mkdocs.yml and the theme's templates. A change rebuilds every page."""
+        config_file = Path(config.config_file_path or "")
+        theme = sorted((str(path), path.stat().st_mtime_ns, path.stat().st_size)
+                       for folder in config.theme.dirs for path in Path(folder).rglob("*")
+                       if path.is_file())
+        return recipe_key(config.nav, self.overlay, config.extra_css, config.extra_javascript,
+                          config_file.read_bytes() if config_file.is_file() else b"", theme,
+                          mkdocs_version)
+
+    def _rebuild_others(self, files: Files) -> None:
+        """Pages that are not journeymap's (docs/) are in the navigation: build them every
+        time, since a page MkDocs skips has no title to show there."""
         for file in files.documentation_pages():
             if file.src_uri not in self.pages and os.path.isfile(file.abs_dest_path):
                 os.utime(file.abs_dest_path, (0, 0))
-
-    def _unchanged_since(self, config: MkDocsConfig) -> Callable[[Page], Path | None]:
-        """For `serve`'s dirty rebuilds: a stamp file per page that has a recipe, rewritten
-        only when what the page shows changes, so MkDocs leaves the page's HTML from the last
-        build as it is (it compares the stamp's time with the HTML's).
-
-        What every page shares goes into each stamp: the navigation, mkdocs.yml and the
-        error overlay; changing any of them rebuilds every page.
-        """
-        assert self.renderer is not None
-        folder = self._cache(config) / "serve"
-        config_file = Path(config.config_file_path or "")
-        self.shared = shared = recipe_key(
-            config.nav, self.overlay, config_file.read_bytes() if config_file.is_file() else b"")
-
-        def stamp(page: Page) -> Path | None:
-            assert self.renderer is not None
-            recipe = self.renderer.recipe(page)
-            if recipe is None:
-                return None
-            path = folder / (page.key + ".stamp")
-            text = f"{recipe} {shared}\n"
-            if self.stamps.get(path) != text or not path.is_file():  # (the cache may go)
-                try:
-                    if not path.is_file() or path.read_text() != text:
-                        path.parent.mkdir(parents=True, exist_ok=True)
-                        path.write_text(text)
-                except OSError:
-                    return None  # no stamp, no skipping: the page is simply built
-                self.stamps[path] = text
-            return path
-
-        return stamp
 
     def _nav(self, files: Files) -> list[Any]:
         journeys = [{html.escape(page.title): page.src_uri} for page in self.pages.values()
@@ -356,13 +388,21 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         """The PDFs, printed by Chromium from the pages just built (unchanged ones cached)."""
         if self.dirty:
             self._complete_search_index(Path(config.site_dir))
+            unchanged = len(self.page_urls.keys() - self.built)
             log.info(f"journeymap: {len(self.built)} of {len(self.page_urls)} pages built, "
-                     f"{len(self.page_urls - self.built)} unchanged")
+                     f"{unchanged} {'unchanged' if self.serving else 'kept from the last build'}")
         if self.renderer is None or self.serving or not self.config.pdf or self.problems:
             return
         site = Path(config.site_dir)
-        jobs = [PdfJob(site / html_path, site / pdf_path)
-                for html_path, pdf_path in self.renderer.pdf_jobs()]
+        jobs, kept = [], 0
+        for html_path, pdf_path in self.renderer.pdf_jobs():
+            # A page kept from the last build prints as it did: keep its PDF too.
+            old = self.previous_site / pdf_path if self.previous_site else None
+            if html_path in self.kept and old and old.is_file() and keep_file(old,
+                                                                                site / pdf_path):
+                kept += 1
+            else:
+                jobs.append(PdfJob(site / html_path, site / pdf_path))
         self.progress.clear()
         try:
             report = render_pdfs(jobs, self._cache(config),
@@ -372,29 +412,35 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             raise PluginError(f"journeymap: {error}") from None
         finally:
             self.progress.clear()
-        log.info(f"journeymap: {len(jobs)} PDFs ({report.rendered} printed, "
-                 f"{report.cached} from the cache)")
+        also = f", {kept} kept from the last build" if kept else ""
+        log.info(f"journeymap: {len(jobs) + kept} PDFs ({report.rendered} printed, "
+                 f"{report.cached} from the cache{also})")
 
     def _complete_search_index(self, site: Path) -> None:
         """A dirty rebuild indexes only the pages it made again: add back the last index's
         entries for the pages it left as they were, so that search still finds them."""
         index_file = site / "search" / "search_index.json"
-        try:
-            index = json.loads(index_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        index = _search_index(index_file)
+        if index is None:
             return  # no search plugin, or not one we know
-        docs = index.get("docs") if isinstance(index, dict) else None
-        if not isinstance(docs, list):
-            return
+        docs: list[Any] = index["docs"]
 
         def page_of(doc: Any) -> str:
             return str(doc.get("location", "")).split("#")[0] if isinstance(doc, dict) else ""
 
+        if not self.search_docs and self.previous_site is not None:
+            last = _search_index(self.previous_site / "search" / "search_index.json")
+            self.search_docs = last["docs"] if last else []
         kept = [doc for doc in self.search_docs
                 if page_of(doc) not in self.built and page_of(doc) in self.page_urls]
         if kept:
-            index["docs"] = docs = docs + kept
-            index_file.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+            # In the order of the pages, as a full build writes them (one page's entries
+            # all come from one of the two lists, in their order).
+            docs = sorted(docs + kept, key=lambda doc: self.page_urls.get(page_of(doc), -1))
+            index["docs"] = docs
+            # Spelled as the search plugin spells it.
+            index_file.write_bytes(json.dumps(index, sort_keys=True, separators=(",", ":"),
+                                              default=str).encode("utf-8"))
         self.search_docs = docs
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -24,8 +24,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import diagrams, responsibility
-from .cache import DiskCache, fill_in_parallel, recipe_key
-from .calendars import calendar_feeds, parts_by_person
+from .cache import DiskCache, Output, fill_in_parallel, recipe_key
+from .calendars import calendar_feeds, calendar_outputs, parts_by_person
 from .exceptions import Problem
 from .journey_map import JourneyMap, feel_y, journey_map
 from .markup import render_markdown
@@ -258,11 +258,6 @@ class Renderer:
             for person in self.ws.people.values()
             if person.photo and (path := photo_path(person))
         }
-
-    def map_files(self) -> dict[str, bytes]:
-        """The workshop view of each journey: one standalone page, the map filling the screen."""
-        return {workshop_path(j): self.workshop_html(j, back=True).encode()
-                for j in self.ws.journeys.values()}
 
     def css(self) -> str:
         """journeymap's CSS followed by the theme's, for pages that carry their own styles."""
@@ -587,19 +582,35 @@ class Renderer:
                     if k not in client.preferences]
         return sorted({key.replace("_", " ") for key in missing if key})
 
+    def outputs(self) -> dict[str, Output]:
+        """Files beside the pages, site path → how to make them: each journey's workshop view
+        (one standalone page, the map filling the screen), the calendars and the clients'
+        meet pages."""
+        found = {workshop_path(j): Output(None, functools.partial(self._workshop_bytes, j))
+                 for j in self.ws.journeys.values()}
+        found.update(calendar_outputs(self.ws, self.agenda, self.file_cache, self._client_recipe))
+        found.update((self.meet_path(client), self._meet_output(client))
+                     for client in self.clients())
+        return found
+
     def files(self, only: list[str] | None = None) -> dict[str, bytes]:
-        """Files beside the pages: site path → bytes (calendars and the clients' meet pages).
+        """The bytes of every output but the workshop views (calendars and meet pages).
 
         With `only` (client ids): just those clients' own files, and their share of the
         people's calendars made into the cache (see `prefill`).
         """
+        if only is None:
+            return {path: output.make() for path, output in self.outputs().items()
+                    if output.recipe is not None}
         found = calendar_feeds(self.ws, self.agenda, self.file_cache, self._client_recipe,
                                only=only)
-        for client in self.clients() if only is None else [self.ws.clients[c] for c in only]:
-            found[self.meet_path(client)] = self.file_cache.through(
-                recipe_key("meet", self._client_recipe(client)),
-                functools.partial(self._meet_bytes, client))
+        for client_id in only:
+            client = self.ws.clients[client_id]
+            found[self.meet_path(client)] = self._meet_output(client).make()
         return found
+
+    def _workshop_bytes(self, journey: Journey) -> bytes:
+        return self.workshop_html(journey, back=True).encode()
 
     def prefill(self, workers: int,
                 progress: Callable[[int, int], None] | None = None) -> int:
@@ -636,6 +647,11 @@ class Renderer:
         for page in self._person_pages()[share::workers]:
             self.render(page)
         self.files(only=[c.id for c in clients])
+
+    def _meet_output(self, client: Client) -> Output:
+        key = recipe_key("meet", self._client_recipe(client))
+        return Output(key, functools.partial(self.file_cache.through, key,
+                                             functools.partial(self._meet_bytes, client)))
 
     def _meet_bytes(self, client: Client) -> bytes:
         from .meet import render_meet

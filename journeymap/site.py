@@ -134,10 +134,11 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def build(ws: WorkspaceRoot, site_dir: Path | None = None, strict: bool = False,
-          pdf: bool | None = None) -> Path:
+          pdf: bool | None = None, clean: bool = False) -> Path:
     """Build the site into a fresh folder beside `site_dir`, then swap it in.
 
-    A build that fails leaves the previous site exactly as it was.
+    A build that fails leaves the previous site exactly as it was. Files that did not change
+    since the previous site are linked from it, not made again (`clean`: make everything).
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
@@ -147,13 +148,23 @@ def build(ws: WorkspaceRoot, site_dir: Path | None = None, strict: bool = False,
     fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
         cfg = _load_config(ws.config_file, site_dir=str(fresh), strict=strict)
+        from .plugin import JourneymapPlugin
+
+        plugin = cfg.plugins["journeymap"]
+        assert isinstance(plugin, JourneymapPlugin)
         if pdf is not None:
-            cfg.plugins["journeymap"].config.pdf = pdf
+            plugin.config.pdf = pdf
+        previous = target if target.is_dir() and not clean else None
+        plugin.target_site, plugin.previous_site = target, previous
+        cfg.plugins.on_startup(command="build", dirty=previous is not None)
         try:
-            mkdocs_build(cfg)
+            with _without_dirty_warning():
+                mkdocs_build(cfg, dirty=previous is not None)
         except MkDocsException as error:
             raise JourneymapError(f"the build failed ({error.format_message()}); "
                                   f"{target.name}/ is unchanged") from None
+        finally:
+            cfg.plugins.on_shutdown()
         fresh.chmod(0o755)  # mkdtemp makes it private; a site is for serving
         if target.exists() and _exchange(fresh, target):
             shutil.rmtree(fresh)  # now holds the previous site
@@ -174,17 +185,30 @@ def serve(ws: WorkspaceRoot, dev_addr: str, open_browser: bool = False) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
-    # Dirty rebuilds: MkDocs builds again only the pages whose source is newer than their
-    # HTML. journeymap's stamps (plugin.py) make that exact for its own pages, so MkDocs'
-    # warning that dirty builds may be inaccurate would only be noise here.
-    logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
     try:
-        mkdocs_serve(str(ws.config_file), livereload=True, dev_addr=dev_addr,
-                     open_in_browser=open_browser, build_type="dirty")
+        with _without_dirty_warning():
+            mkdocs_serve(str(ws.config_file), livereload=True, dev_addr=dev_addr,
+                         open_in_browser=open_browser, build_type="dirty")
     except MkDocsException as error:
         raise JourneymapError(f"the preview could not start ({error.format_message()}); "
                               "fix the problems above and run it again") from None
 
 
+@contextlib.contextmanager
+def _without_dirty_warning() -> Iterator[None]:
+    """Dirty builds: MkDocs makes again only the files whose source is newer than their
+    output. journeymap's stamps (stamps.py) make that exact for its own pages and files, and
+    every other page is made again, so MkDocs' warning that a dirty build may be inaccurate
+    would only be noise (and would fail a strict build)."""
+    log = logging.getLogger("mkdocs.commands.build")
+    log.addFilter(_not_the_dirty_warning)
+    try:
+        yield
+    finally:
+        log.removeFilter(_not_the_dirty_warning)
+
+
 def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
-    return not record.getMessage().startswith("A 'dirty' build is being performed")
+    message = record.getMessage()
+    return not (message.startswith("A 'dirty' build is being performed")
+                or message.startswith("The directory contains stale files"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,88 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build(tmp_path: Path) -> None:
     for entry in sorted(cache.rglob("*"), reverse=True):
         entry.unlink() if entry.is_file() else entry.rmdir()
     assert differences(build(ws, "no-cache"), cold) == []
+
+
+def rebuild(ws: Path, *args: str) -> tuple[dict[str, bytes], str]:
+    """`journeymap build` into the workspace's own site/, over the previous site."""
+    result = run(["journeymap", "build", "--as-of", AS_OF, *args], ws, check=True)
+    return tree(ws / "site"), result.stderr
+
+
+def cold_build(ws: Path, to: Path, *args: str) -> dict[str, bytes]:
+    """A build of the same files in a copy with no cache and no previous site."""
+    return tree(ws_site(copy_workspace(to, ws), *args))
+
+
+def ws_site(ws: Path, *args: str) -> Path:
+    run(["journeymap", "build", "--as-of", AS_OF, *args], ws, check=True)
+    return ws / "site"
+
+
+def kept_pages(log: str) -> int:
+    found = re.search(r"(\d+) of (\d+) pages built, (\d+) kept from the last build", log)
+    assert found, log
+    return int(found[3])
+
+
+def test_a_rebuild_over_the_previous_site_keeps_what_did_not_change(tmp_path: Path) -> None:
+    """`journeymap build` links the previous site's unchanged files into the new one: the
+    result is always the bytes of a cold build, whatever changed in between."""
+    ws = copy_workspace(tmp_path / "ws")
+    first, log = rebuild(ws)
+    assert "10 PDFs (10 printed, 0 from the cache)" in log
+    assert "kept from the last build" not in log  # nothing to keep from
+
+    # Nothing changed: every client's and person's page and file is kept, PDFs included.
+    again, log = rebuild(ws)
+    assert again == first
+    assert kept_pages(log) >= 5 * 2 + 6  # 5 clients' pages and packets, 6 people's pages
+    assert "10 PDFs (0 printed, 0 from the cache, 10 kept from the last build)" in log
+
+    # One client edited: its pages, packet, calendar and meet page are made again (its
+    # packet printed again), the rest kept; its team's pages too, as they list it.
+    client = ws / "journeys" / "clients" / "harbor-street-bakery.yml"
+    client.write_text(client.read_text().replace("contact: Marisol Vega", "contact: Marisol V."))
+    edited, log = rebuild(ws)
+    assert 0 < kept_pages(log) < 16
+    assert "(1 printed, 1 from the cache, 8 kept from the last build)" in log
+    assert b"Marisol V." in edited["clients/harbor-street-bakery/handoff/index.html"]
+    assert differences(edited, cold_build(ws, tmp_path / "cold1")) == []
+
+    # Each of these changes what other pages show: a client removed, a page added to docs/
+    # (the navigation of every page), the theme's CSS, the site's name in mkdocs.yml.
+    def remove_client() -> None:
+        (ws / "journeys" / "clients" / "tidewater-yoga.yml").unlink()
+
+    def add_docs_page() -> None:
+        (ws / "docs" / "welcome.md").write_text("# Welcome\n\nHow we work.\n")
+
+    def change_css() -> None:
+        css = next((ws / "theme").glob("*.css"))
+        css.write_text(css.read_text() + "\n.jm-card { outline: 0; }\n")
+
+    def rename_site() -> None:
+        config = ws / "mkdocs.yml"
+        config.write_text(config.read_text().replace("site_name: Client Love",
+                                                     "site_name: Client Care"))
+
+    for step, change in enumerate([remove_client, add_docs_page, change_css, rename_site]):
+        change()
+        changed, log = rebuild(ws, "--no-pdf")
+        assert differences(changed, cold_build(ws, tmp_path / f"cold-{step}", "--no-pdf")) == []
+    assert not any("tidewater-yoga" in path for path in changed)
+
+    # A failed build leaves the site as it was, links and all.
+    client.write_text(client.read_text() + "\n  broken: [\n")
+    failed = run(["journeymap", "build", "--as-of", AS_OF, "--no-pdf"], ws)
+    assert failed.returncode == 1
+    assert tree(ws / "site") == changed
+
+    # --clean keeps nothing.
+    client.write_text(client.read_text().replace("\n  broken: [\n", ""))
+    clean, log = rebuild(ws, "--no-pdf", "--clean")
+    assert "kept from the last build" not in log
+    assert clean == changed
 
 
 def test_disk_cache_entries_check_themselves(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import DiskCache, fill_in_parallel, recipe_key
+from .cache import DiskCache, Fingerprints, fill_in_parallel, recipe_key
 from .exceptions import InvalidWorkspace, Problem
 from .model import Client, Journey, MonthDay, Person, Repeat, Stage, Touchpoint, Where, Workspace
 from .schema import (
@@ -48,6 +48,7 @@ class LoadCache:
 
     files: dict[Path, tuple[tuple[int, int], Parsed]] = field(default_factory=dict)
     store: DiskCache | None = None  # parsed journeys and clients on disk, by content
+    keys: dict[Path, str] = field(default_factory=dict)  # their parse keys, by path
 
     def get(self, file: Path, stamp: tuple[int, int]) -> Parsed | None:
         hit = self.files.get(file)
@@ -89,6 +90,8 @@ class LoadCache:
 class Loaded:
     workspace: Workspace
     problems: list[Problem]
+    # The journeys and clients by the content of their files (those kept on disk), for recipes.
+    fingerprints: Fingerprints = field(default_factory=Fingerprints)
 
     @property
     def errors(self) -> list[Problem]:
@@ -494,6 +497,10 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
         if hit is not None:
             return hit
         key, hit = cache.stored(kind, rel, file, keys.get(file))
+        if key:
+            cache.keys[file] = key
+        else:
+            cache.keys.pop(file, None)
         if hit is not None:
             cache.files[file] = (stamp, hit)
             return hit
@@ -548,6 +555,13 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
             drafts.append(result.record)
     for stale in set(cache.files) - seen:
         del cache.files[stale]
+        cache.keys.pop(stale, None)
+    fingerprints = Fingerprints()
+    for kind, file in listed:
+        parse_key = cache.keys.get(file)
+        record = cache.files[file][1].record if file in cache.files else None
+        if parse_key and record is not None and kind != "person":
+            fingerprints.add(record.client if kind == "client" else record, parse_key)
 
     for journey in journeys.values():
         problems.extend(_check_owners(journey, people, broken["person"]))
@@ -557,7 +571,8 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
         problems.extend(found)
         if not any(p.severity == "error" for p in found):
             clients[draft.client.id] = draft.client
-    return Loaded(Workspace(folder, journeys, people, clients), sorted(problems))
+    return Loaded(Workspace(folder, journeys, people, clients), sorted(problems),
+                  fingerprints)
 
 
 def load_or_raise(root: Path, source: str = "journeys", cache: LoadCache | None = None) -> Loaded:

@@ -30,7 +30,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import TableOfContents, get_toc
 
-from .cache import DiskCache, recipe_key, usable_cores
+from .cache import DiskCache, Fingerprints, recipe_key, usable_cores
 from .exceptions import JourneymapError, Problem
 from .lint import LintSettings, lint
 from .load import LoadCache, load_workspace
@@ -132,7 +132,6 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.search_docs: list[dict[str, Any]] = []  # the last full search index, when dirty
         self.built: set[str] = set()  # the URLs of the pages this build made again
         self.page_urls: dict[str, int] = {}  # the URL of every page of this build: its place
-        self.recipes: dict[str, Any] = {}  # client keys, kept for the next build's renderer
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
@@ -174,7 +173,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         count = len(loaded.errors)
         summary = f"{count} problem{'s' * (count != 1)} in the journey files (listed above)"
         if not loaded.errors:
-            self.renderer = self._renderer(loaded.workspace, as_of, config)
+            self.renderer = self._renderer(loaded.workspace, as_of, config, loaded.fingerprints)
             self.renderer.findings = findings
             self.pages = {page.src_uri: page for page in self.renderer.pages()}
         elif not self.serving:
@@ -194,11 +193,12 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         config.extra_css = [*css, *(x for x in config.extra_css if x not in css)]
         return config
 
-    def _renderer(self, ws: Workspace, as_of: dt.date, config: MkDocsConfig) -> Renderer:
+    def _renderer(self, ws: Workspace, as_of: dt.date, config: MkDocsConfig,
+                  fingerprints: Fingerprints | None = None) -> Renderer:
         secret = self.config.secret or os.environ.get("JOURNEYMAP_SECRET") or None
         return Renderer(ws, as_of, SitePaths(directory_urls=config.use_directory_urls),
                         self._theme_dir(config), secret=secret, cache_dir=self._cache(config),
-                        recipes=self.recipes)
+                        fingerprints=fingerprints)
 
     def _workers(self) -> int:
         """How many processes may fill the caches: one per core, but only where forking is

@@ -24,8 +24,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import diagrams, responsibility
-from .cache import DiskCache, Output, fill_in_parallel, recipe_key
-from .calendars import calendar_feeds, calendar_outputs, parts_by_person
+from .cache import DiskCache, Fingerprints, Output, fill_in_parallel, recipe_key
+from .calendars import Parts, calendar_feeds, calendar_outputs, client_parts, parts_by_person
 from .exceptions import Problem
 from .journey_map import JourneyMap, feel_y, journey_map
 from .markup import render_markdown
@@ -163,13 +163,23 @@ def placeholder_hue(person_id: str) -> int:
     return int(hashlib.sha256(person_id.encode()).hexdigest()[:4], 16) % 360
 
 
-def _templates(theme_dir: Path | None) -> jinja2.Environment:
+def _templates(theme_dir: Path | None, cache_dir: Path | None = None) -> jinja2.Environment:
     package = resources.files("journeymap") / "templates"
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(package))]
     if theme_dir is not None and theme_dir.is_dir():
         loaders.insert(0, jinja2.FileSystemLoader(str(theme_dir)))
+    compiled = None
+    if cache_dir is not None:
+        # Compiling the templates takes a tenth of a second a process; Jinja checks each
+        # kept one against its template's source.
+        try:
+            (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
+            compiled = jinja2.FileSystemBytecodeCache(str(cache_dir / "jinja"))
+        except OSError:
+            pass
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
+        bytecode_cache=compiled,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -202,15 +212,15 @@ class Renderer:
         theme_dir: Path | None = None,
         secret: str | None = None,
         cache_dir: Path | None = None,
-        recipes: dict[str, tuple[Client, Journey, tuple[object, ...], str]] | None = None,
+        fingerprints: Fingerprints | None = None,
     ) -> None:
         self.ws = ws
         self.as_of = as_of
         self.paths = paths or SitePaths()
         self.secret = secret  # makes meet page names unguessable (meet.meet_name)
         self.cache_dir = cache_dir  # rendered diagrams and PDFs, kept between builds
-        # Client keys of the last build (pass the same dict to each build's renderer).
-        self.recipes = recipes if recipes is not None else {}
+        # The loader's names for the records it read (their files' hashes), for recipes.
+        self.fingerprints = fingerprints or Fingerprints()
         self._diagrams: dict[str, str] | None = None
         self.findings: list[Problem] = []  # lint findings, shown on the journey pages
         self.page_cache = DiskCache(cache_dir, "pages")
@@ -218,12 +228,14 @@ class Renderer:
         self._digest: str | None = None
         self._journey_keys: dict[str, str] = {}
         self._client_keys: dict[str, str] = {}
+        self._person_keys: dict[str, str] = {}
         self._sorted_clients: list[Client] | None = None
         self._served_index: dict[str, dict[str, dict[str, tuple[Client, ...]]]] | None = None
-        self._parts: dict[str, list[tuple[Occurrence, str]]] | None = None
+        self._parts: Parts | None = None
+        self._client_parts: dict[str, Parts] = {}
         self._roles: dict[str, list[tuple[Client, str]]] | None = None
         self._clients_of: dict[str, set[str]] | None = None
-        self.env = _templates(theme_dir)
+        self.env = _templates(theme_dir, cache_dir)
         self.theme_dir = theme_dir
         self.agenda: Agenda = agenda(ws, as_of)
 
@@ -339,29 +351,25 @@ class Renderer:
 
     def _journey_recipe(self, journey_id: str) -> str:
         if journey_id not in self._journey_keys:
-            self._journey_keys[journey_id] = recipe_key(self.ws.journeys[journey_id])
+            journey = self.ws.journeys[journey_id]
+            self._journey_keys[journey_id] = recipe_key(self.fingerprints.of(journey))
         return self._journey_keys[journey_id]
 
-    def _person_recipe(self, person_id: str) -> tuple[object, ...]:
-        person = self.ws.people.get(person_id)
-        photo = person.photo.stat() if person and person.photo else None
-        return (person, (photo.st_mtime_ns, photo.st_size) if photo else None)
+    def _person_recipe(self, person_id: str) -> str:
+        if person_id not in self._person_keys:
+            person = self.ws.people.get(person_id)
+            photo = person.photo.stat() if person and person.photo else None
+            self._person_keys[person_id] = recipe_key(
+                person, (photo.st_mtime_ns, photo.st_size) if photo else None)
+        return self._person_keys[person_id]
 
     def _client_recipe(self, client: Client) -> str:
         """Everything a client's own pages and files are made from, hashed."""
         if client.id not in self._client_keys:
-            journey = self.ws.journeys[client.journey]
             team = [self._person_recipe(p) for p in sorted(set(client.team.values()))]
-            rest = (team, self.as_of, self.paths, self.secret, self._templates_digest())
-            # Hashing a client's record is most of the cost: under `serve`, an unchanged
-            # client is the very same object as in the last build, and keeps its key.
-            last = self.recipes.get(client.id)
-            if last is not None and last[0] is client and last[1] is journey and last[2] == rest:
-                key = last[3]
-            else:
-                key = recipe_key(client, self._journey_recipe(client.journey), *rest)
-                self.recipes[client.id] = (client, journey, rest, key)
-            self._client_keys[client.id] = key
+            self._client_keys[client.id] = recipe_key(
+                self.fingerprints.of(client), self._journey_recipe(client.journey), team,
+                self.as_of, self.paths, self.secret, self._templates_digest())
         return self._client_keys[client.id]
 
     def common(self, page: Page) -> dict[str, Any]:
@@ -527,8 +535,14 @@ class Renderer:
     def parts(self) -> dict[str, list[tuple[Occurrence, str]]]:
         """Each person's occurrences, with their strongest part in each."""
         if self._parts is None:
-            self._parts = parts_by_person(self.ws, self.agenda)
+            self._parts = parts_by_person(self.ws, self.agenda, self.client_parts)
         return self._parts
+
+    def client_parts(self, client_id: str) -> Parts:
+        """Who takes part in a client's occurrences, and how (worked out once a build)."""
+        if client_id not in self._client_parts:
+            self._client_parts[client_id] = client_parts(self.ws, self.agenda, client_id)
+        return self._client_parts[client_id]
 
     def involvement(self, person_id: str) -> list[Involvement]:
         """Every touchpoint a person owns, supports or hears of: through a role or by name."""
@@ -588,7 +602,8 @@ class Renderer:
         meet pages."""
         found = {workshop_path(j): Output(None, functools.partial(self._workshop_bytes, j))
                  for j in self.ws.journeys.values()}
-        found.update(calendar_outputs(self.ws, self.agenda, self.file_cache, self._client_recipe))
+        found.update(calendar_outputs(self.ws, self.agenda, self.file_cache, self._client_recipe,
+                                      parts_of=self.client_parts))
         found.update((self.meet_path(client), self._meet_output(client))
                      for client in self.clients())
         return found
@@ -603,7 +618,7 @@ class Renderer:
             return {path: output.make() for path, output in self.outputs().items()
                     if output.recipe is not None}
         found = calendar_feeds(self.ws, self.agenda, self.file_cache, self._client_recipe,
-                               only=only)
+                               only=only, parts_of=self.client_parts)
         for client_id in only:
             client = self.ws.clients[client_id]
             found[self.meet_path(client)] = self._meet_output(client).make()

@@ -53,11 +53,15 @@ def made_since(output: Path, stamp: Path) -> bool:
 def keep(old: Path, new: Path) -> bool:
     """Put the previous build's `old` file at `new`: a hard link, else a copy with its time."""
     try:
-        new.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(old, new)
-        except OSError:  # another file system, or one without hard links
-            shutil.copy2(old, new)
+        except FileNotFoundError:  # (most folders are made by the first file linked into them)
+            new.parent.mkdir(parents=True, exist_ok=True)
+            os.link(old, new)
     except OSError:
-        return False
+        try:  # another file system, or one without hard links
+            new.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(old, new)
+        except OSError:
+            return False
     return True

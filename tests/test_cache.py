@@ -219,32 +219,48 @@ def test_schedules_are_reused_only_for_the_very_same_clients(tmp_path: Path) -> 
     assert all(alone.schedules[c] is not later.schedules[c] for c in second.clients)
 
 
-def test_client_keys_kept_between_builds_equal_fresh_ones(tmp_path: Path) -> None:
+def test_client_keys_follow_the_files_they_were_read_from(tmp_path: Path) -> None:
+    """A client's recipe names its record by the hash of its file: it changes exactly when
+    the client's file or a team member's record does, and is the same in every process."""
+    import dataclasses
     import datetime as dt
 
     from journeymap.load import LoadCache, load_workspace
     from journeymap.render import Renderer
 
     ws_dir = copy_workspace(tmp_path / "ws")
-    cache, kept = LoadCache(), {}  # type: ignore[var-annotated]
     as_of = dt.date.fromisoformat(AS_OF)
-    first = load_workspace(ws_dir, "journeys", cache).workspace
-    before = {c: Renderer(first, as_of, recipes=kept)._client_recipe(first.clients[c])
-              for c in first.clients}
-    kept_first = dict(kept)
+
+    def keys(cache: LoadCache) -> dict[str, str]:
+        loaded = load_workspace(ws_dir, "journeys", cache)
+        renderer = Renderer(loaded.workspace, as_of, fingerprints=loaded.fingerprints)
+        return {c: renderer._client_recipe(client)
+                for c, client in loaded.workspace.clients.items()}
+
+    def on_disk() -> LoadCache:  # a new process: nothing in memory, the parses on disk
+        return LoadCache(store=DiskCache(tmp_path / "cache", "parsed"))
+
+    serving = on_disk()
+    before = keys(serving)
+    assert keys(on_disk()) == before  # another process names every client the same
 
     client = ws_dir / "journeys" / "clients" / "harbor-street-bakery.yml"
     client.write_text(client.read_text().replace("contact: Marisol Vega", "contact: M. Vega"))
     person = ws_dir / "journeys" / "team" / "jonah-lindqvist.md"
     person.write_text(person.read_text().replace("title:", "title: Senior", 1))
-    second = load_workspace(ws_dir, "journeys", cache).workspace
-    renderer = Renderer(second, as_of, recipes=kept)
-    for client_id, the_client in second.clients.items():
-        fresh = Renderer(second, as_of)._client_recipe(the_client)
-        assert renderer._client_recipe(the_client) == fresh
-        # Kept only for a client that is the same object, with the same journey and team.
+    loaded = load_workspace(ws_dir, "journeys", on_disk())
+    after = keys(on_disk())
+    assert keys(serving) == after  # a rebuild under serve, from memory, agrees
+    for client_id, the_client in loaded.workspace.clients.items():
         changed = (client_id == "harbor-street-bakery"
                    or "jonah-lindqvist" in the_client.team.values())
-        assert (fresh == before[client_id]) == (not changed)
-        assert (kept[client_id] is kept_first[client_id]) == (not changed)
-    assert any(kept[c] is kept_first[c] for c in second.clients)  # some were kept
+        assert (after[client_id] == before[client_id]) == (not changed)
+
+    # A record that is not the loader's own (an edited copy) stands for itself.
+    ws = loaded.workspace
+    bakery = ws.clients["harbor-street-bakery"]
+    copy = dataclasses.replace(bakery, name="Harbor Street Bakery & Cafe")
+    edited = dataclasses.replace(ws, clients={**ws.clients, bakery.id: copy})
+    renderer = Renderer(edited, as_of, fingerprints=loaded.fingerprints)
+    assert renderer._client_recipe(copy) != after[bakery.id]
+    assert loaded.fingerprints.of(copy) is copy

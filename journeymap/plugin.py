@@ -40,8 +40,7 @@ from .pdf import PdfJob, render_pdfs
 from .progress import Progress
 from .render import ASSET_DIR, Page, Renderer, SitePaths, headings, search_view
 from .schedule import build_date
-from .stamps import Stamps, made_since
-from .stamps import keep as keep_file
+from .stamps import Stamps, file_clock, made_since, remove_stale, stamps_folder
 
 # A plain logger under mkdocs.plugins (not get_plugin_logger, which prefixes every line):
 # each problem line starts with its path, for editors and problem matchers.
@@ -122,13 +121,11 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.progress = Progress(False)
         self.rendered = 0
         self.full_content: dict[str, str] = {}  # a page's content while search sees less
-        self.dirty = False  # a dirty rebuild: files whose stamps say so are kept as they are
-        # Set by `journeymap build`: the folder the new site will replace, whose unchanged
-        # files are linked into the new one (see stamps.py).
-        self.previous_site: Path | None = None
-        self.target_site: Path | None = None  # where the built site ends up (default: site_dir)
+        self.dirty = False  # a rebuild in place: files whose stamps say so are kept as they are
         self.stamps: Stamps | None = None
         self.kept: set[str] = set()  # site paths of the files kept from the last build
+        self.made: set[str] = set()  # site paths of every file of this build
+        self.started = 0.0  # when this build began, by the file system's clock
         self.search_docs: list[dict[str, Any]] = []  # the last full search index, when dirty
         self.built: set[str] = set()  # the URLs of the pages this build made again
         self.page_urls: dict[str, int] = {}  # the URL of every page of this build: its place
@@ -141,6 +138,13 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
     def on_shutdown(self) -> None:
         if self.serving and self.stamps is not None:  # the preview's folder is gone with it
             shutil.rmtree(self.stamps.folder, ignore_errors=True)
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.started = file_clock(self._cache(config))
+        if self.dirty and not self.search_docs:
+            # The search index of the pages kept: read before the search plugin replaces it.
+            last = _search_index(Path(config.site_dir) / "search" / "search_index.json")
+            self.search_docs = last["docs"] if last else []
 
     # ---- paths ----------------------------------------------------------------------------
 
@@ -256,6 +260,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         # As pages and the search index spell them: the home page is "", not "./".
         self.page_urls = {"" if file.url == "./" else file.url: place
                           for place, file in enumerate(files.documentation_pages())}
+        self.made = {file.dest_uri for file in files}
         if self.dirty:
             self._rebuild_others(files)
         return files
@@ -268,13 +273,12 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         """`keep(src_uri, recipe, make, inclusion)`: the file for an output, kept from the last
         build when its stamp allows (a dirty build), else with the content `make()` gives."""
         site = Path(config.site_dir)
-        into = self.target_site or site
-        folder = self._cache(config) / "stamps" / recipe_key(str(into.resolve()))[:16]
+        site.mkdir(parents=True, exist_ok=True)
+        folder = stamps_folder(self._cache(config), site)
         if self.stamps is None or self.stamps.folder != folder:
             self.stamps = Stamps(folder)
         stamps = self.stamps
         shared = self._shared(config)
-        previous = self.previous_site
 
         def keep(uri: str, recipe: str | None, make: Callable[[], str | bytes],
                  inclusion: InclusionLevel) -> File:
@@ -282,12 +286,9 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             if stamp is None:
                 return File.generated(config, uri, content=make(), inclusion=inclusion)
             file = File.generated(config, uri, abs_src_path=str(stamp), inclusion=inclusion)
-            if self.dirty:
-                old = Path(previous or site) / file.dest_uri
-                if made_since(old, stamp) and (previous is None or
-                                               keep_file(old, Path(file.abs_dest_path))):
-                    self.kept.add(file.dest_uri)
-                    return file  # MkDocs skips it: the stamp is older than the file
+            if self.dirty and made_since(Path(file.abs_dest_path), stamp):
+                self.kept.add(file.dest_uri)
+                return file  # MkDocs skips it: the stamp is older than the file
             content = make()
             if isinstance(content, str):
                 file.content_string = content
@@ -309,10 +310,12 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
                           mkdocs_version)
 
     def _rebuild_others(self, files: Files) -> None:
-        """Pages that are not journeymap's (docs/) are in the navigation: build them every
-        time, since a page MkDocs skips has no title to show there."""
-        for file in files.documentation_pages():
-            if file.src_uri not in self.pages and os.path.isfile(file.abs_dest_path):
+        """In a rebuild in place, every file but the kept ones is made again: mark the others'
+        output as old, so that MkDocs makes them. (A page MkDocs skips has no title to show
+        in the navigation; a static file's source may be older than its last copy.)"""
+        for file in files:
+            if (file.abs_src_path is not None and file.dest_uri not in self.kept
+                    and os.path.isfile(file.abs_dest_path)):
                 os.utime(file.abs_dest_path, (0, 0))
 
     def _nav(self, files: Files) -> list[Any]:
@@ -385,21 +388,28 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """The PDFs, printed by Chromium from the pages just built (unchanged ones cached)."""
+        """The PDFs; in a rebuild in place, the search index completed and the files of
+        clients and people who are gone deleted."""
+        site = Path(config.site_dir)
         if self.dirty:
-            self._complete_search_index(Path(config.site_dir))
+            self._complete_search_index(site)
             unchanged = len(self.page_urls.keys() - self.built)
             log.info(f"journeymap: {len(self.built)} of {len(self.page_urls)} pages built, "
                      f"{unchanged} {'unchanged' if self.serving else 'kept from the last build'}")
-        if self.renderer is None or self.serving or not self.config.pdf or self.problems:
-            return
-        site = Path(config.site_dir)
+        if self.renderer is not None and not self.serving and self.config.pdf and not self.problems:
+            self._write_pdfs(site, config)
+        if self.dirty:
+            remove_stale(site, self.made, self.started)
+
+    def _write_pdfs(self, site: Path, config: MkDocsConfig) -> None:
+        """The PDFs, printed by Chromium from the pages just built (unchanged ones cached)."""
+        assert self.renderer is not None
         jobs, kept = [], 0
         for html_path, pdf_path in self.renderer.pdf_jobs():
-            # A page kept from the last build prints as it did: keep its PDF too.
-            old = self.previous_site / pdf_path if self.previous_site else None
-            if html_path in self.kept and old and old.is_file() and keep_file(old,
-                                                                                site / pdf_path):
+            self.made.add(pdf_path)
+            # A page kept from the last build prints as it did, if it was printed after it
+            # was made (a build that failed in between may have made the page only).
+            if html_path in self.kept and made_since(site / pdf_path, site / html_path):
                 kept += 1
             else:
                 jobs.append(PdfJob(site / html_path, site / pdf_path))
@@ -428,9 +438,6 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         def page_of(doc: Any) -> str:
             return str(doc.get("location", "")).split("#")[0] if isinstance(doc, dict) else ""
 
-        if not self.search_docs and self.previous_site is not None:
-            last = _search_index(self.previous_site / "search" / "search_index.json")
-            self.search_docs = last["docs"] if last else []
         kept = [doc for doc in self.search_docs
                 if page_of(doc) not in self.built and page_of(doc) in self.page_urls]
         if kept:

@@ -54,6 +54,10 @@ CHANNEL_GLYPHS = {
 }  # fmt: skip
 ASSET_DIR = "assets/journeymap"
 ONE_CLIENT_TEMPLATES = ("client.html", "packet.html")  # pages made from one client alone
+# The home page lists at most this many overdue and due touchpoints, and lists the clients
+# only up to this many: with hundreds of clients it would be megabytes long, and the full
+# lists are each person's and client's own.
+HOME_ROWS = 50
 
 
 @dataclass(frozen=True)
@@ -243,7 +247,7 @@ class Renderer:
 
     def pages(self) -> list[Page]:
         ws = self.ws
-        pages = [Page("index", "Home", "home.html")]
+        pages = [Page("index", "Home", "home.html", {"rows": HOME_ROWS})]
         for journey in sorted(ws.journeys.values(), key=lambda j: j.title):
             pages.append(Page(f"journeys/{journey.id}", journey.title, "journey.html",
                               {"journey": journey}))

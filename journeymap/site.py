@@ -136,49 +136,80 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def build(ws: WorkspaceRoot, site_dir: Path | None = None, strict: bool = False,
           pdf: bool | None = None, clean: bool = False) -> Path:
-    """Build the site into a fresh folder beside `site_dir`, then swap it in.
+    """Build the site into a folder beside `site_dir`, then swap it in.
 
-    A build that fails leaves the previous site exactly as it was. Files that did not change
-    since the previous site are linked from it, not made again (`clean`: make everything).
+    A build that fails leaves the previous site exactly as it was. The site before the
+    previous one is kept beside it (`.site.spare/`) and brought up to date in place: only
+    the files whose inputs changed are made again (see stamps.py). `clean`: make everything.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
     target = (site_dir or ws.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    spare = target.with_name(f".{target.name}.spare")
+    if clean or not target.is_dir():
+        shutil.rmtree(spare, ignore_errors=True)
+        into = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    else:
+        if not spare.is_dir():
+            _copy_site(target, spare, ws.cache_path)
+        into = spare if spare.is_dir() else Path(
+            tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    in_place = into == spare
     try:
-        cfg = _load_config(ws.config_file, site_dir=str(fresh), strict=strict)
-        from .plugin import JourneymapPlugin
-
-        plugin = cfg.plugins["journeymap"]
-        assert isinstance(plugin, JourneymapPlugin)
+        cfg = _load_config(ws.config_file, site_dir=str(into), strict=strict)
         if pdf is not None:
-            plugin.config.pdf = pdf
-        previous = target if target.is_dir() and not clean else None
-        plugin.target_site, plugin.previous_site = target, previous
-        cfg.plugins.on_startup(command="build", dirty=previous is not None)
+            cfg.plugins["journeymap"].config.pdf = pdf
+        cfg.plugins.on_startup(command="build", dirty=in_place)
         try:
             with _without_dirty_warning(), no_gc_pauses():
-                mkdocs_build(cfg, dirty=previous is not None)
+                mkdocs_build(cfg, dirty=in_place)
         except MkDocsException as error:
             raise JourneymapError(f"the build failed ({error.format_message()}); "
                                   f"{target.name}/ is unchanged") from None
         finally:
             cfg.plugins.on_shutdown()
-        fresh.chmod(0o755)  # mkdtemp makes it private; a site is for serving
-        if target.exists() and _exchange(fresh, target):
-            shutil.rmtree(fresh)  # now holds the previous site
-        else:
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            if target.exists():
-                target.rename(old)
-            fresh.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
+        into.chmod(0o755)  # mkdtemp makes it private; a site is for serving
+        _swap_in(into, target, spare)
     finally:
-        if fresh.exists():
-            shutil.rmtree(fresh, ignore_errors=True)
+        if not in_place and into.exists():
+            shutil.rmtree(into, ignore_errors=True)
     return target
+
+
+def _copy_site(site: Path, spare: Path, cache: Path) -> None:
+    """A copy of the site to bring up to date, with its stamps: the files keep their times,
+    so the stamps still tell which ones are up to date."""
+    from .stamps import stamps_folder
+
+    partial = spare.with_name(spare.name + f".{os.getpid()}")
+    try:
+        shutil.copytree(site, partial, symlinks=True)
+        stamps = stamps_folder(cache, site)
+        if stamps.is_dir():
+            shutil.copytree(stamps, stamps_folder(cache, partial), dirs_exist_ok=True)
+        partial.rename(spare)
+    except OSError:
+        pass  # no spare: the build makes everything, into a new folder
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def _swap_in(new: Path, target: Path, spare: Path) -> None:
+    """Make `new` the site at `target`; the site it replaces becomes the spare."""
+    if target.exists() and _exchange(new, target):
+        if new != spare:  # `new` now holds the previous site
+            shutil.rmtree(spare, ignore_errors=True)
+            new.rename(spare)
+        return
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    if old.exists():
+        shutil.rmtree(spare, ignore_errors=True)
+        old.rename(spare)
 
 
 def serve(ws: WorkspaceRoot, dev_addr: str, open_browser: bool = False) -> None:

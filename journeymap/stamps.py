@@ -6,16 +6,24 @@ of that folder writes a stamp again when its recipe changed, and always before t
 made from it, so an output file newer than its stamp was made from the recipe the stamp holds
 now: it can stay. Everything else is made again.
 
-`serve` keeps files in its own site folder. `journeymap build` makes a fresh folder, links
-the kept files of the previous site into it (hard links: nothing is copied), and makes the
-rest; the previous site stays whole until the new one replaces it.
+`serve` keeps files in its own site folder. `journeymap build` brings the site before the
+last one (kept beside it) up to date the same way, then swaps it in.
+
+A folder's stamps are named after the folder's inode, which stays the same when the folder
+is renamed (as the site and its spare are at every build).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
 from pathlib import Path
+
+
+def stamps_folder(cache: Path, site: Path) -> Path:
+    """Where the stamps of the site folder `site` are (it must exist)."""
+    info = os.stat(site)
+    return cache / "stamps" / f"{info.st_dev}-{info.st_ino}"
 
 
 class Stamps:
@@ -50,18 +58,36 @@ def made_since(output: Path, stamp: Path) -> bool:
         return False
 
 
-def keep(old: Path, new: Path) -> bool:
-    """Put the previous build's `old` file at `new`: a hard link, else a copy with its time."""
+def file_clock(folder: Path) -> float:
+    """The file system's time now, as it will stamp the files written next (the clock of file
+    times can lag `time.time()` by a few milliseconds)."""
+    mark = folder / ".now"
     try:
-        try:
-            os.link(old, new)
-        except FileNotFoundError:  # (most folders are made by the first file linked into them)
-            new.parent.mkdir(parents=True, exist_ok=True)
-            os.link(old, new)
+        folder.mkdir(parents=True, exist_ok=True)
+        mark.touch()
+        return os.path.getmtime(mark)
     except OSError:
-        try:  # another file system, or one without hard links
-            new.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(old, new)
-        except OSError:
-            return False
-    return True
+        return 0.0  # unknown: nothing will look stale
+
+
+def remove_stale(site: Path, made: set[str], since: float) -> int:
+    """Delete the files of `site` that this build neither made nor kept: not in `made` (site
+    paths) and not written since `since` (what other plugins wrote stays). They are the
+    outputs of clients and people who are gone. Returns how many were deleted."""
+    removed = 0
+    for folder, _, files in os.walk(site, topdown=False):
+        here = Path(folder)
+        for name in files:
+            path = here / name
+            if path.relative_to(site).as_posix() in made:
+                continue
+            try:
+                if os.path.getmtime(path) < since:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                pass
+        if here != site:
+            with contextlib.suppress(OSError):
+                here.rmdir()  # only if it is empty now
+    return removed

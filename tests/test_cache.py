@@ -76,9 +76,9 @@ def kept_pages(log: str) -> int:
     return int(found[3])
 
 
-def test_a_rebuild_over_the_previous_site_keeps_what_did_not_change(tmp_path: Path) -> None:
-    """`journeymap build` links the previous site's unchanged files into the new one: the
-    result is always the bytes of a cold build, whatever changed in between."""
+def test_a_rebuild_keeps_what_did_not_change_and_equals_a_cold_build(tmp_path: Path) -> None:
+    """`journeymap build` brings the site before the last one up to date in place, making
+    only what changed since: the result is always the bytes of a cold build."""
     ws = copy_workspace(tmp_path / "ws")
     first, log = rebuild(ws)
     assert "10 PDFs (10 printed, 0 from the cache)" in log
@@ -129,11 +129,23 @@ def test_a_rebuild_over_the_previous_site_keeps_what_did_not_change(tmp_path: Pa
     assert failed.returncode == 1
     assert tree(ws / "site") == changed
 
-    # --clean keeps nothing.
+    # A strict build fails at its very end, after writing the spare: the next build still
+    # knows which of the spare's files are up to date.
     client.write_text(client.read_text().replace("\n  broken: [\n", ""))
+    client.write_text(client.read_text().replace("contact: Marisol V.", "contact: Marisol W."))
+    (ws / "docs" / "broken.md").write_text("# Broken\n\nSee [this](missing.md).\n")
+    failed = run(["journeymap", "build", "--as-of", AS_OF, "--no-pdf", "--strict"], ws)
+    assert failed.returncode == 1 and "missing.md" in failed.stderr
+    assert tree(ws / "site") == changed
+    (ws / "docs" / "broken.md").unlink()
+    after, log = rebuild(ws, "--no-pdf")
+    assert b"Marisol W." in after["clients/harbor-street-bakery/index.html"]
+    assert differences(after, cold_build(ws, tmp_path / "cold-strict", "--no-pdf")) == []
+
+    # --clean keeps nothing.
     clean, log = rebuild(ws, "--no-pdf", "--clean")
     assert "kept from the last build" not in log
-    assert clean == changed
+    assert clean == after
 
 
 def test_disk_cache_entries_check_themselves(tmp_path: Path) -> None:

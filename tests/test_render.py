@@ -31,3 +31,37 @@ def test_search_indexes_pages_without_their_dated_tables(example_site: Path) -> 
     # The packet repeats the client's page: only its title is indexed.
     assert text["clients/harbor-street-bakery/handoff/"] == ""
     assert "<!--jm:search-skip-->" in client  # invisible markers, kept in the page
+
+
+def test_the_home_page_shows_the_first_rows_of_long_lists(example_workspace: object) -> None:
+    """With hundreds of clients the home would be megabytes: it shows the first rows of the
+    overdue and due lists, and links to the full list of clients."""
+    import dataclasses
+    import datetime as dt
+    import re
+
+    from conftest import AS_OF
+
+    from journeymap.model import Workspace
+    from journeymap.render import HOME_ROWS, Renderer
+
+    assert isinstance(example_workspace, Workspace)
+    renderer = Renderer(example_workspace, dt.date.fromisoformat(AS_OF))
+    home = next(p for p in renderer.pages() if p.key == "index")
+    assert home.context["rows"] == HOME_ROWS
+    overdue = renderer.agenda.with_status("overdue")
+    assert len(overdue) > 1  # so that one row is fewer
+
+    def rows(html: str, section: str) -> int:
+        part = html.split(f'<h2 id="{section}">')[1].split("<h2 ")[0]
+        return len(re.findall(r"<tr\b", part)) - 1  # less the header row
+
+    everything = renderer.render(home)
+    assert rows(everything, "overdue") == len(overdue)
+    assert "are shown" not in everything and "All 5 clients" not in everything
+
+    short = renderer.render(dataclasses.replace(home, context={"rows": 1}))
+    assert rows(short, "overdue") == 1
+    assert f"The 1 oldest of {len(overdue)} are shown" in short
+    assert "All 5 clients</a>" in short
+    assert "jm-clients" in everything and "jm-clients" not in short  # the client table

@@ -157,22 +157,21 @@ def _stamp(as_of: dt.date) -> dt.datetime:
 Parts = dict[str, list[tuple[Occurrence, str]]]  # person id → (occurrence, part) in order
 
 
-def parts_by_person(ws: Workspace, agenda: Agenda,
-                    parts_of: Callable[[str], Parts] | None = None) -> Parts:
-    """Each person's occurrences and their part in each, in one pass over every schedule.
-
-    `parts_of(client_id)` gives `client_parts` already worked out (the renderer keeps them).
-    """
-    parts_of = parts_of or functools.partial(client_parts, ws, agenda)
+def parts_by_person(ws: Workspace, agenda: Agenda) -> Parts:
+    """Each person's occurrences and their part in each, in one pass over every schedule."""
     found: Parts = {p: [] for p in ws.people}
     for client_id in sorted(agenda.schedules):
-        for person, held in parts_of(client_id).items():
+        for person, held in client_parts(ws, agenda, client_id).items():
             found[person].extend(held)
     return found
 
 
 def client_parts(ws: Workspace, agenda: Agenda, client_id: str) -> Parts:
-    """Who takes part in a client's occurrences, with their part in each."""
+    """Who takes part in a client's occurrences, with their part in each (worked out once per
+    schedule: the agenda keeps it)."""
+    kept = agenda.parts.get(client_id)
+    if kept is not None:
+        return kept
     client = ws.clients[client_id]
     journey = ws.journeys[client.journey]
     found: dict[str, list[tuple[Occurrence, str]]] = {}
@@ -184,6 +183,7 @@ def client_parts(ws: Workspace, agenda: Agenda, client_id: str) -> Parts:
             if person in ws.people and person not in seen:
                 seen.add(person)
                 found.setdefault(person, []).append((occurrence, part))
+    agenda.parts[client_id] = found
     return found
 
 
@@ -231,37 +231,33 @@ def _owner_names(ws: Workspace, schedule: list[Occurrence]) -> dict[str, str | N
 
 def calendar_feeds(ws: Workspace, agenda: Agenda, cache: DiskCache,
                    client_key: Callable[[Client], str],
-                   only: Iterable[str] | None = None,
-                   parts_of: Callable[[str], Parts] | None = None) -> dict[str, bytes]:
+                   only: Iterable[str] | None = None) -> dict[str, bytes]:
     """Every feed, `clients/<id>/calendar.ics` and `team/<person>.ics`: the same bytes as
     `client_calendar` and `person_calendar`, made from each client's blocks kept in `cache`.
 
     With `only` (client ids), just those clients' blocks are made or read and their own feeds
     returned, no person's (each needs every client): to fill the cache in several processes.
     """
-    outputs = calendar_outputs(ws, agenda, cache, client_key, only, parts_of)
+    outputs = calendar_outputs(ws, agenda, cache, client_key, only)
     return {path: output.make() for path, output in outputs.items()}
 
 
 def calendar_outputs(ws: Workspace, agenda: Agenda, cache: DiskCache,
                      client_key: Callable[[Client], str],
-                     only: Iterable[str] | None = None,
-                     parts_of: Callable[[str], Parts] | None = None) -> dict[str, Output]:
+                     only: Iterable[str] | None = None) -> dict[str, Output]:
     """`calendar_feeds`, each feed with its recipe and made only when asked for: a build that
     keeps a feed from the last one reads none of its blocks.
 
     `client_key(client)` must change whenever the client's record or journey does (the
     renderer's client recipe); the build date, the people and the owners' names are added here.
-    `parts_of` as for `parts_by_person`.
     """
-    parts_of = parts_of or functools.partial(client_parts, ws, agenda)
     stamp = _stamp(agenda.as_of)
     unpacked: dict[str, list[bytes]] = {}  # each client's entry, read once for all its feeds
     held: dict[str, list[tuple[Callable[[], list[bytes]], int, str]]] = {p: [] for p in ws.people}
     found: dict[str, Output] = {}
     # In client id order, the order of each person's feed.
     for client_id in sorted(ws.clients if only is None else only):
-        theirs = {person: kept for person, parts in parts_of(client_id).items()
+        theirs = {person: kept for person, parts in client_parts(ws, agenda, client_id).items()
                   if (kept := list(_in_window(parts, agenda.as_of)))}
         people = sorted(theirs)
         key = recipe_key("ics", client_key(ws.clients[client_id]), people,

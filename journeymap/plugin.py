@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import html
 import json
 import logging
@@ -40,7 +41,7 @@ from .pdf import PdfJob, render_pdfs
 from .progress import Progress
 from .render import ASSET_DIR, Page, Renderer, SitePaths, headings, search_view
 from .schedule import build_date
-from .stamps import Stamps, file_clock, made_since, remove_stale, stamps_folder
+from .stamps import Stamps, file_clock, remove_stale, stamps_folder
 
 # A plain logger under mkdocs.plugins (not get_plugin_logger, which prefixes every line):
 # each problem line starts with its path, for editors and problem matchers.
@@ -99,6 +100,13 @@ def _toc(found: list[tuple[int, str, str]]) -> TableOfContents:
     return get_toc(tokens)
 
 
+def _made_since(output: Path, source: Path) -> bool:
+    try:
+        return os.path.getmtime(output) >= os.path.getmtime(source)
+    except OSError:
+        return False
+
+
 def _search_index(path: Path) -> dict[str, Any] | None:
     """MkDocs' search index at `path`, if it is one with a list of documents."""
     try:
@@ -125,7 +133,9 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.stamps: Stamps | None = None
         self.kept: set[str] = set()  # site paths of the files kept from the last build
         self.made: set[str] = set()  # site paths of every file of this build
+        self.last_made: set[str] = set()  # ...and of the last one
         self.started = 0.0  # when this build began, by the file system's clock
+        self.gc_was_on = False  # garbage collection was on before this build turned it off
         self.search_docs: list[dict[str, Any]] = []  # the last full search index, when dirty
         self.built: set[str] = set()  # the URLs of the pages this build made again
         self.page_urls: dict[str, int] = {}  # the URL of every page of this build: its place
@@ -160,6 +170,11 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
     # ---- events -----------------------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # No cyclic garbage collection during a build: a thousand clients' records are
+        # millions of objects, each collection walks them all, and a build's cycles are few.
+        # (A third of a rebuild's time, measured.) Collected after the build.
+        self.gc_was_on = self.gc_was_on or gc.isenabled()
+        gc.disable()
         as_of = build_date(parse_as_of(self.config.as_of))
         try:
             settings = LintSettings.from_mapping(self.config.lint)
@@ -286,7 +301,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             if stamp is None:
                 return File.generated(config, uri, content=make(), inclusion=inclusion)
             file = File.generated(config, uri, abs_src_path=str(stamp), inclusion=inclusion)
-            if self.dirty and made_since(Path(file.abs_dest_path), stamp):
+            if self.dirty and stamps.made_since(uri, Path(file.abs_dest_path)):
                 self.kept.add(file.dest_uri)
                 return file  # MkDocs skips it: the stamp is older than the file
             content = make()
@@ -398,8 +413,26 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
                      f"{unchanged} {'unchanged' if self.serving else 'kept from the last build'}")
         if self.renderer is not None and not self.serving and self.config.pdf and not self.problems:
             self._write_pdfs(site, config)
-        if self.dirty:
+        # Files of clients and people who are gone; a server whose files only grew has none.
+        if self.dirty and not (self.serving and self.last_made <= self.made):
             remove_stale(site, self.made, self.started)
+        self.last_made = self.made
+        self._resume_gc()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._resume_gc()
+
+    def _resume_gc(self) -> None:
+        if not self.gc_was_on:
+            return
+        self.gc_was_on = False
+        gc.enable()
+        if self.serving:
+            # Collect once the page is shown (the live server waits for this event to end),
+            # rather than in the middle of the next rebuild.
+            collect = threading.Timer(1.0, gc.collect)
+            collect.daemon = True
+            collect.start()
 
     def _write_pdfs(self, site: Path, config: MkDocsConfig) -> None:
         """The PDFs, printed by Chromium from the pages just built (unchanged ones cached)."""
@@ -409,7 +442,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             self.made.add(pdf_path)
             # A page kept from the last build prints as it did, if it was printed after it
             # was made (a build that failed in between may have made the page only).
-            if html_path in self.kept and made_since(site / pdf_path, site / html_path):
+            if html_path in self.kept and _made_since(site / pdf_path, site / html_path):
                 kept += 1
             else:
                 jobs.append(PdfJob(site / html_path, site / pdf_path))

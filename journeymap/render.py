@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from . import diagrams, responsibility
 from .cache import DiskCache, Fingerprints, Output, fill_in_parallel, recipe_key
-from .calendars import Parts, calendar_feeds, calendar_outputs, client_parts, parts_by_person
+from .calendars import Parts, calendar_feeds, calendar_outputs, parts_by_person
 from .exceptions import Problem
 from .journey_map import JourneyMap, feel_y, journey_map
 from .markup import render_markdown
@@ -233,10 +233,10 @@ class Renderer:
         self._journey_keys: dict[str, str] = {}
         self._client_keys: dict[str, str] = {}
         self._person_keys: dict[str, str] = {}
+        self._shared_key: str | None = None
         self._sorted_clients: list[Client] | None = None
         self._served_index: dict[str, dict[str, dict[str, tuple[Client, ...]]]] | None = None
         self._parts: Parts | None = None
-        self._client_parts: dict[str, Parts] = {}
         self._roles: dict[str, list[tuple[Client, str]]] | None = None
         self._clients_of: dict[str, set[str]] | None = None
         self.env = _templates(theme_dir, cache_dir)
@@ -330,7 +330,7 @@ class Renderer:
         journeys = sorted((j, self._journey_recipe(j), len(self.clients(self.ws.journeys[j])))
                           for j in self.ws.journeys)
         return recipe_key("person-page", page.key, page.template, self._person_recipe(person_id),
-                          clients, journeys, self.as_of, self.paths, self._templates_digest())
+                          clients, journeys, self._build_recipe())
 
     def _render(self, page: Page) -> str:
         template = self.env.get_template(page.template)
@@ -373,8 +373,15 @@ class Renderer:
             team = [self._person_recipe(p) for p in sorted(set(client.team.values()))]
             self._client_keys[client.id] = recipe_key(
                 self.fingerprints.of(client), self._journey_recipe(client.journey), team,
-                self.as_of, self.paths, self.secret, self._templates_digest())
+                self._build_recipe())
         return self._client_keys[client.id]
+
+    def _build_recipe(self) -> str:
+        """What every client's outputs share: the date, the paths, the secret, the templates."""
+        if self._shared_key is None:
+            self._shared_key = recipe_key(self.as_of, self.paths, self.secret,
+                                          self._templates_digest())
+        return self._shared_key
 
     def common(self, page: Page) -> dict[str, Any]:
         def link(key: str) -> str:
@@ -539,14 +546,8 @@ class Renderer:
     def parts(self) -> dict[str, list[tuple[Occurrence, str]]]:
         """Each person's occurrences, with their strongest part in each."""
         if self._parts is None:
-            self._parts = parts_by_person(self.ws, self.agenda, self.client_parts)
+            self._parts = parts_by_person(self.ws, self.agenda)
         return self._parts
-
-    def client_parts(self, client_id: str) -> Parts:
-        """Who takes part in a client's occurrences, and how (worked out once a build)."""
-        if client_id not in self._client_parts:
-            self._client_parts[client_id] = client_parts(self.ws, self.agenda, client_id)
-        return self._client_parts[client_id]
 
     def involvement(self, person_id: str) -> list[Involvement]:
         """Every touchpoint a person owns, supports or hears of: through a role or by name."""
@@ -606,8 +607,7 @@ class Renderer:
         meet pages."""
         found = {workshop_path(j): Output(None, functools.partial(self._workshop_bytes, j))
                  for j in self.ws.journeys.values()}
-        found.update(calendar_outputs(self.ws, self.agenda, self.file_cache, self._client_recipe,
-                                      parts_of=self.client_parts))
+        found.update(calendar_outputs(self.ws, self.agenda, self.file_cache, self._client_recipe))
         found.update((self.meet_path(client), self._meet_output(client))
                      for client in self.clients())
         return found
@@ -622,7 +622,7 @@ class Renderer:
             return {path: output.make() for path, output in self.outputs().items()
                     if output.recipe is not None}
         found = calendar_feeds(self.ws, self.agenda, self.file_cache, self._client_recipe,
-                               only=only, parts_of=self.client_parts)
+                               only=only)
         for client_id in only:
             client = self.ws.clients[client_id]
             found[self.meet_path(client)] = self._meet_output(client).make()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .model import Client, Journey, Touchpoint, Workspace
 
@@ -117,6 +117,10 @@ class Agenda:
 
     as_of: dt.date
     schedules: dict[str, list[Occurrence]]
+    # Who takes part in each client's occurrences (calendars.client_parts), kept with the
+    # schedules they are worked out from.
+    parts: dict[str, dict[str, list[tuple[Occurrence, str]]]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     def with_status(self, status: str) -> list[Occurrence]:
         found = [o for s in self.schedules.values() for o in s if o.status == status]
@@ -155,13 +159,14 @@ def agenda(ws: Workspace, as_of: dt.date) -> Agenda:
         return last.agenda
     people = frozenset(ws.people)
     reuse = last if last is not None and last.as_of == as_of and last.people == people else None
-    schedules = {}
+    made = Agenda(as_of, {})
     for client in ws.clients.values():
         if (reuse is not None and reuse.ws.clients.get(client.id) is client
                 and reuse.ws.journeys.get(client.journey) is ws.journeys.get(client.journey)):
-            schedules[client.id] = reuse.agenda.schedules[client.id]
+            made.schedules[client.id] = reuse.agenda.schedules[client.id]
+            if client.id in reuse.agenda.parts:
+                made.parts[client.id] = reuse.agenda.parts[client.id]
         else:
-            schedules[client.id] = client_schedule(ws, client, as_of)
-    made = Agenda(as_of, schedules)
+            made.schedules[client.id] = client_schedule(ws, client, as_of)
     _last[:] = [_Made(ws, as_of, people, made)]
     return made

@@ -10,7 +10,6 @@ import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
-import gc
 import logging
 import os
 import shutil
@@ -163,7 +162,7 @@ def build(ws: WorkspaceRoot, site_dir: Path | None = None, strict: bool = False,
             cfg.plugins["journeymap"].config.pdf = pdf
         cfg.plugins.on_startup(command="build", dirty=in_place)
         try:
-            with _without_dirty_warning(), no_gc_pauses():
+            with _without_dirty_warning():
                 mkdocs_build(cfg, dirty=in_place)
         except MkDocsException as error:
             raise JourneymapError(f"the build failed ({error.format_message()}); "
@@ -224,20 +223,6 @@ def serve(ws: WorkspaceRoot, dev_addr: str, open_browser: bool = False) -> None:
     except MkDocsException as error:
         raise JourneymapError(f"the preview could not start ({error.format_message()}); "
                               "fix the problems above and run it again") from None
-
-
-@contextlib.contextmanager
-def no_gc_pauses() -> Iterator[None]:
-    """No cyclic garbage collection during one build: a thousand clients' records make
-    millions of objects, each collection walks them all, and a build's cycles are few and
-    freed when the process ends. (A third of a warm build's time, measured.)"""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 @contextlib.contextmanager

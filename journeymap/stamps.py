@@ -31,14 +31,14 @@ class Stamps:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.written: dict[Path, str] = {}  # what each stamp holds, to skip reading it again
+        self.written: dict[str, str] = {}  # what each stamp holds, to skip reading it again
 
     def stamp(self, name: str, recipe: str) -> Path | None:
         """The stamp of output `name` holding `recipe`, written if it held something else;
         None if it cannot be written (then nothing may be kept)."""
         path = self.folder / (name + ".stamp")
         text = recipe + "\n"
-        if self.written.get(path) == text and path.is_file():  # (the cache may be deleted)
+        if self.written.get(name) == text:
             return path
         try:
             if not path.is_file() or path.read_text(encoding="utf-8") != text:
@@ -46,16 +46,21 @@ class Stamps:
                 path.write_text(text, encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        self.written[path] = text
+        self.written[name] = text
         return path
 
-
-def made_since(output: Path, stamp: Path) -> bool:
-    """Whether `output` exists and is no older than `stamp` (as MkDocs compares them)."""
-    try:
-        return os.path.getmtime(output) >= os.path.getmtime(stamp)
-    except OSError:
-        return False
+    def made_since(self, name: str, output: Path) -> bool:
+        """Whether `output` exists and is no older than output `name`'s stamp (as MkDocs
+        compares them). A stamp gone missing (the cache deleted) is written again next time."""
+        try:
+            stamp_time = os.path.getmtime(self.folder / (name + ".stamp"))
+        except OSError:
+            self.written.pop(name, None)
+            return False
+        try:
+            return os.path.getmtime(output) >= stamp_time
+        except OSError:
+            return False
 
 
 def file_clock(folder: Path) -> float:

@@ -8,11 +8,14 @@ its own bytes: a truncated or corrupt file is ignored and made again. The folder
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import __version__
@@ -83,6 +86,7 @@ class DiskCache:
         check, content = data[:_CHECK], data[_CHECK:]
         if check != hashlib.sha256(content).hexdigest().encode():
             return None  # cut short or damaged: make it again
+        used(self.folder / key)
         return content
 
     def put(self, key: str, content: bytes) -> None:
@@ -116,6 +120,54 @@ class Output:
 
     recipe: str | None
     make: Callable[[], bytes]
+
+
+# Entries and stamps that no build has used for this long are deleted (see `prune`). Every
+# build date makes new entries for every client, so a nightly build would otherwise add its
+# whole site to the cache every night.
+UNUSED_FOR = 2 * 24 * 3600.0
+KINDS = ("parsed", "pages", "files", "pdf", "dot")  # folders of entries, each used as a whole
+_PRUNE_EVERY = 3600.0
+
+
+def used(entry: Path) -> None:
+    """Mark a cache entry as used now, so that `prune` keeps it."""
+    with contextlib.suppress(OSError):
+        os.utime(entry)
+
+
+def prune(cache: Path, keep: Iterable[Path] = (), unused_for: float = UNUSED_FOR,
+          now: float | None = None) -> int:
+    """Delete what the cache holds that no build used for `unused_for` seconds: entries (by
+    the time they were last written or read) and the stamp folders of site folders other than
+    `keep` (by the time a stamp was last added). Runs at most once an hour; returns how many
+    files it deleted."""
+    now = time.time() if now is None else now
+    mark = cache / ".pruned"
+    try:
+        if now - mark.stat().st_mtime < _PRUNE_EVERY:
+            return 0
+    except OSError:
+        pass  # never pruned
+    cutoff, deleted = now - unused_for, 0
+    for kind in KINDS:
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(cache / kind):
+                with contextlib.suppress(OSError):
+                    if entry.is_file() and entry.stat().st_mtime < cutoff:
+                        os.unlink(entry.path)
+                        deleted += 1
+    kept = {folder.resolve() for folder in keep}
+    with contextlib.suppress(OSError):
+        for folder in (cache / "stamps").iterdir():
+            with contextlib.suppress(OSError):
+                if folder.resolve() not in kept and folder.stat().st_mtime < cutoff:
+                    deleted += sum(1 for p in folder.rglob("*") if p.is_file())
+                    shutil.rmtree(folder)
+    with contextlib.suppress(OSError):
+        cache.mkdir(parents=True, exist_ok=True)
+        mark.touch()
+    return deleted
 
 
 def usable_cores() -> int:

@@ -25,6 +25,7 @@ from typing import Any
 
 import graphviz
 
+from .cache import used
 from .exceptions import JourneymapError, MissingTool
 from .model import Journey, Touchpoint, Workspace
 
@@ -364,7 +365,10 @@ def _read_cache(file: Path) -> str | None:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    return text if _complete(text) else None
+    if not _complete(text):
+        return None
+    used(file)
+    return text
 
 
 def _write_cache(file: Path, svg: str) -> None:

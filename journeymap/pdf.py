@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+from .cache import used
 from .exceptions import MissingTool
 
 if TYPE_CHECKING:
@@ -268,6 +269,7 @@ def render_pdfs(jobs: Sequence[PdfJob], cache_dir: Path | None, workers: int = 2
         entry = cache_dir / "pdf" / f"{job_hash(job.html)}.pdf"
         data = entry.read_bytes() if entry.is_file() else b""
         if is_pdf(data):
+            used(entry)
             write_atomic(job.out, data)
             cached += 1
             one_done()

@@ -171,6 +171,7 @@ def build(ws: WorkspaceRoot, site_dir: Path | None = None, strict: bool = False,
             cfg.plugins.on_shutdown()
         into.chmod(0o755)  # mkdtemp makes it private; a site is for serving
         _swap_in(into, target, spare)
+        _prune_cache(ws.cache_path, target, spare)
     finally:
         if not in_place and into.exists():
             shutil.rmtree(into, ignore_errors=True)
@@ -193,6 +194,19 @@ def _copy_site(site: Path, spare: Path, cache: Path) -> None:
         pass  # no spare: the build makes everything, into a new folder
     finally:
         shutil.rmtree(partial, ignore_errors=True)
+
+
+def _prune_cache(cache: Path, *sites: Path) -> None:
+    """Delete what the cache holds that no build used lately (cache.prune), keeping the stamps
+    of these site folders."""
+    from .cache import prune
+    from .stamps import stamps_folder
+
+    keep = []
+    for site in sites:
+        with contextlib.suppress(OSError):
+            keep.append(stamps_folder(cache, site))
+    prune(cache, keep)
 
 
 def _swap_in(new: Path, target: Path, spare: Path) -> None:

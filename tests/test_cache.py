@@ -276,3 +276,66 @@ def test_client_keys_follow_the_files_they_were_read_from(tmp_path: Path) -> Non
     renderer = Renderer(edited, as_of, fingerprints=loaded.fingerprints)
     assert renderer._client_recipe(copy) != after[bakery.id]
     assert loaded.fingerprints.of(copy) is copy
+
+
+def test_the_cache_forgets_what_no_build_used_lately(tmp_path: Path) -> None:
+    """Every build date makes new entries for every client: what no build read or wrote for
+    two days is deleted, and the stamps of site folders that are gone with it."""
+    import os
+    import time
+
+    from journeymap.cache import UNUSED_FOR, prune
+
+    cache = tmp_path / ".journeymap-cache"
+    now = time.time()
+    long_ago = now - UNUSED_FOR - 60
+    pages = DiskCache(cache, "pages")
+    pages.put("old", b"made long ago, never read since")
+    pages.put("read", b"made long ago, read today")
+    pages.put("new", b"made today")
+    for name in ("old", "read"):
+        os.utime(cache / "pages" / name, (long_ago, long_ago))
+    assert pages.get("read") == b"made long ago, read today"  # a read counts as a use
+    (cache / "pdf").mkdir()
+    (cache / "pdf" / "old.pdf").write_bytes(b"%PDF-")
+    os.utime(cache / "pdf" / "old.pdf", (long_ago, long_ago))
+    stamps = {}
+    for name in ("site", "gone", "recent"):
+        stamps[name] = cache / "stamps" / name
+        (stamps[name] / "clients").mkdir(parents=True)
+        (stamps[name] / "clients" / "a.md.stamp").write_text("recipe\n")
+        if name != "recent":
+            os.utime(stamps[name], (long_ago, long_ago))
+    (cache / "mine").mkdir()  # not the cache's: left alone
+    (cache / "mine" / "notes.txt").write_text("kept")
+    os.utime(cache / "mine" / "notes.txt", (long_ago, long_ago))
+
+    assert prune(cache, keep=[stamps["site"]], now=now) == 3
+    assert sorted(p.name for p in (cache / "pages").iterdir()) == ["new", "read"]
+    assert not (cache / "pdf" / "old.pdf").exists()
+    assert sorted(p.name for p in (cache / "stamps").iterdir()) == ["recent", "site"]
+    assert (cache / "mine" / "notes.txt").exists()
+    # At most once an hour: the next build does not look again.
+    os.utime(cache / "pages" / "new", (long_ago, long_ago))
+    assert prune(cache, keep=[stamps["site"]], now=now + 60) == 0
+    assert prune(cache, keep=[stamps["site"]], now=now + 2 * 3600) == 1
+
+
+def test_a_build_prunes_the_cache_and_keeps_its_stamps(tmp_path: Path) -> None:
+    import os
+    import time
+
+    ws = copy_workspace(tmp_path / "ws")
+    rebuild(ws, "--no-pdf")
+    rebuild(ws, "--no-pdf")  # a site and its spare, each with its stamps
+    cache = ws / ".journeymap-cache"
+    folders = sorted((cache / "stamps").iterdir())
+    assert len(folders) == 2
+    long_ago = time.time() - 3 * 24 * 3600
+    for path in [*cache.rglob("*"), cache / "stamps"]:
+        os.utime(path, (long_ago, long_ago))  # as if both were built days ago
+    (cache / ".pruned").unlink()
+    _, log = rebuild(ws, "--no-pdf")
+    assert kept_pages(log) > 0  # the stamps of the site and of its spare were kept
+    assert sorted((cache / "stamps").iterdir()) == folders
+    assert (cache / ".pruned").is_file()

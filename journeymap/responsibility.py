@@ -7,6 +7,7 @@ the clients they serve: Alex owns "Day 30 review" once for every client where Al
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .model import Journey, Touchpoint, Workspace
@@ -58,16 +59,18 @@ class Matrix:
 
 def matrix(ws: Workspace, journey: Journey) -> Matrix:
     clients = [c for c in ws.clients.values() if c.journey == journey.id]
+    # How many of the journey's clients each person serves in each role, counted once.
+    serving = {role: Counter(person for c in clients if (person := c.team.get(role)) is not None)
+               for role in journey.roles}
     cells: dict[tuple[str, str], Involvement] = {}
     people: set[str] = set()
     for tp in journey.touchpoints:
         for part, ref in parts_of(tp):
             if ref in journey.roles:
                 cells.setdefault((tp.id, ref), Involvement()).add(part)
-                for client in clients:
-                    if (person := client.team.get(ref)) is not None:
-                        cells.setdefault((tp.id, person), Involvement()).add(part)
-                        people.add(person)
+                for person, count in serving[ref].items():
+                    cells.setdefault((tp.id, person), Involvement()).add(part, count)
+                    people.add(person)
             elif ref in ws.people:
                 # Named directly: that person does it for every client (or once, with none).
                 cells.setdefault((tp.id, ref), Involvement()).add(part, max(len(clients), 1))

@@ -268,7 +268,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             self.progress.clear()
         for uri, output in self.renderer.outputs().items():
             make = output.make
-            if self.overlay:
+            if self.overlay and uri.endswith(".html"):  # (not into a calendar)
                 make = functools.partial(self._with_overlay, make)
             files.append(keep(uri, output.recipe, make, InclusionLevel.UNDEFINED))
         self.built = set()

@@ -184,8 +184,8 @@ def build(as_of: dt.date | None, site_dir: Path | None, strict: bool, quiet: boo
           pdf: bool | None, clean: bool) -> None:
     """Build the site. A build that fails leaves the previous site as it was.
 
-    Files whose inputs did not change since the previous site are kept from it (hard links),
-    so a rebuild after a small edit makes only what the edit touches.
+    The site before the previous one is kept beside it (.site.spare) and brought up to date
+    in place, so a rebuild after a small edit makes only what changed since.
     """
     from . import site
 

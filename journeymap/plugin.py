@@ -411,6 +411,9 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             unchanged = len(self.page_urls.keys() - self.built)
             log.info(f"journeymap: {len(self.built)} of {len(self.page_urls)} pages built, "
                      f"{unchanged} {'unchanged' if self.serving else 'kept from the last build'}")
+        # Printing is mostly waiting for the browser, and its many small cycles (futures,
+        # callbacks) must be collected as it goes: garbage collection is back on for it.
+        self._resume_gc()
         if self.renderer is not None and not self.serving and self.config.pdf and not self.problems:
             self._write_pdfs(site, config)
         # Files of clients and people who are gone; a server whose files only grew has none.

@@ -100,6 +100,10 @@ def _toc(found: list[tuple[int, str, str]]) -> TableOfContents:
     return get_toc(tokens)
 
 
+# Settings that do not show in a page (where it is written, how strictly it is checked).
+_NOT_SHOWN = {"site_dir", "strict", "dev_addr", "watch", "plugins", "validation", "hooks"}
+
+
 def _made_since(output: Path, source: Path) -> bool:
     try:
         return os.path.getmtime(output) >= os.path.getmtime(source)
@@ -314,15 +318,17 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         return keep
 
     def _shared(self, config: MkDocsConfig) -> str:
-        """What every page shows beside its own content, hashed: the navigation, the error
-        overlay, mkdocs.yml and the theme's templates. A change rebuilds every page."""
-        config_file = Path(config.config_file_path or "")
+        """What every page shows beside its own content, hashed: the settings as MkDocs read
+        them (the navigation, the site's name and URL, the theme's options; values from the
+        environment included), the theme's files and the error overlay. A change rebuilds
+        every page."""
+        settings = {key: value for key, value in config.items() if key not in _NOT_SHOWN}
+        settings.update(extra=dict(config.extra), theme=dict(config.theme))
         theme = sorted((str(path), path.stat().st_mtime_ns, path.stat().st_size)
                        for folder in config.theme.dirs for path in Path(folder).rglob("*")
                        if path.is_file())
-        return recipe_key(config.nav, self.overlay, config.extra_css, config.extra_javascript,
-                          config_file.read_bytes() if config_file.is_file() else b"", theme,
-                          mkdocs_version)
+        return recipe_key(json.dumps(settings, sort_keys=True, default=str), theme,
+                          self.overlay, mkdocs_version)
 
     def _rebuild_others(self, files: Files) -> None:
         """In a rebuild in place, every file but the kept ones is made again: mark the others'
@@ -420,7 +426,6 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         if self.dirty and not (self.serving and self.last_made <= self.made):
             remove_stale(site, self.made, self.started)
         self.last_made = self.made
-        self._resume_gc()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._resume_gc()

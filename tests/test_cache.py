@@ -123,6 +123,21 @@ def test_a_rebuild_keeps_what_did_not_change_and_equals_a_cold_build(tmp_path: P
         assert differences(changed, cold_build(ws, tmp_path / f"cold-{step}", "--no-pdf")) == []
     assert not any("tidewater-yoga" in path for path in changed)
 
+    # A setting read from the environment shows on every page as well.
+    config = ws / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "site_name: Client Care", 'site_name: !ENV [JM_SITE_NAME, "Client Care"]'))
+    rebuild(ws, "--no-pdf")
+    rebuild(ws, "--no-pdf")  # the site and its spare, both from this mkdocs.yml
+    joy = {"JM_SITE_NAME": "Client Joy"}
+    build_args = ["journeymap", "build", "--as-of", AS_OF, "--no-pdf"]
+    run(build_args, ws, env=joy, check=True)
+    cold_env = copy_workspace(tmp_path / "cold-env", ws)
+    run(build_args, cold_env, env=joy, check=True)
+    assert b"Client Joy" in tree(ws / "site")["clients/harbor-street-bakery/index.html"]
+    assert differences(tree(ws / "site"), tree(cold_env / "site")) == []
+    changed = tree(ws / "site")
+
     # A failed build leaves the site as it was, links and all.
     client.write_text(client.read_text() + "\n  broken: [\n")
     failed = run(["journeymap", "build", "--as-of", AS_OF, "--no-pdf"], ws)

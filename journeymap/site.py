@@ -141,11 +141,18 @@ def build(ws: WorkspaceRoot, site_dir: Path | None = None, strict: bool = False,
     previous one is kept beside it (`.site.spare/`) and brought up to date in place: only
     the files whose inputs changed are made again (see stamps.py). `clean`: make everything.
     """
+    target = (site_dir or ws.site_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Two builds of one site at once would both update its spare.
+    with _one_build_at_a_time(target.with_name(f".{target.name}.lock")):
+        return _build(ws, target, strict, pdf, clean)
+
+
+def _build(ws: WorkspaceRoot, target: Path, strict: bool, pdf: bool | None,
+           clean: bool) -> Path:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
-    target = (site_dir or ws.site_dir).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
     spare = target.with_name(f".{target.name}.spare")
     if clean or not target.is_dir():
         shutil.rmtree(spare, ignore_errors=True)
@@ -176,6 +183,25 @@ def build(ws: WorkspaceRoot, site_dir: Path | None = None, strict: bool = False,
         if not in_place and into.exists():
             shutil.rmtree(into, ignore_errors=True)
     return target
+
+
+@contextlib.contextmanager
+def _one_build_at_a_time(lock: Path) -> Iterator[None]:
+    """Hold `lock` while building; a build that finds it held waits for the other to end."""
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: no lock
+        yield
+        return
+    with open(lock, "a") as held:
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            site = lock.name.removeprefix(".").removesuffix(".lock")
+            logging.getLogger("mkdocs.plugins.journeymap").warning(
+                f"journeymap: waiting for another build of {site}/ to finish")
+            fcntl.flock(held, fcntl.LOCK_EX)
+        yield  # (closing the file lets go of the lock)
 
 
 def _copy_site(site: Path, spare: Path, cache: Path) -> None:

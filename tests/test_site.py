@@ -117,3 +117,24 @@ def test_example_files_are_in_the_repository() -> None:
     assert (REPO / "journeys" / "client-love.yml").is_file()
     assert len(list((REPO / "journeys" / "team").glob("*.md"))) >= 4
     assert len(list((REPO / "journeys" / "clients").glob("*.yml"))) >= 3
+
+
+def test_a_second_build_of_the_same_site_waits_for_the_first(tmp_path: Path) -> None:
+    """Builds update the site's spare in place: two at once take turns."""
+    import fcntl
+    import subprocess
+    import time
+
+    from conftest import BIN
+
+    ws = copy_workspace(tmp_path / "ws")
+    run(["journeymap", "build", "--as-of", AS_OF, "--no-pdf"], ws, check=True)
+    with open(ws / ".site.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a build in progress holds it
+        second = subprocess.Popen([str(BIN / "journeymap"), "build", "--as-of", AS_OF,
+                                   "--no-pdf"], cwd=ws, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        assert second.poll() is None  # still waiting
+    _, stderr = second.communicate(timeout=120)
+    assert second.returncode == 0, stderr
+    assert "waiting for another build of site/ to finish" in stderr

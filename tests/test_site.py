@@ -66,8 +66,10 @@ def test_a_failed_build_leaves_the_previous_site_exactly_as_it_was(tmp_path: Pat
     assert "unknown key 'ownr'" in result.stderr
     assert "Traceback" not in result.stderr
     assert tree(ws / "site") == before
-    # No half-made folder is left: only the spare, the copy the next build brings up to date.
-    assert sorted(p.name for p in ws.iterdir() if p.name.startswith(".site")) == [".site.spare"]
+    # No half-made folder is left: only the spare, the copy the next build brings up to date,
+    # and the lock that keeps two builds from updating it at once.
+    left = sorted(p.name for p in ws.iterdir() if p.name.startswith(".site"))
+    assert left == [".site.lock", ".site.spare"]
 
 
 def test_mkdocs_build_reports_the_same_positioned_messages(tmp_path: Path) -> None:

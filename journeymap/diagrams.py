@@ -126,8 +126,10 @@ def _legend_row(rows: list[tuple[str, str, str]], title: str) -> str:
         f'<TD ALIGN="LEFT">{_text(text)}</TD>'
         for fill, line, text in rows
     ]
-    lines = "".join(f'<TR><TD ALIGN="LEFT"><B>{_text(title) if i == 0 else ""}</B></TD>'
-                    f"{''.join(cells[i:i + 4])}</TR>" for i in range(0, len(cells), 4))
+    # The title on the first line only: Graphviz refuses an empty <B></B> on the others.
+    heads = [f"<B>{_text(title)}</B>" if i == 0 else "" for i in range(0, len(cells), 4)]
+    lines = "".join(f'<TR><TD ALIGN="LEFT">{head}</TD>{"".join(cells[i:i + 4])}</TR>'
+                    for head, i in zip(heads, range(0, len(cells), 4), strict=True))
     return _html(f'<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="1">{lines}</TABLE>')
 
 

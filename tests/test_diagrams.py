@@ -386,3 +386,17 @@ def test_inline_svgs_in_a_page(page: Page, example: tuple[Workspace, Journey]) -
     first = journey.touchpoints[0].id
     page.locator(f"#jm-flow-client-love-tp-{first} a").click()
     assert page.evaluate("location.hash") == f"#{first}"
+
+
+def test_a_legend_of_more_than_four_owners_wraps(small: Workspace) -> None:
+    """The flow's legend puts four owners to a line: a journey with more roles (here five,
+    and a person named directly) draws a second line (Graphviz refused it once)."""
+    import dataclasses
+
+    journey = small.journeys["small"]
+    roles = {**journey.roles, "care": "Care team", "founder": "Founder", "ops": "Operations"}
+    bigger = dataclasses.replace(journey, roles=roles)
+    ws = dataclasses.replace(small, journeys={journey.id: bigger})
+    legend = groups(one_svg(flow_dot(ws, bigger)), "node")["jm-flow-small-legend"]
+    for label in [*roles.values(), "A person named directly"]:
+        assert label in words(legend)

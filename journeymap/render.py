@@ -234,6 +234,7 @@ class Renderer:
         self._client_keys: dict[str, str] = {}
         self._person_keys: dict[str, str] = {}
         self._shared_key: str | None = None
+        self._named: dict[str, set[str]] = {}
         self._sorted_clients: list[Client] | None = None
         self._served_index: dict[str, dict[str, dict[str, tuple[Client, ...]]]] | None = None
         self._parts: Parts | None = None
@@ -370,11 +371,22 @@ class Renderer:
     def _client_recipe(self, client: Client) -> str:
         """Everything a client's own pages and files are made from, hashed."""
         if client.id not in self._client_keys:
-            team = [self._person_recipe(p) for p in sorted(set(client.team.values()))]
+            # Everyone the client's pages name: the team, and people the journey names itself.
+            shown = set(client.team.values()) | self._named_in(client.journey)
+            team = [self._person_recipe(p) for p in sorted(shown)]
             self._client_keys[client.id] = recipe_key(
                 self.fingerprints.of(client), self._journey_recipe(client.journey), team,
                 self._build_recipe())
         return self._client_keys[client.id]
+
+    def _named_in(self, journey_id: str) -> set[str]:
+        """The people a journey names directly (not through a role) as owner, support or
+        informed."""
+        if journey_id not in self._named:
+            journey = self.ws.journeys[journey_id]
+            self._named[journey_id] = {ref for tp in journey.touchpoints for _, ref in tp.parts
+                                       if ref not in journey.roles and ref in self.ws.people}
+        return self._named[journey_id]
 
     def _build_recipe(self) -> str:
         """What every client's outputs share: the date, the paths, the secret, the templates."""

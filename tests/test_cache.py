@@ -123,6 +123,18 @@ def test_a_rebuild_keeps_what_did_not_change_and_equals_a_cold_build(tmp_path: P
         assert differences(changed, cold_build(ws, tmp_path / f"cold-{step}", "--no-pdf")) == []
     assert not any("tidewater-yoga" in path for path in changed)
 
+    # A person the journey names directly (not through a role) shows on the pages of every
+    # client on it, on whose team they are or not: renaming them rebuilds those pages.
+    journey = ws / "journeys" / "client-love.yml"
+    journey.write_text(journey.read_text().replace("owner: founder", "owner: alex-rivera", 1))
+    rebuild(ws, "--no-pdf")
+    rebuild(ws, "--no-pdf")  # the site and its spare, both naming Alex
+    alex = ws / "journeys" / "team" / "alex-rivera.md"
+    alex.write_text(alex.read_text().replace("name: Alex Rivera", "name: Alexandra Rivera", 1))
+    renamed, _ = rebuild(ws, "--no-pdf")
+    assert differences(renamed, cold_build(ws, tmp_path / "cold-named", "--no-pdf")) == []
+    assert b"Alexandra Rivera" in renamed["clients/spoke-and-sprocket/index.html"]  # not on its team
+
     # A setting read from the environment shows on every page as well.
     config = ws / "mkdocs.yml"
     config.write_text(config.read_text().replace(

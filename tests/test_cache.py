@@ -133,7 +133,8 @@ def test_a_rebuild_keeps_what_did_not_change_and_equals_a_cold_build(tmp_path: P
     alex.write_text(alex.read_text().replace("name: Alex Rivera", "name: Alexandra Rivera", 1))
     renamed, _ = rebuild(ws, "--no-pdf")
     assert differences(renamed, cold_build(ws, tmp_path / "cold-named", "--no-pdf")) == []
-    assert b"Alexandra Rivera" in renamed["clients/spoke-and-sprocket/index.html"]  # not on its team
+    # (Alex is not on this client's team.)
+    assert b"Alexandra Rivera" in renamed["clients/spoke-and-sprocket/index.html"]
 
     # A setting read from the environment shows on every page as well.
     config = ws / "mkdocs.yml"

@@ -223,8 +223,8 @@ def _in_window(parts: Iterable[tuple[Occurrence, str]],
 
 
 def _owner_names(ws: Workspace, schedule: list[Occurrence]) -> dict[str, str | None]:
-    """Whose names a client's events print ("Owner: ..."): a person named in the journey
-    rather than through the client's team is not in the client's own recipe."""
+    """Whose names a client's events print ("Owner: ..."): a caller's client key may leave
+    out a person the journey names directly rather than through the client's team."""
     return {o.owner: (p.name if (p := ws.people.get(o.owner)) else None)
             for o in schedule if o.owner is not None}
 

@@ -244,9 +244,7 @@ def responsibility_dot(ws: Workspace, journey: Journey) -> str:
         return _empty(graph, gid)
     graph.attr("edge", arrowhead="none")
     small = '<BR/><FONT POINT-SIZE="9">{}</FONT>'
-    direct = dict.fromkeys(ref for tp in journey.touchpoints
-                           for ref in (tp.owner, *tp.support, *tp.informed)
-                           if ref not in journey.roles)
+    direct = journey.named_directly()
     # Left: the roles in the journey's order, the people named directly, the legend. Edges
     # within a rank fix the order of a column (as clusters would not).
     with graph.subgraph() as left:

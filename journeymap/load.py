@@ -540,6 +540,7 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
     drafts: list[_ClientDraft] = []
     seen: set[Path] = set()
     broken: dict[str, set[str]] = {"journey": set(), "person": set(), "client": set()}
+    fingerprints = Fingerprints()
     for kind, file in listed:
         seen.add(file)
         result = parsed(file, kind)
@@ -553,15 +554,12 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
             people[file.stem] = result.record
         else:
             drafts.append(result.record)
+        if parse_key := cache.keys.get(file):  # (never a person's: see LoadCache.key)
+            fingerprints.add(result.record.client if kind == "client" else result.record,
+                             parse_key)
     for stale in set(cache.files) - seen:
         del cache.files[stale]
         cache.keys.pop(stale, None)
-    fingerprints = Fingerprints()
-    for kind, file in listed:
-        parse_key = cache.keys.get(file)
-        record = cache.files[file][1].record if file in cache.files else None
-        if parse_key and record is not None and kind != "person":
-            fingerprints.add(record.client if kind == "client" else record, parse_key)
 
     for journey in journeys.values():
         problems.extend(_check_owners(journey, people, broken["person"]))

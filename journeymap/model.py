@@ -104,6 +104,11 @@ class Journey:
     def role_label(self, ref: str) -> str:
         return self.roles.get(ref, ref)
 
+    def named_directly(self) -> tuple[str, ...]:
+        """The references that are not roles (people named directly), first mention first."""
+        return tuple(dict.fromkeys(ref for tp in self.touchpoints for _, ref in tp.parts
+                                   if ref not in self.roles))
+
 
 @dataclass(frozen=True)
 class Person:

@@ -41,7 +41,7 @@ from .pdf import PdfJob, render_pdfs
 from .progress import Progress
 from .render import ASSET_DIR, Page, Renderer, SitePaths, headings, search_view
 from .schedule import build_date
-from .stamps import Stamps, file_clock, remove_stale, stamps_folder
+from .stamps import Stamps, file_clock, made_after, remove_stale, stamps_folder
 
 # A plain logger under mkdocs.plugins (not get_plugin_logger, which prefixes every line):
 # each problem line starts with its path, for editors and problem matchers.
@@ -102,13 +102,6 @@ def _toc(found: list[tuple[int, str, str]]) -> TableOfContents:
 
 # Settings that do not show in a page (where it is written, how strictly it is checked).
 _NOT_SHOWN = {"site_dir", "strict", "dev_addr", "watch", "plugins", "validation", "hooks"}
-
-
-def _made_since(output: Path, source: Path) -> bool:
-    try:
-        return os.path.getmtime(output) >= os.path.getmtime(source)
-    except OSError:
-        return False
 
 
 def _search_index(path: Path) -> dict[str, Any] | None:
@@ -450,7 +443,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             self.made.add(pdf_path)
             # A page kept from the last build prints as it did, if it was printed after it
             # was made (a build that failed in between may have made the page only).
-            if html_path in self.kept and _made_since(site / pdf_path, site / html_path):
+            if html_path in self.kept and made_after(site / pdf_path, site / html_path):
                 kept += 1
             else:
                 jobs.append(PdfJob(site / html_path, site / pdf_path))

@@ -383,9 +383,8 @@ class Renderer:
         """The people a journey names directly (not through a role) as owner, support or
         informed."""
         if journey_id not in self._named:
-            journey = self.ws.journeys[journey_id]
-            self._named[journey_id] = {ref for tp in journey.touchpoints for _, ref in tp.parts
-                                       if ref not in journey.roles and ref in self.ws.people}
+            named = self.ws.journeys[journey_id].named_directly()
+            self._named[journey_id] = {ref for ref in named if ref in self.ws.people}
         return self._named[journey_id]
 
     def _build_recipe(self) -> str:

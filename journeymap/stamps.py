@@ -50,17 +50,22 @@ class Stamps:
         return path
 
     def made_since(self, name: str, output: Path) -> bool:
-        """Whether `output` exists and is no older than output `name`'s stamp (as MkDocs
-        compares them). A stamp gone missing (the cache deleted) is written again next time."""
-        try:
-            stamp_time = os.path.getmtime(self.folder / (name + ".stamp"))
-        except OSError:
+        """Whether `output` was made since output `name`'s stamp. A stamp gone missing (the
+        cache deleted) is written again next time."""
+        stamp = self.folder / (name + ".stamp")
+        if made_after(output, stamp):
+            return True
+        if not stamp.is_file():
             self.written.pop(name, None)
-            return False
-        try:
-            return os.path.getmtime(output) >= stamp_time
-        except OSError:
-            return False
+        return False
+
+
+def made_after(output: Path, source: Path) -> bool:
+    """Whether both exist and `output` is no older than `source` (as MkDocs compares them)."""
+    try:
+        return os.path.getmtime(output) >= os.path.getmtime(source)
+    except OSError:
+        return False
 
 
 def file_clock(folder: Path) -> float:

@@ -14,9 +14,10 @@ import click
 
 from . import __version__
 from .cache import DiskCache, usable_cores
-from .exceptions import JourneymapError, Problem
+from .exceptions import JourneymapError, Problem, os_error
 from .load import LoadCache, load_workspace
 from .schedule import build_date
+from .schema import FIRST_YEAR, LAST_YEAR
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,9 +29,14 @@ class DateType(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, dt.date):
             return value
         try:
-            return dt.date.fromisoformat(value)
+            date = dt.date.fromisoformat(value) if value.isascii() else None
         except ValueError:
+            date = None
+        if date is None:
             self.fail(f"{value!r} is not a date YYYY-MM-DD", param, ctx)
+        if not FIRST_YEAR <= date.year <= LAST_YEAR:
+            self.fail(f"{value!r} is not from {FIRST_YEAR} to {LAST_YEAR}", param, ctx)
+        return date
 
 
 def reports_errors(command: F) -> F:
@@ -43,6 +49,9 @@ def reports_errors(command: F) -> F:
         except JourneymapError as error:
             click.echo(f"journeymap: {error}", err=True)
             sys.exit(error.exit_code)
+        except OSError as error:  # a full disk, a folder that cannot be written...
+            click.echo(f"journeymap: {os_error(error)}", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -220,7 +229,11 @@ def init(directory: Path) -> None:
     """Create a new workspace in DIRECTORY: a small journey, two people and a client."""
     from .scaffold import init_workspace
 
-    written = init_workspace(directory, dt.date.today())
+    try:
+        written = init_workspace(directory, dt.date.today())
+    except OSError as error:
+        raise JourneymapError(f"cannot create the workspace in {directory} "
+                              f"({os_error(error)})") from None
     for path in written:
         click.echo(f"created {path}")
     click.echo(f"\nNext: cd {directory} && journeymap serve", err=True)

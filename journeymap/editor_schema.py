@@ -44,7 +44,14 @@ TITLES = {
 _MONTH_DAY = "(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
 DATE_PATTERN = f"^[0-9]{{4}}-{_MONTH_DAY}$"
 MONTH_DAY_PATTERN = f"^([0-9]{{4}}-)?{_MONTH_DAY}$"
-NOT_BLANK = r"\S"  # the checker refuses text that is only spaces
+# Text: some that is not space, and no control character (but tab and line feed); on one
+# line, but for the line break a `>` block ends with, unless it is Markdown.
+_CONTROL = r"\u0000-\u0008\u000b-\u001f\u007f-\u009f"
+NOT_BLANK = rf"^(?=[\s\S]*\S)[^{_CONTROL}]*$"
+ONE_LINE = rf"^(?=[\s\S]*\S)\s*[^\n\u2028\u2029{_CONTROL}]*\s*$"
+# The years of a signing day or a done date (schema.FIRST_YEAR, LAST_YEAR: 1900 to 2199).
+_BOUNDED_YEAR = "(19[0-9]{2}|2[01][0-9]{2})"
+BOUNDED_DATE_PATTERN = f"^{_BOUNDED_YEAR}-{_MONTH_DAY}$"
 
 
 def file_name(kind: str) -> str:
@@ -95,12 +102,18 @@ def type_schema(value_type: Type) -> dict[str, Any]:
         if value_type.year_optional:
             return {"type": "string", "pattern": MONTH_DAY_PATTERN,
                     "patternErrorMessage": f"Expected {value_type.expected}"}
-        return {"type": "string", "pattern": DATE_PATTERN, "format": "date",
-                "patternErrorMessage": f"Expected {value_type.expected}"}
+        return {"type": "string",
+                "pattern": BOUNDED_DATE_PATTERN if value_type.bounded else DATE_PATTERN,
+                "format": "date", "patternErrorMessage": f"Expected {value_type.expected}"}
     if isinstance(value_type, Text):
+        if value_type.pattern is None and value_type.single_line:
+            return {"type": "string", "pattern": ONE_LINE,
+                    "patternErrorMessage": "Expected some text on one line, with no control "
+                                           "characters"}
         if value_type.pattern is None:
             return {"type": "string", "pattern": NOT_BLANK,
-                    "patternErrorMessage": "Expected some text, not only spaces"}
+                    "patternErrorMessage": "Expected some text, not only spaces, with no "
+                                           "control characters"}
         return {**value_type.json_schema(),
                 "patternErrorMessage": f"Expected {value_type.expected}"}
     return value_type.json_schema()

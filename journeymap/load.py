@@ -22,15 +22,25 @@ from .model import Client, Journey, MonthDay, Person, Repeat, Stage, Touchpoint,
 from .schema import (
     CLIENT,
     JOURNEY,
+    LAST_DAY,
     PERSON,
     CheckedRecord,
     Problems,
     Record,
     did_you_mean,
 )
-from .source import FileError, Node, parse_yaml, read_text, split_front_matter
+from .source import (
+    IMAGE_SUFFIXES,
+    FileError,
+    Node,
+    image_problem,
+    list_workspace,
+    parse_yaml,
+    read_text,
+    split_front_matter,
+)
 
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+PHOTO_SUFFIXES = IMAGE_SUFFIXES
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
@@ -259,6 +269,12 @@ def _touchpoint(
         rep: Repeat | None = Repeat(yearly=True)
     elif isinstance(repeat, CheckedRecord):
         rep = Repeat(every=repeat.values["every"], times=repeat.values["times"])
+        last = v.get("day", 0) + rep.every * (rep.times - 1)
+        if last > LAST_DAY:
+            problems.add(checked.at("repeat"), f"the last occurrence of {label} falls on day "
+                                               f"{last}, past day {LAST_DAY}: repeat it less "
+                                               "often, or fewer times")
+            return None
     else:
         rep = None
     phase = v.get("phase") or (stage.phases[0] if stage.phases else None)
@@ -346,6 +362,12 @@ def _photo(checked: CheckedRecord, file: Path, source: Path, problems: Problems)
         problems.add(at, f"photo '{photo}' must be an image file: "
                          f"{', '.join(PHOTO_SUFFIXES)}")
         return None
+    found = image_problem(real)
+    if found is not None:
+        severity, message = found
+        problems.add(at, f"photo '{photo}' {message}", severity)
+        if severity == "error":
+            return None
     return real
 
 
@@ -467,10 +489,6 @@ def _check_client(
 # ---- the workspace ----------------------------------------------------------------------
 
 
-def _files(folder: Path, pattern: str) -> list[Path]:
-    return sorted(p for p in folder.glob(pattern) if p.is_file()) if folder.is_dir() else []
-
-
 def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None = None,
                    workers: int = 1) -> Loaded:
     """Read and check every file under `root/source`. Problems never raise: they are returned.
@@ -518,10 +536,9 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
             cache.store.put(key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         return result
 
-    listed = [(kind, file) for kind, pattern, sub in (("journey", "*.yml", ""),
-                                                      ("person", "*.md", "team"),
-                                                      ("client", "*.yml", "clients"))
-              for file in _files(folder / sub if sub else folder, pattern)]
+    listing = list_workspace(folder, root)
+    problems.extend(listing.problems)
+    listed = listing.files
     store = cache.store.folder if cache.store is not None else None
     if workers > 1 and store is not None and hasattr(os, "fork"):
         keys.update((file, cache.key(kind, file.relative_to(root).as_posix(), file))

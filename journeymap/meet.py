@@ -32,6 +32,7 @@ from .schedule import Occurrence, client_schedule
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; " \
       "form-action 'none'"
+MEET_DIR = "meet/"  # where the meet pages are, in the site
 HORIZON = dt.timedelta(days=365)  # "what happens next" looks a year ahead
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                ".webp": "image/webp", ".gif": "image/gif"}
@@ -52,6 +53,7 @@ class PublicPerson:
     title: str | None
     pronouns: str | None
     photo: str | None  # a data: URI
+    photo_id: str  # the id its one copy in the page has
     initials: str
     hue: int  # of the drawn placeholder when there is no photo
     email: str | None
@@ -132,10 +134,11 @@ def _web(url: str | None) -> str | None:
     return url if url and url.lower().startswith(("https://", "http://")) else None
 
 
-def public_person(person: Person, role: str) -> PublicPerson:
+def public_person(person: Person, role: str, place: int = 1) -> PublicPerson:
+    """`place`: the person's place in the team, which names their photo in the page."""
     return PublicPerson(
         name=person.name, role=role, title=person.title, pronouns=person.pronouns,
-        photo=photo_uri(person.photo), initials=initials(person.name),
+        photo=photo_uri(person.photo), photo_id=f"photo-{place}", initials=initials(person.name),
         hue=placeholder_hue(person.id), email=person.email, video=_web(person.video),
         fun_facts=tuple(person.fun_facts), bio=public_markdown(person.bio),
     )
@@ -149,7 +152,8 @@ def _team(ws: Workspace, client: Client) -> tuple[list[PublicPerson], dict[str, 
         person_id = client.team.get(role)
         if person_id in ws.people:
             labels.setdefault(person_id, []).append(label)
-    team = [public_person(ws.people[pid], " & ".join(found)) for pid, found in labels.items()]
+    team = [public_person(ws.people[pid], " & ".join(found), place)
+            for place, (pid, found) in enumerate(labels.items(), 1)]
     return team, {pid: ws.people[pid].name for pid in labels}
 
 

@@ -24,7 +24,7 @@ from mkdocs import __version__ as mkdocs_version
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -35,12 +35,16 @@ from .cache import DiskCache, Fingerprints, recipe_key, usable_cores
 from .exceptions import JourneymapError, Problem
 from .lint import LintSettings, lint
 from .load import LoadCache, load_workspace
+from .meet import MEET_DIR
 from .model import Workspace
 from .overlay import inject, overlay_html
 from .pdf import PdfJob, render_pdfs
+from .preview import guarded
 from .progress import Progress
 from .render import ASSET_DIR, Page, Renderer, SitePaths, headings, search_view
 from .schedule import build_date
+from .site import site_dir_problem
+from .source import inside
 from .stamps import Stamps, file_clock, made_after, remove_stale, stamps_folder
 
 # A plain logger under mkdocs.plugins (not get_plugin_logger, which prefixes every line):
@@ -82,10 +86,37 @@ class JourneymapConfig(base.Config):
 def parse_as_of(text: str | None) -> dt.date | None:
     if text is None:
         return None
-    try:
-        return dt.date.fromisoformat(str(text))
-    except ValueError:
-        raise PluginError(f"journeymap: as_of must be a date YYYY-MM-DD, got {text!r}") from None
+    if str(text).isascii():  # fromisoformat would take other scripts' digits too
+        try:
+            return dt.date.fromisoformat(str(text))
+        except ValueError:
+            pass
+    raise PluginError(f"journeymap: as_of must be a date YYYY-MM-DD, got {text!r}")
+
+
+def _never_stuck(builder: Callable[[], None]) -> Callable[[], None]:
+    """The live server's rebuild, made to end normally whatever happens: MkDocs' server
+    holds every request until a rebuild succeeds, so one that raised (a bug, a template of
+    the theme's that fails) would leave the browser waiting for ever. The last good site is
+    served instead, and the error said in one line."""
+
+    def rebuild() -> None:
+        try:
+            builder()
+        except Exception as error:  # noqa: BLE001 - any error: the preview must answer
+            message = error.format_message() if isinstance(error, MkDocsException) else (
+                f"{type(error).__name__}: {error}")
+            log.error(f"journeymap: the preview could not be rebuilt ({message}); still "
+                      "showing the last good version")
+
+    return rebuild
+
+
+def in_folder(path: str, folder: Path) -> bool:
+    """Whether `path` lies in `folder`, as written or once links are resolved."""
+    written = os.path.abspath(path)
+    return any(inside(candidate, base) for candidate in (written, os.path.realpath(path))
+               for base in (os.path.abspath(folder), os.path.realpath(folder)))
 
 
 def _toc(found: list[tuple[int, str, str]]) -> TableOfContents:
@@ -172,11 +203,16 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         # (A third of a rebuild's time, measured.) Collected after the build.
         self.gc_was_on = self.gc_was_on or gc.isenabled()
         gc.disable()
-        as_of = build_date(parse_as_of(self.config.as_of))
         try:
+            as_of = build_date(parse_as_of(self.config.as_of))
             settings = LintSettings.from_mapping(self.config.lint)
         except JourneymapError as error:
-            raise PluginError(str(error)) from None
+            raise PluginError(f"journeymap: {error}") from None
+        refused = site_dir_problem(Path(config.site_dir), self._root(config), {
+            "journey folder": self._source(config), "theme folder": self._theme_dir(config),
+            "cache folder": self._cache(config)}, replaced=False)
+        if refused is not None:
+            raise PluginError(f"journeymap: {refused}")
         self.cache.store = DiskCache(self._cache(config), "parsed")
         loaded = load_workspace(self._root(config), self.config.source, self.cache,
                                 workers=self._workers())
@@ -233,10 +269,11 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         assert self.renderer is not None
         self.progress = Progress(enabled=not self.serving and log.isEnabledFor(logging.INFO))
         self.rendered = 0
-        source = self._source(config).resolve()
+        source = self._source(config)
         for file in list(files):
-            # The journey files hold internal data: none of them is published as it is.
-            inside = file.abs_src_path and Path(file.abs_src_path).resolve().is_relative_to(source)
+            # The journey files hold internal data: none of them is published as it is, nor
+            # anything a link among them leads to (looked at both as written and resolved).
+            inside = file.abs_src_path is not None and in_folder(file.abs_src_path, source)
             if inside or file.src_uri in self.pages:
                 if not inside:
                     log.info(f"'{file.src_uri}' is replaced by journeymap's page of that name")
@@ -265,7 +302,9 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             self.progress.clear()
         for uri, output in self.renderer.outputs().items():
             make = output.make
-            if self.overlay and uri.endswith(".html"):  # (not into a calendar)
+            # Not into a calendar, and never into a client's meet page: the overlay quotes
+            # the journey files' lines, internal notes included.
+            if self.overlay and uri.endswith(".html") and not uri.startswith(MEET_DIR):
                 make = functools.partial(self._with_overlay, make)
             files.append(keep(uri, output.recipe, make, InclusionLevel.UNDEFINED))
         self.built = set()
@@ -489,4 +528,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         for folder in (self._source(config), self._theme_dir(config)):
             if folder.is_dir() and not folder.resolve().is_relative_to(docs):
                 server.watch(str(folder))
+        host, _ = config.dev_addr
+        server.set_app(guarded(server.get_app(), str(host)))
+        server.builder = _never_stuck(server.builder)
         return server

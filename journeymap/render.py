@@ -534,9 +534,9 @@ class Renderer:
 
     def meet_path(self, client: Client) -> str:
         """The site path of the client's own "Meet your team" file."""
-        from .meet import meet_name  # here: meet.py imports this module
+        from .meet import MEET_DIR, meet_name  # here: meet.py imports this module
 
-        return f"meet/{meet_name(client.id, self.secret)}.html"
+        return f"{MEET_DIR}{meet_name(client.id, self.secret)}.html"
 
     # Every person's page asks who they serve, what they take part in and what is due: the
     # indexes below answer all of them from one pass over the clients, not one per person.

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from .exceptions import JourneymapError, MissingTool, Problem
+from .exceptions import JourneymapError, MissingTool, Problem, printable
 from .load import Loaded, load_workspace
 from .model import Client, Journey, Person, Stage, Touchpoint, Workspace
 from .schedule import build_date, client_schedule
@@ -212,22 +212,27 @@ def _materialise(top: Path, commit: str, folder: str, into: Path) -> int:
         return 0
     out = _git(top, "cat-file", "--batch", stdin="".join(f"{o}\n" for _, o, _ in blobs).encode())
     at = 0
+    links: list[tuple[Path, str]] = []
     for mode, _, path in blobs:
         header_end = out.index(b"\n", at)
         size = int(out[at:header_end].split(b" ")[2])
         data = out[header_end + 1:header_end + 1 + size]
         at = header_end + 1 + size + 1
+        if ".." in PurePosixPath(path).parts or path.startswith("/"):
+            continue  # no tree git made holds such a path; a crafted one might
         target = into / path
-        target.parent.mkdir(parents=True, exist_ok=True)
         if mode == "120000":
-            # A symlink is kept only if it stays inside the copy, as in a checkout it may
-            # point anywhere; the loader then sees the same files either way.
-            link = os.fsdecode(data)
-            inside = Path(os.path.normpath(target.parent / link))
-            if not os.path.isabs(link) and inside.is_relative_to(into):
-                target.symlink_to(link)
+            links.append((target, os.fsdecode(data)))
             continue
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+    # Symbolic links last, so that no file is written through one. Each is made as a
+    # checkout would make it: the loader follows none that leads out of the journey folder
+    # (it looks where a link leads once they are all there, so a chain cannot get past it)
+    # and reports it as it would in the working tree.
+    for target, link in links:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(link)
     return len(blobs)
 
 
@@ -788,22 +793,33 @@ def _outline(journey: Journey) -> str:
 _ESCAPE = {c: "\\" + c for c in "\\`*_[]<>|#"}
 
 
+# `@name` and `@org/team` notify people on GitHub: a zero-width space after the `@` keeps
+# the text and drops the mention (`@everyone` in a touchpoint title must not page a team).
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+
+
 def md(text: str) -> str:
-    """User text as inline Markdown: one line, no markup, safe in a table cell."""
-    flat = " ".join(text.split())
+    """User text as inline Markdown: one line, no markup, no mentions, safe in a table cell."""
+    flat = " ".join(printable(text).split())
     escaped = "".join(_ESCAPE.get(c, c) for c in flat)
     # `&copy;` would render as ©, `~x~` as struck through text.
-    return re.sub(r"&(?=[#A-Za-z])", r"\\&", escaped).replace("~", "\\~")
+    escaped = re.sub(r"&(?=[#A-Za-z])", r"\\&", escaped).replace("~", "\\~")
+    return _MENTION.sub("@\u200b", escaped)
 
 
 def code(text: str) -> str:
-    return f"`{text}`" if "`" not in text else f"`` {text} ``"
+    """Text as an inline code span, whatever backticks it holds (on one line; `|` escaped,
+    which a table cell needs even in code)."""
+    flat = " ".join(printable(text).split()).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def _problem(p: Problem) -> str:
     prefix = "warning: " if p.severity == "warning" else ""
     suffix = f" ({code(p.rule)})" if p.rule else ""
-    return f"- `{p.path}:{p.line}`: {prefix}{md(p.message)}{suffix}"
+    return f"- {code(f'{p.path}:{p.line}')}: {prefix}{md(p.message)}{suffix}"
 
 
 def _bullets(changes: list[Change]) -> list[str]:

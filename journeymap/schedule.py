@@ -11,7 +11,9 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 
+from .exceptions import JourneymapError
 from .model import Client, Journey, Touchpoint, Workspace
+from .schema import FIRST_YEAR, LAST_YEAR
 
 DUE_WINDOW = dt.timedelta(days=7)  # "due" means within the next week
 GRACE = dt.timedelta(days=14)  # how long a missed yearly occurrence stays overdue
@@ -19,13 +21,33 @@ STATUSES = ("overdue", "due", "upcoming", "done", "undated")
 
 
 def build_date(as_of: dt.date | None = None) -> dt.date:
-    """The date a build is as of: the given one, else SOURCE_DATE_EPOCH's (UTC), else today."""
-    if as_of is not None:
-        return as_of
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
+    """The date a build is as of: the given one, else SOURCE_DATE_EPOCH's (UTC), else today.
+
+    Raises JourneymapError for a date outside FIRST_YEAR..LAST_YEAR, where schedules cannot
+    be worked out (a year 9999 overflows the calendar a year later).
+    """
+    if as_of is None:
+        epoch = source_date_epoch()
+        as_of = epoch.date() if epoch is not None else dt.date.today()
+    if not FIRST_YEAR <= as_of.year <= LAST_YEAR:
+        raise JourneymapError(f"the build date {as_of.isoformat()} is not from {FIRST_YEAR} "
+                              f"to {LAST_YEAR}: give a date in that range")
+    return as_of
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH's moment (UTC), None if unset; JourneymapError if it is not a number
+    of seconds since 1970 that falls in FIRST_YEAR..LAST_YEAR."""
+    text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not text:
+        return None
+    latest = dt.datetime(LAST_YEAR, 12, 31, 23, 59, 59, tzinfo=dt.UTC).timestamp()
+    if not (text.isascii() and text.isdigit()) or int(text) > latest:
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        raise JourneymapError(f"SOURCE_DATE_EPOCH={shown!r} is not a time journeymap can use: "
+                              "give whole seconds since 1970-01-01 (UTC), for a date up to "
+                              f"{LAST_YEAR}")
+    return dt.datetime.fromtimestamp(int(text), tz=dt.UTC)
 
 
 @dataclass(frozen=True)

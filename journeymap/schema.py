@@ -61,17 +61,38 @@ class Type:
         return INVALID
 
 
+# Never in text: control characters but tab and line feed (a terminal escape in a title would
+# reach the terminal in messages, a NUL the HTML), and lone surrogates (half a UTF-16 pair,
+# which cannot be written out as UTF-8: a page or calendar made with one fails).
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+LINE_BREAKS = re.compile("[\n\u2028\u2029]")
+
+
+def codepoint(character: str) -> str:
+    return f"U+{ord(character):04X}"
+
+
 @dataclass
 class Text(Type):
-    """Text on one or more lines; `markdown` marks it as rendered Markdown."""
+    """Text; `markdown` marks it as rendered Markdown (and so on any number of lines).
+
+    Other text is on one line (a name, a title: calendars and headings cannot break it):
+    the line break a `>` block ends with, and spaces around the text, are dropped.
+    `one_line=False` allows plain text on several lines.
+    """
 
     markdown: bool = False
     pattern: str | None = None
     pattern_expected: str = ""
+    one_line: bool = True
 
     @property
     def expected(self) -> str:  # type: ignore[override]
         return self.pattern_expected or "text"
+
+    @property
+    def single_line(self) -> bool:
+        return self.one_line and not self.markdown
 
     def check(self, node: Node, name: str, where: str, problems: Problems) -> Any:
         if node.kind in ("int", "float") and self.pattern is None:
@@ -80,6 +101,18 @@ class Text(Type):
         if node.kind not in ("str", "date"):
             return self.wrong(node, name, where, problems)
         value = str(node.value)
+        bad = FORBIDDEN_CHARACTERS.search(value)
+        if bad is not None:
+            problems.add(node, f"'{name}'{where} holds the character {codepoint(bad.group())}, "
+                               "which text may not hold (a control character or half of a "
+                               "UTF-16 pair): remove it")
+            return INVALID
+        if self.single_line and self.pattern is None:
+            value = value.strip()
+            if LINE_BREAKS.search(value):
+                problems.add(node, f"'{name}'{where} must be on one line: join its lines "
+                                   "(a '|' block keeps each line break)")
+                return INVALID
         if self.pattern and not re.fullmatch(self.pattern, value):
             return self.wrong(node, name, where, problems)
         if not self.pattern and not value.strip():
@@ -147,15 +180,21 @@ class Boolean(Type):
         return {"type": "boolean"}
 
 
-DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
-MONTH_DAY_RE = r"^(\d{4}-)?\d{2}-\d{2}$"
+# ASCII digits only: `\d` would also take other scripts' digits (٢٠٢٦), which no one means.
+DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+MONTH_DAY_RE = r"^([0-9]{4}-)?[0-9]{2}-[0-9]{2}$"
+# Signing days and done dates: the years a schedule can be worked out for (a typo such as
+# 9999 would overflow the calendar arithmetic, and no client signed in 1066).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 @dataclass
 class Date(Type):
-    """A calendar date YYYY-MM-DD; with `year_optional`, MM-DD is accepted too."""
+    """A calendar date YYYY-MM-DD; with `year_optional`, MM-DD is accepted too. With
+    `bounded`, the year is FIRST_YEAR..LAST_YEAR."""
 
     year_optional: bool = False
+    bounded: bool = False
 
     @property
     def expected(self) -> str:  # type: ignore[override]
@@ -165,6 +204,10 @@ class Date(Type):
         text = str(node.value) if node.kind in ("str", "date") else ""
         if not re.fullmatch(MONTH_DAY_RE if self.year_optional else DATE_RE, text):
             return self.wrong(node, name, where, problems)
+        if self.bounded and not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
+            problems.add(node, f"'{name}'{where} must be a date from {FIRST_YEAR} to "
+                               f"{LAST_YEAR}, got {node.shown()}")
+            return INVALID
         if len(text) == 5:
             month, day = int(text[:2]), int(text[3:])
             try:
@@ -392,13 +435,23 @@ class CheckedRecord:
         return self.node.keys.get(key, self.node)
 
 
+# Day numbers: ten years before signing to a hundred after. Beyond, a day is a typo, and its
+# dates would leave the calendar.
+FIRST_DAY, LAST_DAY = -3650, 36500
+MAX_EVERY, MAX_TIMES = 3650, 1000
+
+
+def Day() -> Integer:  # noqa: N802 - reads as a type
+    return Integer(FIRST_DAY, LAST_DAY)
+
+
 def _repeat_every() -> Record:
     return Record(
         "repeat",
         [
-            Field("every", Integer(minimum=1), "Days between occurrences.", required=True),
-            Field("times", Integer(minimum=1), "How many occurrences in all, the first included.",
-                  required=True),
+            Field("every", Integer(1, MAX_EVERY), "Days between occurrences.", required=True),
+            Field("times", Integer(1, MAX_TIMES),
+                  "How many occurrences in all, the first included.", required=True),
         ],
     )
 
@@ -413,9 +466,9 @@ STAGE = Record(
     [
         Field("id", Ident(), "The stage's id, unique in the journey.", required=True),
         Field("title", Text(), "The stage's name on the map.", required=True),
-        Field("from", Integer(), "First day of the stage's window (day 1 is signing day).",
+        Field("from", Day(), "First day of the stage's window (day 1 is signing day).",
               required=True),
-        Field("to", Integer(), "Last day of the window; windows must not overlap.", required=True),
+        Field("to", Day(), "Last day of the window; windows must not overlap.", required=True),
         Field("phases", ListOf(Choice(PHASES), unique=True),
               "Joey Coleman's phases this stage serves."),
         Field("feel", Text(), "What we want the client to feel in this stage."),
@@ -429,7 +482,7 @@ TOUCHPOINT = Record(
     [
         Field("id", Ident(), "The touchpoint's id, unique in the journey.", required=True),
         Field("title", Text(), "What happens, in a few words.", required=True),
-        Field("day", Integer(), "Day number: 1 is signing day, 0 the day before."),
+        Field("day", Day(), "Day number: 1 is signing day, 0 the day before."),
         Field("on", Key(), "A date from the client record (`dates:`), every year."),
         Field("stage", Ident(), "The stage; required with `on:`, and must agree with `day:`."),
         Field("repeat", REPEAT, "`yearly`, or `{every: N, times: M}` for a cadence."),
@@ -495,7 +548,7 @@ PERSON = Record(
 
 CLIENT_FACING_PERSON_FIELDS = ("name", "title", "pronouns", "photo", "email", "video", "fun_facts")
 
-DONE_VALUE = ListOf(Date(), allow_single=True)
+DONE_VALUE = ListOf(Date(bounded=True), allow_single=True)
 
 CLIENT = Record(
     "client",
@@ -503,14 +556,14 @@ CLIENT = Record(
         Field("name", Text(), "The client's name.", required=True),
         Field("contact", Text(), "The person we deal with."),
         Field("journey", Ident(), "The journey they are on (its file stem).", required=True),
-        Field("day_one", Date(), "The day the agreement was signed.", required=True),
+        Field("day_one", Date(bounded=True), "The day the agreement was signed.", required=True),
         Field("team", MapOf(Ident(), Ident()), "A person for every role of the journey.",
               required=True),
         Field("welcome", Text(markdown=True), "Markdown shown on the client's own page."),
         Field("dates", MapOf(Key(), Date(year_optional=True)),
               "Dates that `on:` touchpoints use; the year is optional."),
         Field("preferences", MapOf(Key(), Text()), "Preferences touchpoints use (internal)."),
-        Field("cares_about", Text(), "What they care about (internal)."),
+        Field("cares_about", Text(one_line=False), "What they care about (internal)."),
         Field("goals", ListOf(Text(), allow_single=True), "Their goals (internal)."),
         Field("handoff", Text(markdown=True), "Markdown: all that sales learned (internal)."),
         Field("done", MapOf(Ident(), DONE_VALUE), "Touchpoints done, with the date (internal)."),

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .exceptions import JourneymapError, WorkspaceNotFound
+from .exceptions import JourneymapError, WorkspaceNotFound, os_error
+from .source import inside
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -38,6 +40,7 @@ class WorkspaceRoot:
     site_dir: Path
     lint: dict[str, Any] | None = None  # the plugin's `lint:` option
     cache_dir: str = ".journeymap-cache"  # the plugin's `cache_dir:` option
+    docs_dir: Path | None = None  # MkDocs' docs_dir, absolute
 
     @property
     def config_file(self) -> Path:
@@ -68,7 +71,48 @@ def find_workspace(start: Path | None = None) -> WorkspaceRoot:
         raise WorkspaceNotFound(f"{CONFIG_NAME} does not list the journeymap plugin: add "
                                 "'- journeymap' under 'plugins:'")
     return WorkspaceRoot(here, plugin.config.source, plugin.config.theme_dir,
-                         Path(cfg.site_dir), plugin.config.lint, plugin.config.cache_dir)
+                         Path(cfg.site_dir), plugin.config.lint, plugin.config.cache_dir,
+                         Path(cfg.docs_dir))
+
+
+def site_dir_problem(site: Path, root: Path, keep: dict[str, Path],
+                     replaced: bool = True) -> str | None:
+    """Why `site` must not be the site folder, if it must not. A build empties or replaces
+    its site folder, so it may not be the workspace or hold it, nor be, hold or lie inside
+    one of the folders in `keep` (what it is -> folder: the journeys, docs, theme, cache).
+    `replaced`: the folder is replaced whole (journeymap build), so an existing one must look
+    like a built site."""
+    target, ours = os.path.realpath(site), os.path.realpath(root)
+    shown = os.path.relpath(target, ours) if inside(target, ours) else str(site)
+    own = "choose a folder of its own (the default is site/)"
+    if inside(ours, target):
+        what = "is" if target == ours else "holds"
+        return (f"the site folder {shown} {what} the workspace: a build empties its site "
+                f"folder, which would take the workspace's files with it; {own}")
+    for name, folder in keep.items():
+        real = os.path.realpath(folder)
+        if inside(target, real) or inside(real, target):
+            what = "is" if target == real else "lies inside" if inside(target, real) else "holds"
+            return (f"the site folder {shown} {what} the {name} ({folder.name}/): a build "
+                    f"empties its site folder, which would destroy those files; {own}")
+    if inside(target, os.path.join(ours, ".git")):
+        return f"the site folder {shown} lies inside .git/: {own}"
+    if os.path.lexists(target) and not os.path.isdir(target):
+        return f"the site folder {shown} is a file, not a folder: {own}"
+    if replaced and os.path.isdir(target) and os.listdir(target) and not any(
+            os.path.isfile(os.path.join(target, name)) for name in ("index.html", "404.html")):
+        return (f"the site folder {shown} holds files but no index.html: it does not look like "
+                "a built site, and a build replaces it whole; empty it or choose another")
+    return None
+
+
+def protected_folders(ws: WorkspaceRoot) -> dict[str, Path]:
+    """The folders of a workspace that no site folder may touch."""
+    found = {"journey folder": ws.root / ws.source, "theme folder": ws.theme_path,
+             "cache folder": ws.cache_path}
+    if ws.docs_dir is not None:
+        found["docs folder"] = ws.docs_dir
+    return found
 
 
 def _load_config(config: Path, **overrides: Any) -> MkDocsConfig:
@@ -141,7 +185,11 @@ def build(ws: WorkspaceRoot, site_dir: Path | None = None, strict: bool = False,
     previous one is kept beside it (`.site.spare/`) and brought up to date in place: only
     the files whose inputs changed are made again (see stamps.py). `clean`: make everything.
     """
-    target = (site_dir or ws.site_dir).resolve()
+    target = Path(os.path.abspath(site_dir or ws.site_dir))
+    problem = site_dir_problem(target, ws.root, protected_folders(ws))
+    if problem is not None:
+        raise JourneymapError(problem)
+    target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     # Two builds of one site at once would both update its spare.
     with _one_build_at_a_time(target.with_name(f".{target.name}.lock")):
@@ -174,10 +222,17 @@ def _build(ws: WorkspaceRoot, target: Path, strict: bool, pdf: bool | None,
         except MkDocsException as error:
             raise JourneymapError(f"the build failed ({error.format_message()}); "
                                   f"{target.name}/ is unchanged") from None
+        except OSError as error:  # a full disk, say
+            raise JourneymapError(f"the build failed ({os_error(error)}); {target.name}/ is "
+                                  "unchanged") from None
         finally:
             cfg.plugins.on_shutdown()
-        into.chmod(0o755)  # mkdtemp makes it private; a site is for serving
-        _swap_in(into, target, spare)
+        try:
+            into.chmod(0o755)  # mkdtemp makes it private; a site is for serving
+            _swap_in(into, target, spare)
+        except OSError as error:
+            raise JourneymapError(f"the new site could not replace {target.name}/ "
+                                  f"({os_error(error)}); {target.name}/ is unchanged") from None
         _prune_cache(ws.cache_path, target, spare)
     finally:
         if not in_place and into.exists():
@@ -240,15 +295,22 @@ def _swap_in(new: Path, target: Path, spare: Path) -> None:
     if target.exists() and _exchange(new, target):
         if new != spare:  # `new` now holds the previous site
             shutil.rmtree(spare, ignore_errors=True)
-            new.rename(spare)
+            with contextlib.suppress(OSError):  # no spare: the next build makes everything
+                new.rename(spare)
         return
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
         target.rename(old)
-    new.rename(target)
+    try:
+        new.rename(target)
+    except OSError:
+        if old.exists():  # put the previous site back
+            old.rename(target)
+        raise
     if old.exists():
         shutil.rmtree(spare, ignore_errors=True)
-        old.rename(spare)
+        with contextlib.suppress(OSError):
+            old.rename(spare)
 
 
 def serve(ws: WorkspaceRoot, dev_addr: str, open_browser: bool = False) -> None:
@@ -257,12 +319,28 @@ def serve(ws: WorkspaceRoot, dev_addr: str, open_browser: bool = False) -> None:
     from mkdocs.exceptions import MkDocsException
 
     try:
-        with _without_dirty_warning():
+        with _without_dirty_warning(), _stop_on_terminate():
             mkdocs_serve(str(ws.config_file), livereload=True, dev_addr=dev_addr,
                          open_in_browser=open_browser, build_type="dirty")
     except MkDocsException as error:
         raise JourneymapError(f"the preview could not start ({error.format_message()}); "
                               "fix the problems above and run it again") from None
+
+
+@contextlib.contextmanager
+def _stop_on_terminate() -> Iterator[None]:
+    """A `kill` (SIGTERM) or a closed terminal (SIGHUP) stops the preview as Ctrl+C does, so
+    that MkDocs removes the internal site it built into a temporary folder."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @contextlib.contextmanager

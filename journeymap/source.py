@@ -8,7 +8,9 @@ ourselves, with their position). Every node keeps its 1-based line and column.
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -211,7 +213,8 @@ def _offset_position(text: str, offset: int) -> tuple[int, int]:
 def read_text(file: Path, path: str) -> str:
     """Read a file as UTF-8, raising FileError with the position of the first bad byte."""
     try:
-        data = file.read_bytes()
+        with open(file, "rb") as stream:
+            data = stream.read(MAX_BYTES + 1)  # never more: a huge file is refused unread
     except OSError as error:
         raise FileError(Problem(path, 1, 1, f"cannot read file: {error.strerror}")) from None
     if len(data) > MAX_BYTES:
@@ -253,3 +256,155 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
     body_start = end.end() + 1
     body_line = text.count("\n", 0, body_start) + 1
     return yaml_text, text[body_start:], body_line
+
+
+# ---- which files a workspace holds -------------------------------------------------------
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+# A photo is embedded in every meet page of the clients its person serves, and copied into
+# the site: past this size it is refused, and past the lower one it is worth a warning.
+MAX_PHOTO_BYTES = 5_000_000
+LARGE_PHOTO_BYTES = 1_000_000
+_IMAGE_STARTS = {
+    ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",),
+}  # fmt: skip
+_IMAGE_NAMES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".gif": "GIF", ".webp": "WebP"}
+_LOOKS_READ = (".yml", ".yaml", ".md", ".markdown")  # files a user may mean us to read
+_SPELLED = {".yaml": ".yml", ".markdown": ".md"}  # other spellings of the suffixes we read
+KINDS_BY_PLACE = {("", ".yml"): "journey", ("team", ".md"): "person",
+                  ("clients", ".yml"): "client"}
+
+
+@dataclass
+class Listing:
+    """The files of a journey folder: (kind, file) for each one read, in order, and what is
+    wrong with the rest (links that lead outside are errors; files not read, warnings)."""
+
+    files: list[tuple[str, Path]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def inside(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or below it (both real, absolute paths)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _ignored(name: str) -> bool:
+    # Editors' backups and swap files, and hidden files (`.DS_Store`, `.git`), are no one's
+    # journey: nothing to say about them.
+    return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".tmp", ".bak"))
+
+
+def _not_read_hint(parts: tuple[str, ...]) -> str:
+    """Why a file that looks like ours is not read, and what would be."""
+    name = parts[-1]
+    stem, suffix = os.path.splitext(name)
+    place = parts[0] if len(parts) == 2 and parts[0] in ("team", "clients") else ""
+    if len(parts) > 2 or (len(parts) == 2 and not place):
+        folder = "/".join(parts[:-1])
+        where = {"team": "team/", "clients": "clients/"}.get(parts[0], "journeys/")
+        return (f"files in {folder}/ are not read: journeymap reads journeys directly in the "
+                f"journey folder, people in team/ and clients in clients/ (move it to {where}, "
+                "or out of the journey folder)")
+    wanted = {"": ".yml", "team": ".md", "clients": ".yml"}[place]
+    what = {"": "a journey", "team": "a person", "clients": "a client"}[place]
+    if _SPELLED.get(suffix.lower(), suffix.lower()) == wanted:
+        return f"not read: {what} file ends in '{wanted}' (rename it {stem}{wanted})"
+    if place == "team":
+        return "not read: a person is a Markdown file team/<id>.md (front matter, then a bio)"
+    if place == "clients":
+        return "not read: a client is a YAML file clients/<id>.yml"
+    return ("not read: the journey folder holds journeys (<id>.yml), team/<id>.md and "
+            "clients/<id>.yml")
+
+
+def list_workspace(folder: Path, root: Path) -> Listing:
+    """Every journey, person and client file under `folder` (paths in messages relative to
+    `root`), without following a link out of it.
+
+    A symbolic link that leads outside the folder is an error, never read: the files of a
+    journey folder are internal, and a link could bring in anything (`/etc/passwd`, another
+    workspace's clients, the build's environment). Files that look meant to be read but are
+    not (`clients/x.yaml`, `X.YML`, a file in a subfolder) get a warning.
+    """
+    listing = Listing()
+    real_root = os.path.realpath(folder)
+    source = folder.name or str(folder)
+
+    def rel(path: Path) -> str:
+        return Path(os.path.relpath(path, root)).as_posix()
+
+    def visit(here: Path, parts: tuple[str, ...], seen: frozenset[str]) -> None:
+        try:
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError as error:
+            listing.problems.append(Problem(rel(here), 1, 1, f"cannot read this folder: "
+                                                            f"{error.strerror}"))
+            return
+        for entry in entries:
+            if _ignored(entry.name):
+                continue
+            path = here / entry.name
+            where = (*parts, entry.name)
+            real = os.path.realpath(path)
+            if entry.is_symlink() and not inside(real, real_root):
+                listing.problems.append(Problem(
+                    rel(path), 1, 1, f"a symbolic link that leads outside {source}/: journeymap "
+                                     "never follows it; put the file itself here instead"))
+                continue
+            try:
+                info = os.stat(path)
+            except OSError:
+                listing.problems.append(Problem(rel(path), 1, 1, "a symbolic link to nothing: "
+                                                                 "not read", "warning"))
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                if real not in seen:  # a link back up would loop
+                    visit(path, where, seen | {real})
+                continue
+            suffix = os.path.splitext(entry.name)[1]
+            kind = KINDS_BY_PLACE.get(("/".join(parts), suffix)) if len(parts) <= 1 else None
+            if not stat.S_ISREG(info.st_mode):
+                if kind or suffix.lower() in _LOOKS_READ:
+                    listing.problems.append(Problem(
+                        rel(path), 1, 1, "not a regular file (a pipe or a device): not read",
+                        "warning"))
+                continue
+            if kind is not None:
+                listing.files.append((kind, path))
+            elif suffix.lower() in _LOOKS_READ:
+                listing.problems.append(Problem(rel(path), 1, 1, _not_read_hint(where),
+                                                "warning"))
+
+    visit(folder, (), frozenset({real_root}))
+    order = {"journey": 0, "person": 1, "client": 2}
+    listing.files.sort(key=lambda pair: (order[pair[0]], pair[1].name))
+    return listing
+
+
+def image_problem(path: Path) -> tuple[str, str] | None:
+    """(severity, what is wrong) if the file at `path` is not a photo fit to publish: its
+    first bytes must be those of the image type its suffix names (a YAML file renamed
+    `x.png` would otherwise be embedded in a client's page), and it must not be huge."""
+    suffix = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as stream:
+            head = stream.read(16)
+    except OSError as error:
+        return "error", f"cannot be read: {error.strerror}"
+    kind = _IMAGE_NAMES.get(suffix, suffix)
+    starts = _IMAGE_STARTS.get(suffix, ())
+    webp_ok = suffix != ".webp" or head[8:12] == b"WEBP"
+    if not any(head.startswith(start) for start in starts) or not webp_ok:
+        return "error", (f"is not a {kind} image (its content does not start as one): "
+                         "save it again as a real image")
+    megabytes = f"{size / 1_000_000:.1f} MB"
+    if size > MAX_PHOTO_BYTES:
+        return "error", (f"is {megabytes}, more than the {MAX_PHOTO_BYTES // 1_000_000} MB a "
+                         "photo may be: resize it (about 600 pixels across is plenty)")
+    if size > LARGE_PHOTO_BYTES:
+        return "warning", (f"is {megabytes}: every meet page of this person's clients embeds "
+                           "it; a photo about 600 pixels across is a few hundred kB")
+    return None

@@ -69,7 +69,7 @@ touchpoints:
     day: -2
     owner: lead
   - id: spaced
-    title: "title  with\\n a newline and a back\\\\slash"
+    title: "title  with\\t a tab and a back\\\\slash"
     day: 40
     owner: pat-kim
     feel: 3

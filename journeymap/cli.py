@@ -200,6 +200,7 @@ def build(as_of: dt.date | None, site_dir: Path | None, strict: bool, quiet: boo
 
     site.setup_logging(verbose=False, quiet=quiet)
     ws = site.find_workspace()
+    build_date(as_of)  # a SOURCE_DATE_EPOCH that cannot be used is said before MkDocs starts
     site.pin_date(as_of)
     target = site.build(ws, site_dir, strict=strict, pdf=pdf, clean=clean)
     if not quiet:
@@ -218,6 +219,7 @@ def serve(dev_addr: str, as_of: dt.date | None, open_browser: bool) -> None:
 
     site.setup_logging(verbose=False, quiet=False)
     ws = site.find_workspace()
+    build_date(as_of)
     site.pin_date(as_of)
     site.serve(ws, dev_addr, open_browser)
 

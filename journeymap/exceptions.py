@@ -81,5 +81,4 @@ class MissingTool(JourneymapError):
 def os_error(error: OSError) -> str:
     """An operating system's error in one line: what went wrong, and with which file."""
     what = error.strerror or str(error) or type(error).__name__
-    names = [name for name in (error.filename, error.filename2) if name is not None]
-    return printable(what + "".join(f": {name}" for name in names))
+    return printable(what + (f": {error.filename}" if error.filename is not None else ""))

@@ -220,8 +220,10 @@ def _build(ws: WorkspaceRoot, target: Path, strict: bool, pdf: bool | None,
             with _without_dirty_warning():
                 mkdocs_build(cfg, dirty=in_place)
         except MkDocsException as error:
-            raise JourneymapError(f"the build failed ({error.format_message()}); "
-                                  f"{target.name}/ is unchanged") from None
+            # MkDocs' own summary of errors it has logged says nothing of them.
+            detail = error.format_message()
+            why = "" if detail.startswith("Aborted with") else f" ({detail})"
+            raise JourneymapError(f"the build failed{why}; {target.name}/ is unchanged") from None
         except OSError as error:  # a full disk, say
             raise JourneymapError(f"the build failed ({os_error(error)}); {target.name}/ is "
                                   "unchanged") from None

@@ -119,9 +119,23 @@ def _yaml() -> YAML:
 _INT = re.compile(r"[-+]?(0o[0-7]+|0x[0-9a-fA-F]+|[0-9]+)")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _joined_pairs(text: str) -> str:
+    """`text` with each UTF-16 pair of halves (`"\\ud83d\\ude00"`, as JSON writes an emoji)
+    made the one character it stands for; lone halves stay, for the checks to refuse."""
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        return text
+
+
 def _scalar(node: ScalarNode) -> tuple[Any, str]:
     tag = str(node.tag)
-    text: str = node.value
+    text: str = _joined_pairs(node.value)
     if tag == _YAML_TAG + "int" and _INT.fullmatch(text):
         sign = -1 if text.startswith("-") else 1
         digits = text.lstrip("+-")

@@ -14,10 +14,10 @@ import click
 
 from . import __version__
 from .cache import DiskCache, usable_cores
+from .derive.schedule import build_date
 from .exceptions import JourneymapError, Problem, os_error
-from .load import LoadCache, load_workspace
-from .schedule import build_date
-from .schema import FIRST_YEAR, LAST_YEAR
+from .workspace.load import LoadCache, load_workspace
+from .workspace.schema import FIRST_YEAR, LAST_YEAR
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -131,8 +131,8 @@ def check(style: str, as_of: dt.date | None) -> None:
 
     Exits 1 if there is an error; lint warnings are printed but do not fail.
     """
-    from .lint import LintSettings, lint
-    from .site import find_workspace
+    from .derive.lint import LintSettings, lint
+    from .host.runner import find_workspace
 
     ws = find_workspace()
     settings = LintSettings.from_mapping(ws.lint)
@@ -158,9 +158,9 @@ def lint_command(style: str, as_of: dt.date | None, list_rules: bool) -> None:
     Each finding names its rule; set a rule to error, warning or off (and its thresholds)
     under the plugin's `lint:` option in mkdocs.yml.
     """
-    from .lint import RULES, LintSettings, lint
-    from .load import load_or_raise
-    from .site import find_workspace
+    from .derive.lint import RULES, LintSettings, lint
+    from .host.runner import find_workspace
+    from .workspace.load import load_or_raise
 
     ws = find_workspace()
     settings = LintSettings.from_mapping(ws.lint)
@@ -196,7 +196,7 @@ def build(as_of: dt.date | None, site_dir: Path | None, strict: bool, quiet: boo
     The site before the previous one is kept beside it (.site.spare) and brought up to date
     in place, so a rebuild after a small edit makes only what changed since.
     """
-    from . import site
+    from .host import runner as site
 
     site.setup_logging(verbose=False, quiet=quiet)
     ws = site.find_workspace()
@@ -215,7 +215,7 @@ def build(as_of: dt.date | None, site_dir: Path | None, strict: bool, quiet: boo
 @reports_errors
 def serve(dev_addr: str, as_of: dt.date | None, open_browser: bool) -> None:
     """Live preview: every save under the journey and theme folders rebuilds the page."""
-    from . import site
+    from .host import runner as site
 
     site.setup_logging(verbose=False, quiet=False)
     ws = site.find_workspace()
@@ -229,7 +229,7 @@ def serve(dev_addr: str, as_of: dt.date | None, open_browser: bool) -> None:
 @reports_errors
 def init(directory: Path) -> None:
     """Create a new workspace in DIRECTORY: a small journey, two people and a client."""
-    from .scaffold import init_workspace
+    from .workspace.scaffold import init_workspace
 
     try:
         written = init_workspace(directory, dt.date.today())
@@ -256,9 +256,9 @@ def init(directory: Path) -> None:
 def export(journey: str | None, fmt: str, diagram: str, output: Path | None,
            as_of: dt.date | None) -> None:
     """Export JOURNEY's map (PNG, PDF), a diagram (SVG) or a Mermaid journey block."""
-    from . import export as exporting
-    from .load import load_or_raise
-    from .site import find_workspace
+    from .host.runner import find_workspace
+    from .render import export as exporting
+    from .workspace.load import load_or_raise
 
     ws = find_workspace()
     workspace = load_or_raise(ws.root, ws.source).workspace
@@ -284,9 +284,9 @@ def diff(base: str | None, head: str | None, as_of: dt.date | None) -> None:
     BASE and HEAD are git revisions: BASE defaults to the merge base with the main branch,
     HEAD to the working tree (uncommitted edits included).
     """
-    from .lint import LintSettings, lint
-    from .review import diff_command
-    from .site import find_workspace
+    from .derive.lint import LintSettings, lint
+    from .host.runner import find_workspace
+    from .review.compare import diff_command
 
     ws = find_workspace()
     day = build_date(as_of)
@@ -306,7 +306,7 @@ def schema_command(kind: str | None, write_dir: Path | None) -> None:
     Files that start with `# yaml-language-server: $schema=<path>` get completion and checks
     as you type in VS Code (with the YAML extension) and other editors.
     """
-    from .editor_schema import schema_command as make
+    from .workspace.editor_schema import schema_command as make
 
     click.echo(make(kind, write_dir))
 
@@ -321,8 +321,8 @@ def fmt_command(check: bool, paths: tuple[Path, ...]) -> None:
     Keys in the documented order, touchpoints in day order, consistent quoting. A file that
     does not parse is left exactly as it is.
     """
-    from .fmt import format_paths
-    from .site import find_workspace
+    from .host.runner import find_workspace
+    from .workspace.fmt import format_paths
 
     ws = find_workspace()
     result = format_paths(ws.root, ws.source, list(paths) or None, check)

@@ -17,10 +17,10 @@ from conftest import AS_OF, copy_workspace, run, tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journeymap import diagrams
-from journeymap.load import load_workspace
-from journeymap.mermaid import journey_mermaid_markdown
-from journeymap.render import Renderer
+from journeymap.render import diagrams
+from journeymap.render.mermaid import journey_mermaid_markdown
+from journeymap.render.renderer import Renderer
+from journeymap.workspace.load import load_workspace
 
 DAY = dt.date.fromisoformat(AS_OF)
 # Any character at all, surrogates included (YAML's "\ud800" escape makes one), and a

@@ -15,7 +15,7 @@ from types import ModuleType
 import pytest
 from conftest import AS_OF, REPO, run, tree
 
-from journeymap.load import load_workspace
+from journeymap.workspace.load import load_workspace
 
 BENCH = REPO / "benchmarks"
 AS_OF_DATE = dt.date.fromisoformat(AS_OF)
@@ -153,8 +153,8 @@ def test_a_small_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
 def test_a_cold_load_parsed_by_two_workers_is_the_same_load(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from journeymap import load
     from journeymap.cache import DiskCache
+    from journeymap.workspace import load
 
     generate.generate(tmp_path / "ws", 40, 5, 3, AS_OF_DATE)
     alone = load_workspace(tmp_path / "ws", "journeys")

@@ -202,8 +202,8 @@ def test_recipes_do_not_depend_on_set_order(one: object, two: object) -> None:
 def test_prefill_in_worker_processes_makes_the_same_outputs(tmp_path: Path) -> None:
     import datetime as dt
 
-    from journeymap.load import load_workspace
-    from journeymap.render import Renderer
+    from journeymap.render.renderer import Renderer
+    from journeymap.workspace.load import load_workspace
 
     ws = load_workspace(copy_workspace(tmp_path / "ws"), "journeys").workspace
     as_of = dt.date.fromisoformat(AS_OF)
@@ -231,8 +231,8 @@ def test_schedules_are_reused_only_for_the_very_same_clients(tmp_path: Path) -> 
     import dataclasses
     import datetime as dt
 
-    from journeymap.load import LoadCache, load_workspace
-    from journeymap.schedule import agenda, client_schedule
+    from journeymap.derive.schedule import agenda, client_schedule
+    from journeymap.workspace.load import LoadCache, load_workspace
 
     ws_dir = copy_workspace(tmp_path / "ws")
     cache = LoadCache()
@@ -265,8 +265,8 @@ def test_client_keys_follow_the_files_they_were_read_from(tmp_path: Path) -> Non
     import dataclasses
     import datetime as dt
 
-    from journeymap.load import LoadCache, load_workspace
-    from journeymap.render import Renderer
+    from journeymap.render.renderer import Renderer
+    from journeymap.workspace.load import LoadCache, load_workspace
 
     ws_dir = copy_workspace(tmp_path / "ws")
     as_of = dt.date.fromisoformat(AS_OF)

@@ -19,11 +19,11 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
 from journeymap.cache import DiskCache, recipe_key
-from journeymap.calendars import calendar_feeds, client_calendar, person_calendar, plain_text
-from journeymap.load import load_workspace
+from journeymap.derive.schedule import agenda
 from journeymap.model import Client, MonthDay, Person, Workspace
-from journeymap.render import Renderer
-from journeymap.schedule import agenda
+from journeymap.render.calendars import calendar_feeds, client_calendar, person_calendar, plain_text
+from journeymap.render.renderer import Renderer
+from journeymap.workspace.load import load_workspace
 
 AS_OF_DATE = dt.date.fromisoformat(AS_OF)
 

@@ -13,8 +13,10 @@ import graphviz
 import pytest
 from playwright.sync_api import Page
 
-from journeymap import diagrams
-from journeymap.diagrams import (
+from journeymap.exceptions import JourneymapError, MissingTool
+from journeymap.model import Journey, Workspace
+from journeymap.render import diagrams
+from journeymap.render.diagrams import (
     NEUTRAL,
     PALETTE,
     flow_dot,
@@ -22,9 +24,7 @@ from journeymap.diagrams import (
     render_svgs,
     responsibility_dot,
 )
-from journeymap.exceptions import JourneymapError, MissingTool
-from journeymap.load import load_workspace
-from journeymap.model import Journey, Workspace
+from journeymap.workspace.load import load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, BIN, REPO, copy_workspace, run, tree
 
-from journeymap.load import load_workspace
-from journeymap.review import compare, review_markdown
+from journeymap.review.compare import compare, review_markdown
+from journeymap.workspace.load import load_workspace
 
 SECRET = "s3cret-Zq9-value"
 LINK_OUT = "a symbolic link that leads outside journeys/"

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from journeymap.derive.schedule import client_schedule
 from journeymap.exceptions import Problem
-from journeymap.load import Loaded, load_workspace
 from journeymap.model import MonthDay
-from journeymap.schedule import client_schedule
+from journeymap.workspace.load import Loaded, load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 FORMAT_MD = Path("/work/shared/FORMAT.md")

@@ -18,10 +18,10 @@ from conftest import AS_OF, REPO, run
 from playwright.sync_api import Browser, Dialog, Page
 from test_privacy import TEAMS, write_workspace
 
-from journeymap.load import load_workspace
-from journeymap.meet import CSP, meet_name
 from journeymap.model import Workspace
-from journeymap.render import Renderer
+from journeymap.render.meet import CSP, meet_name
+from journeymap.render.renderer import Renderer
+from journeymap.workspace.load import load_workspace
 
 AS_OF_DATE = dt.date.fromisoformat(AS_OF)
 HARBOR = "harbor-street-bakery"

@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO
 
 from journeymap.exceptions import MissingTool
-from journeymap.pdf import PdfJob, browser, is_pdf, job_hash, render_pdfs
+from journeymap.render.pdf import PdfJob, browser, is_pdf, job_hash, render_pdfs
 
 PHOTO = REPO / "journeys" / "team" / "alex-rivera.jpg"
 

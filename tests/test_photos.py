@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run
 
-from journeymap.load import load_workspace
+from journeymap.workspace.load import load_workspace
 
 PERSON = "journeys/team/kim.md"
 JPEG = (REPO / "journeys" / "team" / "alex-rivera.jpg").read_bytes()

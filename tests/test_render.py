@@ -9,7 +9,7 @@ def test_relative_links_agree_with_posixpath() -> None:
     import itertools
     import posixpath
 
-    from journeymap.render import _relpath
+    from journeymap.render.renderer import _relpath
 
     paths = ["", ".", "a", "a/", "a/b", "a/b/", "a/b/c.html", "a/c", "b/a/", "index.html",
              "assets/journeymap/x.css", "./a/b", "a//b"]
@@ -43,7 +43,7 @@ def test_the_home_page_shows_the_first_rows_of_long_lists(example_workspace: obj
     from conftest import AS_OF
 
     from journeymap.model import Workspace
-    from journeymap.render import HOME_ROWS, Renderer
+    from journeymap.render.renderer import HOME_ROWS, Renderer
 
     assert isinstance(example_workspace, Workspace)
     renderer = Renderer(example_workspace, dt.date.fromisoformat(AS_OF))

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .model import Journey, Touchpoint, Workspace
+from ..model import Journey, Touchpoint, Workspace
 from .schedule import Agenda, Occurrence
 
 PARTS = ("owns", "supports", "informed")

@@ -6,17 +6,19 @@ the facilitator types. The documents are built from the records in `schema.py`, 
 drift from what `journeymap check` enforces. Rules that need other files (references, photos)
 or the whole list (stage windows, unique ids) stay the checker's alone.
 
-`python -m journeymap.editor_schema` rewrites the copies shipped in `journeymap/schemas/`.
+`python -m journeymap.workspace.editor_schema` rewrites the copies shipped in
+`journeymap/workspace/schemas/`.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .exceptions import UsageError
+from ..exceptions import UsageError
 from .schema import (
     RECORDS,
     AnyOf,
@@ -30,7 +32,7 @@ from .schema import (
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 KINDS = ("journey", "person", "client")
-PACKAGE_SCHEMAS = Path(__file__).resolve().parent / "schemas"
+PACKAGE_SCHEMAS = Path(str(resources.files("journeymap.workspace") / "schemas"))
 WORKSPACE_SCHEMAS = "schemas"  # where `init` puts them in a new workspace, beside journeys/
 
 TITLES = {

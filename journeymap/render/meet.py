@@ -25,10 +25,10 @@ import jinja2
 import nh3
 from markupsafe import Markup
 
+from ..derive.schedule import Occurrence, client_schedule
+from ..model import Client, Person, Workspace
 from .markup import render_markdown
-from .model import Client, Person, Workspace
-from .render import CHANNEL_LABELS, format_date, initials, placeholder_hue
-from .schedule import Occurrence, client_schedule
+from .renderer import CHANNEL_LABELS, format_date, initials, placeholder_hue
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; " \
       "form-action 'none'"
@@ -187,7 +187,7 @@ def public_client(ws: Workspace, client: Client, as_of: dt.date) -> PublicClient
 
 @lru_cache(maxsize=8)
 def _environment(theme_dir: Path | None) -> jinja2.Environment:
-    package = resources.files("journeymap") / "templates"
+    package = resources.files("journeymap.render") / "templates"
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(package))]
     if theme_dir is not None and theme_dir.is_dir():
         loaders.insert(0, jinja2.FileSystemLoader(str(theme_dir)))
@@ -198,7 +198,7 @@ def _environment(theme_dir: Path | None) -> jinja2.Environment:
 
 def meet_css(theme_dir: Path | None) -> Markup:
     """journeymap's meet.css, then the workspace's theme/meet.css, for an inline <style>."""
-    css = (resources.files("journeymap") / "assets" / "meet.css").read_text(encoding="utf-8")
+    css = (resources.files("journeymap.render") / "assets" / "meet.css").read_text(encoding="utf-8")
     extra = theme_dir / "meet.css" if theme_dir is not None else None
     if extra is not None and extra.is_file():
         css += "\n/* theme/meet.css */\n" + extra.read_text(encoding="utf-8")

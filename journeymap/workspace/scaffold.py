@@ -7,8 +7,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from ..exceptions import JourneymapError
 from .editor_schema import schema_files
-from .exceptions import JourneymapError
 
 RENAMES = {"gitignore": ".gitignore"}  # dotfiles do not survive packaging well
 
@@ -28,7 +28,7 @@ def _walk(folder: Traversable, prefix: str = "") -> list[tuple[str, Traversable]
 
 def init_workspace(target: Path, today: dt.date) -> list[Path]:
     """Write the starter workspace into `target`; refuse if any of its files exist."""
-    files = _walk(resources.files("journeymap") / "scaffold")
+    files = _walk(resources.files("journeymap.workspace") / "starter")
     # The JSON Schemas that the files' `yaml-language-server` lines point editors to.
     schemas = schema_files()
     clashes = [name for name in [*(n for n, _ in files), *schemas] if (target / name).exists()]

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import DiskCache, Fingerprints, fill_in_parallel, recipe_key
-from .exceptions import InvalidWorkspace, Problem
-from .model import Client, Journey, MonthDay, Person, Repeat, Stage, Touchpoint, Where, Workspace
+from ..cache import DiskCache, Fingerprints, fill_in_parallel, recipe_key
+from ..exceptions import InvalidWorkspace, Problem
+from ..model import Client, Journey, MonthDay, Person, Repeat, Stage, Touchpoint, Where, Workspace
 from .schema import (
     CLIENT,
     JOURNEY,

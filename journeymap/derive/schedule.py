@@ -11,9 +11,9 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 
-from .exceptions import JourneymapError
-from .model import Client, Journey, Touchpoint, Workspace
-from .schema import FIRST_YEAR, LAST_YEAR
+from ..exceptions import JourneymapError
+from ..model import Client, Journey, Touchpoint, Workspace
+from ..workspace.schema import FIRST_YEAR, LAST_YEAR
 
 DUE_WINDOW = dt.timedelta(days=7)  # "due" means within the next week
 GRACE = dt.timedelta(days=14)  # how long a missed yearly occurrence stays overdue

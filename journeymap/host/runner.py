@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .exceptions import JourneymapError, WorkspaceNotFound, os_error
-from .source import inside
+from ..exceptions import JourneymapError, WorkspaceNotFound, os_error
+from ..workspace.source import inside
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -282,7 +282,7 @@ def _copy_site(site: Path, spare: Path, cache: Path) -> None:
 def _prune_cache(cache: Path, *sites: Path) -> None:
     """Delete what the cache holds that no build used lately (cache.prune), keeping the stamps
     of these site folders."""
-    from .cache import prune
+    from ..cache import prune
     from .stamps import stamps_folder
 
     keep = []

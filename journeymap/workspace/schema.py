@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .exceptions import Problem
+from ..exceptions import Problem
 from .source import Node
 
 ID_PATTERN = r"^[a-z0-9-]+$"  # use re.fullmatch: with re.match, "$" lets a final newline in

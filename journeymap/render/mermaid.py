@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Journey, Touchpoint, Workspace
+from ..model import Journey, Touchpoint, Workspace
 
 NEUTRAL_SCORE = 3  # Mermaid needs a score for every task; 3 is the middle face, "neither"
 _SPECIAL = frozenset("#:;%&<>")

@@ -22,7 +22,7 @@ from ruamel.yaml.events import AliasEvent, DocumentStartEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from .exceptions import Problem
+from ..exceptions import Problem
 
 MAX_DEPTH = 32
 MAX_BYTES = 2_000_000

@@ -25,10 +25,10 @@ from collections.abc import Callable, Iterable, Iterator
 import icalendar
 from icalendar import Calendar, Event
 
-from .cache import DiskCache, Output, recipe_key
+from ..cache import DiskCache, Output, recipe_key
+from ..derive.schedule import Agenda, Occurrence
+from ..model import Client, Touchpoint, Workspace
 from .markup import render_markdown
-from .model import Client, Touchpoint, Workspace
-from .schedule import Agenda, Occurrence
 
 PRODID = "-//journeymap//client journey calendar//EN"
 # A person's feed holds what is recent and what is coming, not every client's whole history:

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from .cache import used
-from .exceptions import MissingTool
+from ..cache import used
+from ..exceptions import MissingTool
 
 if TYPE_CHECKING:
     from playwright.async_api import PdfMargins

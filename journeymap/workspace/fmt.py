@@ -34,7 +34,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from .exceptions import InvalidWorkspace, Problem
+from ..exceptions import InvalidWorkspace, Problem
 from .schema import RECORDS, AnyOf, ListOf, Record, Type
 from .source import FileError, Node, parse_yaml, read_text, split_front_matter
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .exceptions import Problem
+from ..exceptions import Problem
 
 AROUND = 2  # lines shown before and after the one with the problem
 MAX_SHOWN = 20

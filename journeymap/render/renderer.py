@@ -23,14 +23,15 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import diagrams, responsibility
-from .cache import DiskCache, Fingerprints, Output, fill_in_parallel, recipe_key
+from ..cache import DiskCache, Fingerprints, Output, fill_in_parallel, recipe_key
+from ..derive import responsibility
+from ..derive.schedule import Agenda, Occurrence, agenda, current_stage, touchpoint_occurrences
+from ..exceptions import Problem
+from ..model import Client, Journey, Person, Touchpoint, Workspace
+from . import diagrams
 from .calendars import Parts, calendar_feeds, calendar_outputs, parts_by_person
-from .exceptions import Problem
-from .journey_map import JourneyMap, feel_y, journey_map
+from .map_layout import JourneyMap, feel_y, journey_map
 from .markup import render_markdown
-from .model import Client, Journey, Person, Touchpoint, Workspace
-from .schedule import Agenda, Occurrence, agenda, current_stage, touchpoint_occurrences
 
 PHASE_TITLES = {
     "assess": "Assess", "admit": "Admit", "affirm": "Affirm", "activate": "Activate",
@@ -168,7 +169,7 @@ def placeholder_hue(person_id: str) -> int:
 
 
 def _templates(theme_dir: Path | None, cache_dir: Path | None = None) -> jinja2.Environment:
-    package = resources.files("journeymap") / "templates"
+    package = resources.files("journeymap.render") / "templates"
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(package))]
     if theme_dir is not None and theme_dir.is_dir():
         loaders.insert(0, jinja2.FileSystemLoader(str(theme_dir)))
@@ -278,7 +279,7 @@ class Renderer:
 
     def css(self) -> str:
         """journeymap's CSS followed by the theme's, for pages that carry their own styles."""
-        files = [resources.files("journeymap") / "assets" / "journeymap.css"]
+        files = [resources.files("journeymap.render") / "assets" / "journeymap.css"]
         if self.theme_dir is not None and self.theme_dir.is_dir():
             files += sorted(self.theme_dir.glob("*.css"))
         return "\n".join(f.read_text(encoding="utf-8") for f in files)
@@ -342,8 +343,8 @@ class Renderer:
     def _templates_digest(self) -> str:
         """The templates and CSS in use, so that a changed template misses the cache."""
         if self._digest is None:
-            folders = [Path(str(resources.files("journeymap") / "templates")),
-                       Path(str(resources.files("journeymap") / "assets"))]
+            folders = [Path(str(resources.files("journeymap.render") / "templates")),
+                       Path(str(resources.files("journeymap.render") / "assets"))]
             if self.theme_dir is not None and self.theme_dir.is_dir():
                 folders.append(self.theme_dir)
             digest = hashlib.sha256()

@@ -25,9 +25,9 @@ from typing import Any
 
 import graphviz
 
-from .cache import used
-from .exceptions import JourneymapError, MissingTool
-from .model import Journey, Touchpoint, Workspace
+from ..cache import used
+from ..exceptions import JourneymapError, MissingTool
+from ..model import Journey, Touchpoint, Workspace
 
 # Paul Tol's "light" scheme: told apart with every common colour-vision deficiency, and dark
 # text stays readable on each. Pairs are (fill, line); roles take them in the journey's order.

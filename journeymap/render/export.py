@@ -10,12 +10,12 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from ..exceptions import UsageError
+from ..model import Journey, Workspace
+from ..workspace.schema import did_you_mean
 from .diagrams import flow_dot, render_svgs, responsibility_dot
-from .exceptions import UsageError
 from .mermaid import journey_mermaid_markdown
-from .model import Journey, Workspace
-from .render import Renderer
-from .schema import did_you_mean
+from .renderer import Renderer
 
 FORMATS = ("png", "pdf", "svg", "mermaid")
 DIAGRAMS = ("flow", "responsibility")

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from .exceptions import JourneymapError, MissingTool, Problem, printable
-from .load import Loaded, load_workspace
-from .model import Client, Journey, Person, Stage, Touchpoint, Workspace
-from .schedule import build_date, client_schedule
+from ..derive.schedule import build_date, client_schedule
+from ..exceptions import JourneymapError, MissingTool, Problem, printable
+from ..model import Client, Journey, Person, Stage, Touchpoint, Workspace
+from ..workspace.load import Loaded, load_workspace
 
 Lint = Callable[[Workspace], list[Problem]]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..model import Journey, Stage, Touchpoint
 from . import diagrams
 from .diagrams import NEUTRAL
-from .model import Journey, Stage, Touchpoint
 
 PHASES = ("assess", "admit", "affirm", "activate", "acclimate", "accomplish", "adopt",
           "advocate")  # fmt: skip

@@ -27,11 +27,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .exceptions import JourneymapError, Problem
-from .model import Client, Journey, Stage, Touchpoint, Where, Workspace
+from ..exceptions import JourneymapError, Problem
+from ..model import Client, Journey, Stage, Touchpoint, Where, Workspace
+from ..workspace.schema import PHASES, did_you_mean
 from .responsibility import weekly_load
 from .schedule import agenda
-from .schema import PHASES, did_you_mean
 
 LEVELS = ("error", "warning", "off")
 LOWEST, HIGHEST = 1, 10_000  # the range of every numeric threshold

@@ -49,6 +49,12 @@ PARTS = ("owner", "support", "informed")
 PART_LABELS = {"owner": "Owner", "support": "Support", "informed": "Kept informed"}
 PART_VERBS = {"owner": "owns", "support": "supports", "informed": "informed"}  # the matrix's
 
+# ---- what `journeymap export` writes ---------------------------------------------------------
+
+EXPORT_SUFFIXES = {"png": ".png", "pdf": ".pdf", "svg": ".svg", "mermaid": ".md"}
+EXPORT_FORMATS = tuple(EXPORT_SUFFIXES)
+DIAGRAM_KINDS = ("flow", "responsibility")
+
 # ---- photos ---------------------------------------------------------------------------------
 
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
@@ -84,7 +90,7 @@ def date_name(key: str) -> str:
     return key.replace("_", " ")
 
 
-def when(tp: Touchpoint, style: str = "long") -> str:
+def when_in_words(tp: Touchpoint, style: str = "long") -> str:
     """When a touchpoint happens, in words, in one of three styles:
 
     - `long`, for tables: `Day 5`, `Day -18, every 4 days, 3 times`, `Every year on their

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, BIN, REPO, copy_workspace, run, tree
 
-from journeymap.review.compare import compare, review_markdown
+from journeymap import compare, review_markdown
 from journeymap.workspace.load import load_workspace
 
 SECRET = "s3cret-Zq9-value"

@@ -18,8 +18,9 @@ from conftest import AS_OF, REPO, run
 from playwright.sync_api import Browser, Dialog, Page
 from test_privacy import TEAMS, write_workspace
 
+from journeymap import meet_name
 from journeymap.model import Workspace
-from journeymap.render.meet import CSP, meet_name
+from journeymap.render.meet import CSP
 from journeymap.render.renderer import Renderer
 from journeymap.workspace.load import load_workspace
 

@@ -11,16 +11,17 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, copy_workspace
 
-from journeymap.exceptions import JourneymapError, Problem
-from journeymap.model import Workspace
-from journeymap.review.compare import (
-    NO_CHANGES,
+from journeymap import (
+    JourneymapError,
+    Problem,
+    Workspace,
     compare,
-    diff_command,
     load_revision,
+    load_workspace,
     review_markdown,
 )
-from journeymap.workspace.load import load_workspace
+from journeymap.review.compare import NO_CHANGES
+from journeymap.review.diff import diff_command
 
 DAY = dt.date.fromisoformat(AS_OF)
 JOURNEY = "journeys/client-love.yml"

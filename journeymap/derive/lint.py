@@ -29,9 +29,11 @@ from typing import Any
 
 from ..exceptions import JourneymapError, Problem
 from ..model import Client, Journey, Stage, Touchpoint, Where, Workspace
-from ..workspace.schema import PHASES, did_you_mean
+from ..vocabulary import PHASES
+from ..workspace.schema import did_you_mean
 from .responsibility import weekly_load
-from .schedule import agenda
+from .schedule import Agenda
+from .schedule import agenda as make_agenda
 
 LEVELS = ("error", "warning", "off")
 LOWEST, HIGHEST = 1, 10_000  # the range of every numeric threshold
@@ -201,7 +203,7 @@ class Finding:
     message: str
 
 
-Check = Callable[[Workspace, dt.date, RuleSettings], Iterator[Finding]]
+Check = Callable[[Workspace, Agenda, RuleSettings], Iterator[Finding]]
 
 # What each of Coleman's phases is about, to say why a missing one matters.
 PHASE_MEANING = {
@@ -269,7 +271,7 @@ def _names(items: Iterable[str]) -> str:
 # ---- the rules --------------------------------------------------------------------------
 
 
-def _gap(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
+def _gap(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     """Runs of more than `days` quiet days within days 1..100, day 1 and day 100 included;
     placed on the touchpoint after the silence (where to add one before), else the one before
     it, else the stage holding day 1."""
@@ -302,7 +304,7 @@ def _gap(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
                 before = after
 
 
-def _first_week(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
+def _first_week(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     """No occurrence in days 1..`days`; placed on the stage holding day 1."""
     days = s.numbers["days"]
     for journey in ws.journeys.values():
@@ -313,7 +315,7 @@ def _first_week(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Find
                 "right, such as a short personal video from their lead"))
 
 
-def _missing_phase(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
+def _missing_phase(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     """A phase no touchpoint serves (its own `phase`, or its stage's first). Placed on the
     first stage listing the phase, else on the stage where it would go in Coleman's order.
     A journey that names no phase at all gets one finding, not eight."""
@@ -341,7 +343,7 @@ def _missing_phase(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[F
                 f"touchpoint has 'phase: {phase}'"))
 
 
-def _cadence(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
+def _cadence(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     """`repeat: {every, times}` too dense or too long (yearly repeats are left alone)."""
     min_every, max_times = s.numbers["min-every"], s.numbers["max-times"]
     for journey in ws.journeys.values():
@@ -361,11 +363,11 @@ def _cadence(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding
                     "nuisance"))
 
 
-def _busy_week(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
+def _busy_week(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     """Occurrences a person owns (not done yet) per ISO week, over `weeks` weeks from the week
-    of `as_of`; one finding per person, for their busiest week, on the person's file."""
+    of the agenda's date; one finding per person, for their busiest week, on the person's file."""
     per_week, weeks = s.numbers["per-week"], s.numbers["weeks"]
-    load = weekly_load(ws, agenda(ws, as_of), weeks)
+    load = weekly_load(ws, agenda, weeks)
     for person_id in sorted(load.owned):
         weekly = zip(load.weeks, load.owned[person_id], strict=True)
         over = {m: [o.client.id for o in week] for m, week in weekly if len(week) > per_week}
@@ -382,7 +384,7 @@ def _busy_week(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Findi
             f"or spread them over other weeks{others}"))
 
 
-def _no_surprise(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
+def _no_surprise(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     for journey in ws.journeys.values():
         if journey.touchpoints and not any(tp.surprise for tp in journey.touchpoints):
             yield Finding(_top(journey, "touchpoints"), (
@@ -398,7 +400,7 @@ def _is_handoff(tp: Touchpoint, sales: str, delivery: set[str]) -> bool:
         or bool(_HANDOFF_WORDS.search(tp.id.replace("-", " ")) or _HANDOFF_WORDS.search(tp.title))
 
 
-def _no_handoff(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
+def _no_handoff(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     """No handoff among the occurrences in days 0..`days` (day 0: the day before signing).
     A handoff is a touchpoint owned or supported by the sales role where another role (a
     delivery role) owns or supports it too (being `informed` is a notice, not a handover),
@@ -431,7 +433,7 @@ def _fully_done(tp: Touchpoint, client: Client) -> bool:
     return len(done) >= (tp.repeat.times if tp.repeat else 1)
 
 
-def _missing_preference(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
+def _missing_preference(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     """Per client and preference, naming the touchpoints (not yet done) that use it."""
     for client in sorted(ws.clients.values(), key=lambda c: c.id):
         journey = ws.journeys.get(client.journey)
@@ -453,7 +455,7 @@ def _missing_preference(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Itera
                 "falls flat"))
 
 
-def _unused_role(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
+def _unused_role(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     """Clients must fill every role (the loader checks that), so a role that no touchpoint
     owns, supports or informs only makes every client name a person for nothing."""
     for journey in ws.journeys.values():
@@ -467,7 +469,7 @@ def _unused_role(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Fin
                     "it: give it a part or remove it"))
 
 
-def _owner_off_team(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
+def _owner_off_team(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     """A touchpoint owned or supported by a person (not a role) who is on the team of none
     of the journey's clients, so the client meets a stranger. Only for journeys with clients.
     (A role no client fills cannot happen: the loader requires every role to be filled.)"""
@@ -489,7 +491,7 @@ def _owner_off_team(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[
                         "or put them on the clients' teams"))
 
 
-def _empty_stage(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
+def _empty_stage(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     for journey in ws.journeys.values():
         for stage in journey.stages:
             if not journey.in_stage(stage.id):
@@ -498,7 +500,7 @@ def _empty_stage(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Fin
                     "the client goes through it without hearing from anyone"))
 
 
-def _stage_feel(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
+def _stage_feel(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     for journey in ws.journeys.values():
         for stage in journey.stages:
             if not stage.feel:
@@ -507,7 +509,7 @@ def _stage_feel(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Find
                     "should feel here, so every touchpoint in it can aim for that"))
 
 
-def _visible_early(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
+def _visible_early(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     """No occurrence in days 1..`days` of a touchpoint shown on the client's page."""
     days = s.numbers["days"]
     for journey in ws.journeys.values():
@@ -520,7 +522,7 @@ def _visible_early(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[F
             "planned meeting or review 'client_visible: true'"))
 
 
-def _low_feel(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
+def _low_feel(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     least = s.numbers["min-feel"]
     for journey in ws.journeys.values():
         for tp in journey.touchpoints:
@@ -530,7 +532,7 @@ def _low_feel(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Findin
                     "even a required step (a form, an invoice) remarkable, or say why not"))
 
 
-def _visible_surprise(ws: Workspace, as_of: dt.date, s: RuleSettings) -> Iterator[Finding]:
+def _visible_surprise(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     for journey in ws.journeys.values():
         for tp in journey.touchpoints:
             if tp.surprise and tp.client_visible:
@@ -558,15 +560,19 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def lint(ws: Workspace, as_of: dt.date, settings: LintSettings | None = None) -> list[Problem]:
-    """Every finding of every rule that is not off, positioned and sorted."""
+def lint(ws: Workspace, as_of: dt.date, settings: LintSettings | None = None,
+         agenda: Agenda | None = None) -> list[Problem]:
+    """Every finding of every rule that is not off, positioned and sorted. `agenda`: the
+    workspace's agenda as of `as_of`, if the caller has it (else it is made here)."""
     settings = settings or LintSettings()
+    if agenda is None or agenda.as_of != as_of:
+        agenda = make_agenda(ws, as_of)
     found: list[Problem] = []
     for rule_id, check in CHECKS.items():
         rule = settings.rules[rule_id]
         if rule.level == "off":
             continue
-        for f in check(ws, as_of, rule):
+        for f in check(ws, agenda, rule):
             found.append(Problem(f.where.path, f.where.line, f.where.col, f.message,
                                  rule.level, rule_id))
     return sorted(found)

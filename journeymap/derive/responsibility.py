@@ -11,15 +11,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model import Journey, Touchpoint, Workspace
+from ..vocabulary import PART_VERBS
 from .schedule import Agenda, Occurrence
 
-PARTS = ("owns", "supports", "informed")
-# Touchpoint.parts names them by the key written in the file; the matrix by the verb.
-FIELDS = {"owner": "owns", "support": "supports", "informed": "informed"}
+# The matrix names parts by their verb (vocabulary.PART_VERBS), strongest first.
+PARTS = tuple(PART_VERBS.values())
 
 
 @dataclass
-class Involvement:
+class PartCounts:
     """How many times someone owns, supports or is informed of a touchpoint (one per client)."""
 
     owns: int = 0
@@ -41,7 +41,7 @@ class Involvement:
 
 def parts_of(tp: Touchpoint) -> list[tuple[str, str]]:
     """(owns / supports / informed, reference) for each person or role in a touchpoint."""
-    return [(FIELDS[part], ref) for part, ref in tp.parts]
+    return [(PART_VERBS[part], ref) for part, ref in tp.parts]
 
 
 @dataclass
@@ -51,10 +51,10 @@ class Matrix:
     journey: Journey
     roles: list[str]
     people: list[str]  # person ids, by name
-    cells: dict[tuple[str, str], Involvement] = field(default_factory=dict)
+    cells: dict[tuple[str, str], PartCounts] = field(default_factory=dict)
 
-    def cell(self, touchpoint_id: str, who: str) -> Involvement:
-        return self.cells.get((touchpoint_id, who), Involvement())
+    def cell(self, touchpoint_id: str, who: str) -> PartCounts:
+        return self.cells.get((touchpoint_id, who), PartCounts())
 
 
 def matrix(ws: Workspace, journey: Journey) -> Matrix:
@@ -62,18 +62,18 @@ def matrix(ws: Workspace, journey: Journey) -> Matrix:
     # How many of the journey's clients each person serves in each role, counted once.
     serving = {role: Counter(person for c in clients if (person := c.team.get(role)) is not None)
                for role in journey.roles}
-    cells: dict[tuple[str, str], Involvement] = {}
+    cells: dict[tuple[str, str], PartCounts] = {}
     people: set[str] = set()
     for tp in journey.touchpoints:
         for part, ref in parts_of(tp):
             if ref in journey.roles:
-                cells.setdefault((tp.id, ref), Involvement()).add(part)
+                cells.setdefault((tp.id, ref), PartCounts()).add(part)
                 for person, count in serving[ref].items():
-                    cells.setdefault((tp.id, person), Involvement()).add(part, count)
+                    cells.setdefault((tp.id, person), PartCounts()).add(part, count)
                     people.add(person)
             elif ref in ws.people:
                 # Named directly: that person does it for every client (or once, with none).
-                cells.setdefault((tp.id, ref), Involvement()).add(part, max(len(clients), 1))
+                cells.setdefault((tp.id, ref), PartCounts()).add(part, max(len(clients), 1))
                 people.add(ref)
     ordered = sorted(people, key=lambda p: (ws.people[p].name.lower(), p))
     return Matrix(journey, list(journey.roles), ordered, cells)
@@ -108,9 +108,9 @@ def weekly_load(ws: Workspace, agenda: Agenda, weeks: int = 12) -> Load:
     return Load(starts, {p: tuple(tuple(w) for w in ws_) for p, ws_ in owned.items()})
 
 
-def totals(ws: Workspace, agenda: Agenda) -> dict[str, Involvement]:
+def totals(ws: Workspace, agenda: Agenda) -> dict[str, PartCounts]:
     """Each person's part in every client's schedule: occurrences owned, supported, informed."""
-    found = {person: Involvement() for person in ws.people}
+    found = {person: PartCounts() for person in ws.people}
     for client_id, schedule in agenda.schedules.items():
         client = ws.clients[client_id]
         journey = ws.journeys[client.journey]

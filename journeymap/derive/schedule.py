@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from ..exceptions import JourneymapError
 from ..model import Client, Journey, Touchpoint, Workspace
+from ..vocabulary import STATUSES
 from ..workspace.schema import FIRST_YEAR, LAST_YEAR
 
 DUE_WINDOW = dt.timedelta(days=7)  # "due" means within the next week
 GRACE = dt.timedelta(days=14)  # how long a missed yearly occurrence stays overdue
-STATUSES = ("overdue", "due", "upcoming", "done", "undated")
 
 
 def build_date(as_of: dt.date | None = None) -> dt.date:
@@ -139,9 +139,9 @@ class Agenda:
 
     as_of: dt.date
     schedules: dict[str, list[Occurrence]]
-    # Who takes part in each client's occurrences (calendars.client_parts), kept with the
-    # schedules they are worked out from.
-    parts: dict[str, dict[str, list[tuple[Occurrence, str]]]] = field(
+    # Who takes part in each client's occurrences (people.client_participation), kept with
+    # the schedules it is worked out from: person id -> (occurrence, part) in order.
+    participation: dict[str, dict[str, list[tuple[Occurrence, str]]]] = field(
         default_factory=dict, repr=False, compare=False)
 
     def with_status(self, status: str) -> list[Occurrence]:
@@ -156,39 +156,59 @@ class Agenda:
         return counts
 
 
-@dataclass(frozen=True)
-class _Made:
-    ws: Workspace
-    as_of: dt.date
-    people: frozenset[str]
-    agenda: Agenda
-
-
-_last: list[_Made] = []  # the last agenda made, and what from
-
-
 def agenda(ws: Workspace, as_of: dt.date) -> Agenda:
-    """Every client's schedule as of a date.
+    """Every client's schedule as of a date (made afresh; `Schedules` reuses the last)."""
+    return Agenda(as_of, {c.id: client_schedule(ws, c, as_of) for c in ws.clients.values()})
+
+
+class Schedules:
+    """Makes agendas, and keeps the last one it made.
 
     A build asks twice (lint, then the pages), and a live preview asks after every save, with
     a workspace in which most clients are the very same objects as before (the loader reuses
     unchanged files' results). So the last agenda is kept: the same workspace gets it back,
     and a new one reuses the schedule of each client whose record and journey are the same
     objects, when the date and the people are the same too (a journey may name people).
+    A host keeps one `Schedules` for as long as it serves, and passes the agenda it gives to
+    whatever needs one.
     """
-    last = _last[0] if _last else None
-    if last is not None and last.ws is ws and last.as_of == as_of:
-        return last.agenda
-    people = frozenset(ws.people)
-    reuse = last if last is not None and last.as_of == as_of and last.people == people else None
-    made = Agenda(as_of, {})
-    for client in ws.clients.values():
-        if (reuse is not None and reuse.ws.clients.get(client.id) is client
-                and reuse.ws.journeys.get(client.journey) is ws.journeys.get(client.journey)):
-            made.schedules[client.id] = reuse.agenda.schedules[client.id]
-            if client.id in reuse.agenda.parts:
-                made.parts[client.id] = reuse.agenda.parts[client.id]
-        else:
-            made.schedules[client.id] = client_schedule(ws, client, as_of)
-    _last[:] = [_Made(ws, as_of, people, made)]
-    return made
+
+    def __init__(self) -> None:
+        self._ws: Workspace | None = None
+        self._as_of: dt.date | None = None
+        self._people: frozenset[str] = frozenset()
+        self._agenda: Agenda | None = None
+
+    def agenda(self, ws: Workspace, as_of: dt.date) -> Agenda:
+        last, last_ws = self._agenda, self._ws
+        if last is not None and last_ws is ws and self._as_of == as_of:
+            return last
+        people = frozenset(ws.people)
+        same = last is not None and last_ws is not None and self._as_of == as_of \
+            and self._people == people
+        made = Agenda(as_of, {})
+        for client in ws.clients.values():
+            if (same and last is not None and last_ws is not None
+                    and last_ws.clients.get(client.id) is client
+                    and last_ws.journeys.get(client.journey) is ws.journeys.get(client.journey)):
+                made.schedules[client.id] = last.schedules[client.id]
+                if client.id in last.participation:
+                    made.participation[client.id] = last.participation[client.id]
+            else:
+                made.schedules[client.id] = client_schedule(ws, client, as_of)
+        self._ws, self._as_of, self._people, self._agenda = ws, as_of, people, made
+        return made
+
+
+def stage_name(journey: Journey, client: Client, as_of: dt.date) -> str:
+    """Where the client is on the journey as of a date, in words: the stage's title, or
+    `Not started`, `Between stages`, `Every year (year 3)`."""
+    stage_id = current_stage(journey, client, as_of)
+    if stage_id is not None:
+        return journey.stage(stage_id).title
+    day = client.day_number(as_of)
+    if day < journey.stages[0].start:
+        return "Not started"
+    if day > journey.stages[-1].end:
+        return f"{journey.stages[-1].title} (year {(day - 1) // 365 + 1})"
+    return "Between stages"

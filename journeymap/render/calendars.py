@@ -25,9 +25,11 @@ from collections.abc import Callable, Iterable, Iterator
 import icalendar
 from icalendar import Calendar, Event
 
-from ..cache import DiskCache, Output, recipe_key
+from ..cache import DiskCache, Output, recipe
+from ..derive.people import client_participation, participation_by_person
 from ..derive.schedule import Agenda, Occurrence
 from ..model import Client, Touchpoint, Workspace
+from ..vocabulary import PART_LABELS
 from .markup import render_markdown
 
 PRODID = "-//journeymap//client journey calendar//EN"
@@ -35,7 +37,6 @@ PRODID = "-//journeymap//client journey calendar//EN"
 # with hundreds of clients the full history would be tens of thousands of stale events.
 PERSON_PAST = dt.timedelta(days=30)
 PERSON_AHEAD = dt.timedelta(days=366)
-PART_LABELS = {"owner": "Owner", "support": "Support", "informed": "Kept informed"}
 
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|tr|blockquote|pre)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
@@ -154,49 +155,17 @@ def _stamp(as_of: dt.date) -> dt.datetime:
     return dt.datetime.combine(as_of, dt.time(), tzinfo=dt.UTC)
 
 
-Parts = dict[str, list[tuple[Occurrence, str]]]  # person id → (occurrence, part) in order
-
-
-def parts_by_person(ws: Workspace, agenda: Agenda) -> Parts:
-    """Each person's occurrences and their part in each, in one pass over every schedule."""
-    found: Parts = {p: [] for p in ws.people}
-    for client_id in sorted(agenda.schedules):
-        for person, held in client_parts(ws, agenda, client_id).items():
-            found[person].extend(held)
-    return found
-
-
-def client_parts(ws: Workspace, agenda: Agenda, client_id: str) -> Parts:
-    """Who takes part in a client's occurrences, with their part in each (worked out once per
-    schedule: the agenda keeps it)."""
-    kept = agenda.parts.get(client_id)
-    if kept is not None:
-        return kept
-    client = ws.clients[client_id]
-    journey = ws.journeys[client.journey]
-    found: dict[str, list[tuple[Occurrence, str]]] = {}
-    for occurrence in agenda.schedules[client_id]:
-        seen: set[str] = set()
-        # The strongest part first, so a person who owns and is informed shows as owner.
-        for part, ref in occurrence.touchpoint.parts:
-            person = ws.resolve(journey, ref, client)
-            if person in ws.people and person not in seen:
-                seen.add(person)
-                found.setdefault(person, []).append((occurrence, part))
-    agenda.parts[client_id] = found
-    return found
-
-
 def person_calendar(ws: Workspace, agenda: Agenda, person_id: str,
                     parts: list[tuple[Occurrence, str]] | None = None) -> bytes:
     """The touchpoints a person owns, supports or is kept informed of, for every client:
     from 30 days back to a year ahead, and every yearly one.
 
-    `parts` (from `parts_by_person`) saves a pass over every schedule per person.
+    `parts` (from `people.participation_by_person`) saves a pass over every schedule per
+    person.
     """
     stamp = _stamp(agenda.as_of)
     if parts is None:
-        parts = parts_by_person(ws, agenda)[person_id]
+        parts = participation_by_person(ws, agenda)[person_id]
     events = [event for occurrence, part in _in_window(parts, agenda.as_of)
               if (event := _event(ws, occurrence, f"team-{person_id}", part, stamp))]
     return _calendar(*_person_title(ws.people[person_id].name), events)
@@ -257,10 +226,11 @@ def calendar_outputs(ws: Workspace, agenda: Agenda, cache: DiskCache,
     found: dict[str, Output] = {}
     # In client id order, the order of each person's feed.
     for client_id in sorted(ws.clients if only is None else only):
-        theirs = {person: kept for person, parts in client_parts(ws, agenda, client_id).items()
+        taking_part = client_participation(ws, agenda, client_id)
+        theirs = {person: kept for person, parts in taking_part.items()
                   if (kept := list(_in_window(parts, agenda.as_of)))}
         people = sorted(theirs)
-        key = recipe_key("ics", client_key(ws.clients[client_id]), people,
+        key = recipe("ics", client_key(ws.clients[client_id]), people,
                          _owner_names(ws, agenda.schedules[client_id]), agenda.as_of,
                          PERSON_PAST, PERSON_AHEAD, icalendar.__version__)
         # One entry a client, not one a block: creating thousands of small files costs more
@@ -290,7 +260,7 @@ def calendar_outputs(ws: Workspace, agenda: Agenda, cache: DiskCache,
                                  _END])
 
             found[f"team/{person_id}.ics"] = Output(
-                recipe_key("person-ics", title, [key for _, _, key in blocks]), feed)
+                recipe("person-ics", title, [key for _, _, key in blocks]), feed)
     return found
 
 

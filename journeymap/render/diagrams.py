@@ -28,23 +28,12 @@ import graphviz
 from ..cache import used
 from ..exceptions import JourneymapError, MissingTool
 from ..model import Journey, Touchpoint, Workspace
+from ..vocabulary import CHANNEL_WORDS, when_in_words
+from .palette import NEUTRAL, role_colours
 
-# Paul Tol's "light" scheme: told apart with every common colour-vision deficiency, and dark
-# text stays readable on each. Pairs are (fill, line); roles take them in the journey's order.
-PALETTE = (
-    ("#77AADD", "#2F6496"), ("#EE8866", "#A8451F"), ("#EEDD88", "#8C7A1C"),
-    ("#FFAABB", "#B03A55"), ("#99DDFF", "#1D7CA8"), ("#44BB99", "#1E6E58"),
-    ("#BBCC33", "#5F6B10"), ("#AAAA00", "#5C5C00"),
-)  # fmt: skip
-NEUTRAL = ("#DDDDDD", "#555555")  # a person named directly, not through a role
 FONT = "Helvetica,Arial,sans-serif"
 COLUMNS = 4  # stage columns in a row of the flow
 WRAP = 22  # characters per line of a node's title
-CHANNEL_WORDS = {
-    "email": "email", "call": "call", "meeting": "meeting", "video": "video", "gift": "gift",
-    "mail": "mail", "sms": "text message", "social": "social", "event": "event",
-    "in-person": "in person", "other": "other",
-}  # fmt: skip
 INSTALL_HINT = ("Graphviz's 'dot' program is needed to draw the diagrams: install Graphviz "
                 "(apt-get install graphviz, or see https://graphviz.org/download/)")
 
@@ -61,23 +50,6 @@ STATS = RenderStats()
 
 
 # ---- shared pieces ------------------------------------------------------------------------
-
-
-def role_colours(journey: Journey) -> dict[str, tuple[str, str]]:
-    """(fill, line) for each role, by the order the journey lists its roles."""
-    return {role: PALETTE[i % len(PALETTE)] for i, role in enumerate(journey.roles)}
-
-
-def when_short(tp: Touchpoint) -> str:
-    """When a touchpoint happens, briefly: `day 14, every 7 days ×3`, `on: birthday`."""
-    if tp.on is not None:
-        return f"on: {tp.on}, yearly"
-    text = f"day {tp.day}"
-    if tp.repeat and tp.repeat.yearly:
-        return f"{text}, then yearly"
-    if tp.repeat:
-        return f"{text}, every {tp.repeat.every} days ×{tp.repeat.times}"
-    return text
 
 
 def _text(value: str) -> str:
@@ -139,7 +111,7 @@ def _legend_row(rows: list[tuple[str, str, str]], title: str) -> str:
 def _flow_node(ws: Workspace, journey: Journey, tp: Touchpoint, gid: str,
                colours: dict[str, tuple[str, str]]) -> dict[str, str]:
     fill, line = colours.get(tp.owner, NEUTRAL)
-    when = when_short(tp)
+    when = when_in_words(tp, 'short')
     if tp.channel:
         when += f" · {CHANNEL_WORDS.get(tp.channel, tp.channel)}"
     label = f'<B>{_wrapped(tp.title)}</B><BR/><FONT POINT-SIZE="9">{_text(when)}'
@@ -277,7 +249,7 @@ def responsibility_dot(ws: Workspace, journey: Journey) -> str:
             left.edge(top, below, style="invis")
     # Right: the touchpoints in day order under a heading per stage, all one width with the
     # text on the left (the width is an estimate; a cell grows to fit its text).
-    width = max(round(len(tp.title) * 5.6 + len(when_short(tp)) * 4.4) + 12
+    width = max(round(len(tp.title) * 5.6 + len(when_in_words(tp, 'short')) * 4.4) + 12
                 for tp in journey.touchpoints)
     with graph.subgraph() as right:
         right.attr(rank="same")
@@ -291,7 +263,7 @@ def responsibility_dot(ws: Workspace, journey: Journey) -> str:
             for tp in journey.in_stage(stage.id):
                 names.append(f"tp.{tp.id}")
                 text = (f'{_text(tp.title)}  <FONT POINT-SIZE="9" COLOR="#555555">'
-                        f"{_text(when_short(tp))}</FONT>")
+                        f"{_text(when_in_words(tp, 'short'))}</FONT>")
                 right.node(names[-1], _left_cell(text, width), id=f"{gid}-tp-{tp.id}",
                            URL=f"#{tp.id}", tooltip=_plain(tp.title), shape="box",
                            style="rounded,filled", fillcolor="#F4F4F4", color="#999999",
@@ -386,7 +358,7 @@ def _write_cache(file: Path, svg: str) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def _run_dot(sources: list[str]) -> list[str]:
+def run_dot(sources: list[str]) -> list[str]:
     """Every source through one `dot -Tsvg` process; the SVG documents, in the same order."""
     STATS.processes += 1
     STATS.graphs += len(sources)
@@ -421,7 +393,7 @@ def render_svgs(sources: Mapping[str, str], cache_dir: Path | None = None) -> di
                 found[key] = svg
     missing = sorted({key: sources[name] for name, key in keys.items() if key not in found}.items())
     if missing:
-        for (key, _), svg in zip(missing, _run_dot([src for _, src in missing]), strict=True):
+        for (key, _), svg in zip(missing, run_dot([src for _, src in missing]), strict=True):
             found[key] = svg
             if folder is not None:
                 _write_cache(folder / f"{key}.svg", svg)
@@ -455,3 +427,27 @@ def inline_svg(svg: str, label: str) -> str:
     new_tag = f'<svg{attrs} role="{role}" aria-label="{html.escape(label)}" style="{style}">'
     title = f"<title>{html.escape(label, quote=False)}</title>"
     return body[: tag.start()] + new_tag + title + body[tag.end():]
+
+
+class SiteDiagrams:
+    """Every journey's diagrams for one build, drawn on the first ask in one `dot` run
+    (unchanged ones from the cache), which costs far less than a process per diagram."""
+
+    LABELS = {"flow": "{}: touchpoints in day order, by stage",
+              "responsibility": "{}: who owns, supports or hears of what"}
+
+    def __init__(self, ws: Workspace, cache_dir: Path | None = None) -> None:
+        self.ws = ws
+        self.cache_dir = cache_dir
+        self._svgs: dict[str, str] | None = None
+
+    def inline(self, journey: Journey, kind: str) -> str:
+        """A journey's `flow` or `responsibility` diagram as SVG to put inside a page."""
+        if self._svgs is None:
+            sources = {}
+            for j in self.ws.journeys.values():
+                sources[f"{j.id}/flow"] = flow_dot(self.ws, j)
+                sources[f"{j.id}/responsibility"] = responsibility_dot(self.ws, j)
+            self._svgs = render_svgs(sources, self.cache_dir)
+        return inline_svg(self._svgs[f"{journey.id}/{kind}"],
+                          self.LABELS[kind].format(journey.title))

@@ -14,12 +14,11 @@ from ..exceptions import UsageError
 from ..model import Journey, Workspace
 from ..workspace.schema import did_you_mean
 from .diagrams import flow_dot, render_svgs, responsibility_dot
+from .env import environment
 from .mermaid import journey_mermaid_markdown
-from .renderer import Renderer
+from .renderer import workshop_html
+from .view import View
 
-FORMATS = ("png", "pdf", "svg", "mermaid")
-DIAGRAMS = ("flow", "responsibility")
-SUFFIX = {"png": ".png", "pdf": ".pdf", "svg": ".svg", "mermaid": ".md"}
 PROJECTOR = {"width": 1920, "height": 1080}
 
 
@@ -44,7 +43,8 @@ def export(ws: Workspace, journey: Journey, fmt: str, as_of: dt.date,
     if fmt == "svg":
         source = (flow_dot if diagram == "flow" else responsibility_dot)(ws, journey)
         return render_svgs({diagram: source}, cache_dir)[diagram].encode()
-    html = Renderer(ws, as_of, theme_dir=theme_dir).workshop_html(journey)
+    # The map alone: a view of the workspace, with no client's agenda worked out.
+    html = workshop_html(environment(theme_dir), View(ws, as_of), theme_dir, journey)
     return screenshot(html, fmt)
 
 

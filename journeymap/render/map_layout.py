@@ -12,11 +12,10 @@ import math
 from dataclasses import dataclass
 
 from ..model import Journey, Stage, Touchpoint
-from . import diagrams
-from .diagrams import NEUTRAL
+from ..vocabulary import PHASES
+from . import palette
+from .palette import NEUTRAL
 
-PHASES = ("assess", "admit", "affirm", "activate", "acclimate", "accomplish", "adopt",
-          "advocate")  # fmt: skip
 PERSON_COLOUR = NEUTRAL[1]  # a touchpoint owned by a named person rather than a role
 # How a stage's width is made up: a part shared equally, a part that grows with the square
 # root of its days, and a part that follows how many cards it holds.
@@ -104,7 +103,7 @@ class JourneyMap:
 
 def role_colours(journey: Journey) -> dict[str, str]:
     """A colour per role: the line colour the diagrams give it, so map and flow agree."""
-    return {role: line for role, (_, line) in diagrams.role_colours(journey).items()}
+    return {role: line for role, (_, line) in palette.role_colours(journey).items()}
 
 
 def column_widths(stages: tuple[Stage, ...], cards: list[int]) -> list[float]:

@@ -14,29 +14,23 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
-import hmac
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
+from typing import Any
 
-import jinja2
 import nh3
 from markupsafe import Markup
 
 from ..derive.schedule import Occurrence, client_schedule
-from ..model import Client, Person, Workspace
+from ..model import Client, Person, Touchpoint, Workspace
+from ..vocabulary import CHANNEL_LABELS, IMAGE_TYPES, format_date, format_month
+from ..workspace.schema import CLIENT_FACING
+from .env import environment, initials, meet_css, placeholder_hue
 from .markup import render_markdown
-from .renderer import CHANNEL_LABELS, format_date, initials, placeholder_hue
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; " \
       "form-action 'none'"
-MEET_DIR = "meet/"  # where the meet pages are, in the site
 HORIZON = dt.timedelta(days=365)  # "what happens next" looks a year ahead
-IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
-               ".webp": "image/webp", ".gif": "image/gif"}
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
     "h2", "h3", "h4", "hr", "i", "li", "mark", "ol", "p", "s", "small", "span", "strong",
@@ -92,19 +86,6 @@ class PublicClient:
         return self.contact.split()[0] if self.contact and self.contact.split() else self.name
 
 
-def meet_name(client_id: str, secret: str | None) -> str:
-    """The meet page's file name (no suffix): the client id, plus a token if there is a secret.
-
-    The token (HMAC-SHA256 of the id, 160 bits in base32) makes the address unguessable, so
-    knowing one client's address does not lead to another's.
-    """
-    if not secret:
-        return client_id
-    digest = hmac.new(secret.encode(), client_id.encode(), hashlib.sha256).digest()
-    token = base64.b32encode(digest[:20]).decode().lower()
-    return f"{client_id}-{token}"
-
-
 def _href_filter(tag: str, attribute: str, value: str) -> str | None:
     # Only links that leave for the open web or a mail client: a relative link would point
     # into the internal site (or nowhere, once the file is sent).
@@ -134,13 +115,23 @@ def _web(url: str | None) -> str | None:
     return url if url and url.lower().startswith(("https://", "http://")) else None
 
 
+def allowed(record: Client | Person | Touchpoint) -> dict[str, Any]:
+    """The fields of a record that FORMAT.md lets a client see, and no others: everything a
+    meet page shows is read through this, so a field added to the model stays internal
+    until it is added to the allowlist (`workspace.schema.CLIENT_FACING`) on purpose."""
+    return {name: getattr(record, name) for name in CLIENT_FACING[type(record).__name__]}
+
+
 def public_person(person: Person, role: str, place: int = 1) -> PublicPerson:
     """`place`: the person's place in the team, which names their photo in the page."""
+    shown = allowed(person)
     return PublicPerson(
-        name=person.name, role=role, title=person.title, pronouns=person.pronouns,
-        photo=photo_uri(person.photo), photo_id=f"photo-{place}", initials=initials(person.name),
-        hue=placeholder_hue(person.id), email=person.email, video=_web(person.video),
-        fun_facts=tuple(person.fun_facts), bio=public_markdown(person.bio),
+        name=shown["name"], role=role, title=shown["title"], pronouns=shown["pronouns"],
+        photo=photo_uri(shown["photo"]), photo_id=f"photo-{place}",
+        initials=initials(shown["name"]),
+        # The placeholder's colour comes from the id, which the page never shows.
+        hue=placeholder_hue(person.id), email=shown["email"], video=_web(shown["video"]),
+        fun_facts=tuple(shown["fun_facts"]), bio=public_markdown(shown["bio"]),
     )
 
 
@@ -171,44 +162,23 @@ def public_client(ws: Workspace, client: Client, as_of: dt.date) -> PublicClient
     for occurrence in client_schedule(ws, client, as_of):
         if not _shown(occurrence, as_of):
             continue
-        tp, date = occurrence.touchpoint, occurrence.date
+        step, date = allowed(occurrence.touchpoint), occurrence.date
         assert date is not None
         steps.append(PublicStep(
-            title=tp.title, date=date, when=format_date(date),
-            month=f"{MONTHS[date.month - 1]} {date.year}",
-            channel=CHANNEL_LABELS.get(tp.channel) if tp.channel else None,
+            title=step["title"], date=date, when=format_date(date), month=format_month(date),
+            channel=CHANNEL_LABELS.get(step["channel"]) if step["channel"] else None,
             with_name=names.get(occurrence.owner or ""),
         ))
+    shown = allowed(client)
     return PublicClient(
-        name=client.name, contact=client.contact, welcome=public_markdown(client.welcome),
+        name=shown["name"], contact=shown["contact"], welcome=public_markdown(shown["welcome"]),
         team=tuple(team), steps=tuple(steps), prepared_on=format_date(as_of),
     )
-
-
-@lru_cache(maxsize=8)
-def _environment(theme_dir: Path | None) -> jinja2.Environment:
-    package = resources.files("journeymap.render") / "templates"
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(package))]
-    if theme_dir is not None and theme_dir.is_dir():
-        loaders.insert(0, jinja2.FileSystemLoader(str(theme_dir)))
-    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                              trim_blocks=True, lstrip_blocks=True,
-                              undefined=jinja2.StrictUndefined)
-
-
-def meet_css(theme_dir: Path | None) -> Markup:
-    """journeymap's meet.css, then the workspace's theme/meet.css, for an inline <style>."""
-    css = (resources.files("journeymap.render") / "assets" / "meet.css").read_text(encoding="utf-8")
-    extra = theme_dir / "meet.css" if theme_dir is not None else None
-    if extra is not None and extra.is_file():
-        css += "\n/* theme/meet.css */\n" + extra.read_text(encoding="utf-8")
-    # `</style` would end the element early: escape the slash (CSS reads `\/` as `/`).
-    return Markup(css.replace("</", "<\\/"))  # noqa: S704 - the team's own stylesheet
 
 
 def render_meet(ws: Workspace, client: Client, as_of: dt.date,
                 theme_dir: Path | None = None) -> str:
     """The complete meet page of one client, as HTML text."""
-    template = _environment(theme_dir).get_template("meet.html")
+    template = environment(theme_dir).get_template("meet.html")
     return template.render(client=public_client(ws, client, as_of), csp=Markup(CSP),
                            css=meet_css(theme_dir))

@@ -1,29 +1,24 @@
-"""A semantic diff of a workspace between two git revisions, as a pull-request comment.
+"""A semantic diff of a workspace between two revisions: what a change means.
 
 Not a line diff: it says what changed for clients (which schedules move, and when) and for
-the team (owners, feelings, stages, people). `load_revision` reads the source folder as it was
-at a revision, `compare` finds the changes, `review_markdown` writes them up.
+the team (owners, feelings, stages, people). `git.load_revision` reads the source folder as
+it was at a revision, `compare` finds the changes, `markdown.review_markdown` writes them up.
+The details are Markdown already (user text escaped by `escape`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import re
-import subprocess
-import tempfile
-import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from ..derive.schedule import build_date, client_schedule
-from ..exceptions import JourneymapError, MissingTool, Problem, printable
+from ..derive.schedule import client_schedule
+from ..exceptions import Problem
 from ..model import Client, Journey, Person, Stage, Touchpoint, Workspace
-from ..workspace.load import Loaded, load_workspace
+from .escape import code, md
 
 Lint = Callable[[Workspace], list[Problem]]
 
@@ -137,185 +132,22 @@ class Review:
     def headline(self) -> list[str]:
         """Counts of what changed, e.g. ``["2 touchpoints moved", "1 owner changed"]``."""
         counts = Counter(c.kind for c in self.changes)
-        parts = [_count(counts[kind], one, many) for kind, one, many in KINDS if counts[kind]]
+        parts = [count(counts[kind], one, many) for kind, one, many in KINDS if counts[kind]]
         affected = len(self.affected_clients)
         if affected:
             parts.append(f"{affected} client's schedule changes" if affected == 1
                          else f"{affected} clients' schedules change")
         if self.lint_added:
-            parts.append(_count(len(self.lint_added), "lint finding added",
+            parts.append(count(len(self.lint_added), "lint finding added",
                                 "lint findings added"))
         if self.lint_fixed:
-            parts.append(_count(len(self.lint_fixed), "lint finding fixed",
+            parts.append(count(len(self.lint_fixed), "lint finding fixed",
                                 "lint findings fixed"))
         return parts
 
 
-def _count(n: int, one: str, many: str) -> str:
+def count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
-
-
-# ---- loading a revision -----------------------------------------------------------------
-
-
-class _GitFailed(Exception):
-    pass
-
-
-def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    try:
-        result = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True,
-                                check=False)
-    except FileNotFoundError:
-        raise MissingTool("git is not installed: journeymap diff needs it to read "
-                          "revisions") from None
-    if result.returncode != 0:
-        raise _GitFailed(result.stderr.decode(errors="replace").strip())
-    return result.stdout
-
-
-def _repo(root: Path) -> tuple[Path, str]:
-    """The repository's top folder, and the workspace root's path inside it ('' or 'a/b/')."""
-    if not root.is_dir():
-        raise JourneymapError(f"{root} is not a folder")
-    try:
-        out = _git(root, "rev-parse", "--show-toplevel", "--show-prefix").decode()
-    except _GitFailed:
-        raise JourneymapError(f"{root} is not in a git repository: journeymap diff compares "
-                              "git revisions (run 'git init' and commit first)") from None
-    lines = out.split("\n")
-    return Path(lines[0]), lines[1] if len(lines) > 1 else ""
-
-
-def _commit(top: Path, rev: str) -> str:
-    try:
-        return _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options",
-                    f"{rev}^{{commit}}").decode().strip()
-    except _GitFailed:
-        raise JourneymapError(f"unknown revision '{rev}': give a branch, a tag or a commit "
-                              "of this repository") from None
-
-
-def _materialise(top: Path, commit: str, folder: str, into: Path) -> int:
-    """Write the files under `folder` at `commit` below `into`; return how many."""
-    listing = _git(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", folder)
-    blobs: list[tuple[str, str, str]] = []  # mode, object, path
-    for entry in listing.split(b"\0"):
-        if not entry:
-            continue
-        meta, raw = entry.split(b"\t", 1)
-        mode, kind, obj = meta.decode().split(" ")
-        path = os.fsdecode(raw)
-        if kind == "blob" and path.startswith(folder + "/"):
-            blobs.append((mode, obj, path))
-    if not blobs:
-        return 0
-    out = _git(top, "cat-file", "--batch", stdin="".join(f"{o}\n" for _, o, _ in blobs).encode())
-    at = 0
-    links: list[tuple[Path, str]] = []
-    for mode, _, path in blobs:
-        header_end = out.index(b"\n", at)
-        size = int(out[at:header_end].split(b" ")[2])
-        data = out[header_end + 1:header_end + 1 + size]
-        at = header_end + 1 + size + 1
-        if ".." in PurePosixPath(path).parts or path.startswith("/"):
-            continue  # no tree git made holds such a path; a crafted one might
-        target = into / path
-        if mode == "120000":
-            links.append((target, os.fsdecode(data)))
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    # Symbolic links last, so that no file is written through one. Each is made as a
-    # checkout would make it: the loader follows none that leads out of the journey folder
-    # (it looks where a link leads once they are all there, so a chain cannot get past it)
-    # and reports it as it would in the working tree.
-    for target, link in links:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.symlink_to(link)
-    return len(blobs)
-
-
-def load_revision(root: Path, source: str, rev: str | None) -> Loaded:
-    """The workspace at `root/source` as of git revision `rev`; None: the working tree.
-
-    A revision is written to a temporary folder that lives as long as the returned
-    workspace (photos point into it). A revision without the folder loads as empty.
-    """
-    if rev is None:
-        return load_workspace(root, source)
-    top, prefix = _repo(root)
-    commit = _commit(top, rev)
-    folder = (PurePosixPath(prefix) / source).as_posix() if prefix else source.strip("/")
-    tmp = tempfile.TemporaryDirectory(prefix="journeymap-rev-")
-    base = Path(tmp.name).resolve()
-    try:
-        written = _materialise(top, commit, folder, base)
-    except _GitFailed as error:
-        tmp.cleanup()
-        raise JourneymapError(f"could not read '{source}/' at revision '{rev}': {error}") from None
-    ws_root = base / prefix
-    if not written:
-        loaded = Loaded(Workspace(ws_root / source, {}, {}, {}), [])
-    else:
-        loaded = load_workspace(ws_root, source)
-    weakref.finalize(loaded.workspace, tmp.cleanup)
-    return loaded
-
-
-def default_base(root: Path, head: str | None) -> tuple[str, str]:
-    """The merge base of `head` (default HEAD) with the main branch: (commit, label)."""
-    top, _ = _repo(root)
-    tip = _commit(top, head) if head else _head_commit(top)
-    for ref, name in (("refs/heads/main", "main"), ("refs/heads/master", "master"),
-                      ("refs/remotes/origin/HEAD", "origin/HEAD"),
-                      ("refs/remotes/origin/main", "origin/main"),
-                      ("refs/remotes/origin/master", "origin/master")):
-        try:
-            _git(top, "rev-parse", "--verify", "--quiet", ref)
-        except _GitFailed:
-            continue
-        try:
-            base = _git(top, "merge-base", tip, ref).decode().strip()
-        except _GitFailed:
-            raise JourneymapError(f"{head or 'HEAD'} and {name} have no commit in common: "
-                                  "give BASE, e.g. 'journeymap diff HEAD~1'") from None
-        short = _git(top, "rev-parse", "--short", base).decode().strip()
-        return base, f"`{short}` (merge base with `{name}`)"
-    raise JourneymapError("no main branch to compare with (main, master or origin/HEAD): "
-                          "give BASE, e.g. 'journeymap diff HEAD~1'")
-
-
-def _head_commit(top: Path) -> str:
-    try:
-        return _git(top, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").decode().strip()
-    except _GitFailed:
-        raise JourneymapError("this repository has no commit yet: commit the workspace "
-                              "first") from None
-
-
-def _label(rev: str) -> str:
-    return f"`{rev.replace('`', '')}`"
-
-
-def diff_command(root: Path, source: str, base: str | None, head: str | None,
-                 as_of: dt.date | None = None, lint: Lint | None = None) -> str:
-    """`journeymap diff [BASE [HEAD]]`: the review of BASE → HEAD as Markdown.
-
-    BASE defaults to the merge base with the main branch, HEAD to the working tree.
-    """
-    _repo(root)  # a clear error outside a repository, before anything else
-    if base is None:
-        base_rev, base_label = default_base(root, head)
-    else:
-        base_rev, base_label = base, _label(base)
-    head_label = _label(head) if head is not None else "the working tree"
-    before = load_revision(root, source, base_rev)
-    after = load_revision(root, source, head)
-    review = compare(before.workspace, after.workspace, build_date(as_of), lint,
-                     base_errors=before.errors, head_errors=after.errors,
-                     base_label=base_label, head_label=head_label)
-    return review_markdown(review)
 
 
 # ---- comparing --------------------------------------------------------------------------
@@ -675,7 +507,7 @@ def _client_details(o: Client, n: Client, base: Workspace, head: Workspace) -> l
         days = (n.day_one - o.day_one).days
         way = "later" if days > 0 else "earlier"
         details.append(f"day one: {o.day_one} → {n.day_one} (every date moves "
-                       f"{_count(abs(days), 'day', 'days')} {way})")
+                       f"{count(abs(days), 'day', 'days')} {way})")
     journey = head.journeys.get(n.journey)
     for role in sorted({*o.team, *n.team}):
         if o.team.get(role) != n.team.get(role):
@@ -784,113 +616,5 @@ def compare(
 
 
 def _outline(journey: Journey) -> str:
-    return (f"{_count(len(journey.stages), 'stage', 'stages')}, "
-            f"{_count(len(journey.touchpoints), 'touchpoint', 'touchpoints')}")
-
-
-# ---- Markdown ---------------------------------------------------------------------------
-
-_ESCAPE = {c: "\\" + c for c in "\\`*_[]<>|#"}
-
-
-# `@name` and `@org/team` notify people on GitHub: a zero-width space after the `@` keeps
-# the text and drops the mention (`@everyone` in a touchpoint title must not page a team).
-_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
-
-
-def md(text: str) -> str:
-    """User text as inline Markdown: one line, no markup, no mentions, safe in a table cell."""
-    flat = " ".join(printable(text).split())
-    escaped = "".join(_ESCAPE.get(c, c) for c in flat)
-    # `&copy;` would render as ©, `~x~` as struck through text.
-    escaped = re.sub(r"&(?=[#A-Za-z])", r"\\&", escaped).replace("~", "\\~")
-    return _MENTION.sub("@\u200b", escaped)
-
-
-def code(text: str) -> str:
-    """Text as an inline code span, whatever backticks it holds (on one line; `|` escaped,
-    which a table cell needs even in code)."""
-    flat = " ".join(printable(text).split()).replace("|", "\\|")
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
-    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
-    return f"{fence}{pad}{flat}{pad}{fence}"
-
-
-def _problem(p: Problem) -> str:
-    prefix = "warning: " if p.severity == "warning" else ""
-    suffix = f" ({code(p.rule)})" if p.rule else ""
-    return f"- {code(f'{p.path}:{p.line}')}: {prefix}{md(p.message)}{suffix}"
-
-
-def _bullets(changes: list[Change]) -> list[str]:
-    """One bullet per subject, its changes joined in order."""
-    lines: list[str] = []
-    for subject, details in _grouped(changes):
-        lines.append(f"- {subject}: {'; '.join(details)}")
-    return lines
-
-
-def _grouped(changes: list[Change]) -> list[tuple[str, list[str]]]:
-    groups: dict[str, list[str]] = {}
-    for c in changes:
-        groups.setdefault(c.subject, []).append(c.detail)
-    return list(groups.items())
-
-
-def _journey_markdown(j: JourneyReview, as_of: dt.date) -> list[str]:
-    out = [f"#### {md(j.title)} `{j.id}`", ""]
-    if j.status != "changed":
-        out += [f"Journey {j.status}: {j.summary}.", ""]
-        return out
-    if j.journey:
-        out += [*_bullets(j.journey), ""]
-    if j.stages:
-        out += ["**Stages**", "", *_bullets(j.stages), ""]
-    if j.touchpoints:
-        out += ["| Touchpoint | What changed |", "| --- | --- |"]
-        out += [f"| {s} | {'; '.join(d)} |" for s, d in _grouped(j.touchpoints)]
-        out.append("")
-    if j.curve:
-        out += ["**Emotion curve** (one mark per touchpoint with a feel, in day order; "
-                "│ between stages; ▁ 1 … █ 5)", "", "```text",
-                f"before {j.curve[0]}", f"after  {j.curve[1]}", "```", ""]
-    if j.impacts:
-        out += [f"**What this means for clients** (as of {as_of})", "",
-                "| Touchpoint | Change | Schedules that change | Nearest affected date |",
-                "| --- | --- | --- | --- |"]
-        for i in j.impacts:
-            where = "–"
-            if i.nearest is not None:
-                late = ", overdue" if i.nearest < as_of else ""
-                where = f"{i.nearest} ({md(i.nearest_client or '')}{late})"
-            out.append(f"| {i.subject} | {i.change} | {len(i.clients)} of "
-                       f"{_count(i.of, 'client', 'clients')} | {where} |")
-        out.append("")
-    return out
-
-
-def review_markdown(review: Review) -> str:
-    """The review as Markdown for a pull-request comment; stable for the same input."""
-    out = [f"### Journey review: {review.base_label} → {review.head_label}", ""]
-    for errors, side, label in ((review.base_errors, "base", review.base_label),
-                                (review.head_errors, "head", review.head_label)):
-        if errors:
-            out += [f"**The {side} ({label}) has {_count(len(errors), 'error', 'errors')}**; "
-                    "this review compares what loaded:", "", *map(_problem, errors), ""]
-    if review.empty:
-        out.append(NO_CHANGES)
-        return "\n".join(out) + "\n"
-    out += [f"**{', '.join(review.headline())}.**", ""]
-    for j in review.journeys:
-        out += _journey_markdown(j, review.as_of)
-    if review.people:
-        out += ["#### Team", "", *_bullets(review.people), ""]
-    if review.clients:
-        out += ["#### Clients", "", *_bullets(review.clients), ""]
-    if review.lint_added or review.lint_fixed:
-        out += ["#### Lint", ""]
-        if review.lint_added:
-            out += ["New findings:", "", *map(_problem, review.lint_added), ""]
-        if review.lint_fixed:
-            out += ["Fixed:", "", *map(_problem, review.lint_fixed), ""]
-    return "\n".join(out).rstrip("\n") + "\n"
+    return (f"{count(len(journey.stages), 'stage', 'stages')}, "
+            f"{count(len(journey.touchpoints), 'touchpoint', 'touchpoints')}")

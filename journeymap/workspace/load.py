@@ -11,14 +11,16 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..cache import DiskCache, Fingerprints, fill_in_parallel, recipe_key
+from ..cache import DiskCache, Fingerprints, fill_in_parallel, recipe
 from ..exceptions import InvalidWorkspace, Problem
 from ..model import Client, Journey, MonthDay, Person, Repeat, Stage, Touchpoint, Where, Workspace
+from ..vocabulary import IMAGE_SUFFIXES
 from .schema import (
     CLIENT,
     JOURNEY,
@@ -30,7 +32,6 @@ from .schema import (
     did_you_mean,
 )
 from .source import (
-    IMAGE_SUFFIXES,
     FileError,
     Node,
     image_problem,
@@ -40,7 +41,6 @@ from .source import (
     split_front_matter,
 )
 
-PHOTO_SUFFIXES = IMAGE_SUFFIXES
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
@@ -59,6 +59,8 @@ class LoadCache:
     files: dict[Path, tuple[tuple[int, int], Parsed]] = field(default_factory=dict)
     store: DiskCache | None = None  # parsed journeys and clients on disk, by content
     keys: dict[Path, str] = field(default_factory=dict)  # their parse keys, by path
+    # How many files of each kind this process parsed (not found in either cache).
+    parsed: Counter[str] = field(default_factory=Counter)
 
     def get(self, file: Path, stamp: tuple[int, int]) -> Parsed | None:
         hit = self.files.get(file)
@@ -75,7 +77,7 @@ class LoadCache:
             digest = hashlib.sha256(file.read_bytes()).hexdigest()
         except OSError:
             return ""
-        return recipe_key("parsed", kind, rel, digest)
+        return recipe("parsed", kind, rel, digest)
 
     def stored(self, kind: str, rel: str, file: Path,
                key: str | None = None) -> tuple[str, Parsed | None]:
@@ -355,12 +357,12 @@ def _photo(checked: CheckedRecord, file: Path, source: Path, problems: Problems)
         problems.add(at, f"photo '{photo}' is outside {source.name}/: keep photos inside it")
         return None
     if not real.is_file():
-        here = sorted(p.name for p in file.parent.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES)
+        here = sorted(p.name for p in file.parent.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
         problems.add(at, f"photo '{photo}' does not exist{did_you_mean(photo, here)}")
         return None
-    if real.suffix.lower() not in PHOTO_SUFFIXES:
+    if real.suffix.lower() not in IMAGE_SUFFIXES:
         problems.add(at, f"photo '{photo}' must be an image file: "
-                         f"{', '.join(PHOTO_SUFFIXES)}")
+                         f"{', '.join(IMAGE_SUFFIXES)}")
         return None
     found = image_problem(real)
     if found is not None:
@@ -522,6 +524,7 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
         if hit is not None:
             cache.files[file] = (stamp, hit)
             return hit
+        cache.parsed[kind] += 1
         if kind == "journey":
             result = _journey(file, rel)
         elif kind == "person":

@@ -14,15 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..exceptions import Problem
+from ..vocabulary import CHANNELS, PHASES
 from .source import Node
 
 ID_PATTERN = r"^[a-z0-9-]+$"  # use re.fullmatch: with re.match, "$" lets a final newline in
 KEY_PATTERN = r"^[a-z0-9_-]+$"  # preference and date names: favorite_treat, birthday
-PHASES = ("assess", "admit", "affirm", "activate", "acclimate", "accomplish", "adopt", "advocate")
-CHANNELS = (
-    "email", "call", "meeting", "video", "gift", "mail",
-    "sms", "social", "event", "in-person", "other",
-)  # fmt: skip
 
 
 class Problems:
@@ -546,7 +542,15 @@ PERSON = Record(
     doc="A team member: journeys/team/<id>.md, front matter then a Markdown bio.",
 )
 
-CLIENT_FACING_PERSON_FIELDS = ("name", "title", "pronouns", "photo", "email", "video", "fun_facts")
+# What a page for a client may show of each kind of record (FORMAT.md), by the model's field
+# names: a person's client-facing keys and their Markdown bio; a client's name, contact and
+# welcome; a coming touchpoint's title and channel (with its date). Client-facing code reads
+# records only through this allowlist (render.meet.allowed).
+CLIENT_FACING = {
+    "Person": ("name", "title", "pronouns", "photo", "email", "video", "fun_facts", "bio"),
+    "Client": ("name", "contact", "welcome"),
+    "Touchpoint": ("title", "channel"),
+}
 
 DONE_VALUE = ListOf(Date(bounded=True), allow_single=True)
 

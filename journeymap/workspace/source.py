@@ -274,7 +274,6 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
 
 # ---- which files a workspace holds -------------------------------------------------------
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 # A photo is embedded in every meet page of the clients its person serves, and copied into
 # the site: past this size it is refused, and past the lower one it is worth a warning.
 MAX_PHOTO_BYTES = 5_000_000

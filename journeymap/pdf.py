@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -42,6 +43,7 @@ INSTALL_HINT = (
 )
 _CSS_URL = re.compile(rb"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)""")
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) ?\(D:[0-9+\-Z']*\)")
+_UMASK_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -186,11 +188,31 @@ def _fixed_dates(data: bytes) -> bytes:
     return _PDF_DATE.sub(replace, data)
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it: os.umask can only set it, and setting
+    it even for a moment would give files other threads create meanwhile the wrong mode."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    with _UMASK_LOCK:  # no /proc (not Linux): set it, and put it straight back
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
+    """Write `path` through a temporary file renamed over it: a reader never sees half a file.
+
+    The file gets the mode `open(path, "w")` would give it (0o666 less the umask), not
+    mkstemp's private 0o600, so a web server running as another user can serve the PDFs as
+    it serves the HTML pages beside them.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
+            os.fchmod(out.fileno(), 0o666 & ~_umask())
             out.write(data)
         os.replace(tmp, path)
     except BaseException:

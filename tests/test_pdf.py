@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import concurrent.futures
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import AS_OF, BIN, REPO
 
 from journeymap.exceptions import MissingTool
 from journeymap.pdf import PdfJob, browser, is_pdf, job_hash, render_pdfs
@@ -147,3 +149,23 @@ def test_browser_context_manager_for_other_exports(tmp_path: Path) -> None:
     # and Playwright's sync API refuses to start inside a running loop.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(use).result()
+
+
+def test_a_builds_pdfs_have_the_mode_of_its_html_pages(tmp_path: Path) -> None:
+    """Printed, and copied from the cache: the mode `open()` gives under the umask, as the
+    HTML pages beside them have (mkstemp's 0600 would keep a web server out)."""
+    ws = tmp_path / "ws"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--clients", "1",
+                    "--people", "2", "--seed", "1", "--out", str(ws)], check=True)
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    for umask in (0o022, 0o002):  # the first build prints, the second copies from the cache
+        build = subprocess.run([str(BIN / "journeymap"), "build", "--as-of", AS_OF, "--clean",
+                                "-q"], cwd=ws, env=env, umask=umask, capture_output=True,
+                               text=True, timeout=300)
+        assert build.returncode == 0, build.stderr
+        site = ws / "site"
+        pdfs = sorted(site.rglob("*.pdf"))
+        assert len(pdfs) == 2  # the client's handoff packet and meet page
+        html = {oct(p.stat().st_mode & 0o777) for p in site.rglob("*.html")}
+        assert html == {oct(0o666 & ~umask)}
+        assert {oct(p.stat().st_mode & 0o777) for p in pdfs} == html, umask

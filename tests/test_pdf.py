@@ -91,6 +91,39 @@ def test_several_jobs_share_one_browser_and_builds_are_reproducible(
     assert b"/CreationDate (D:20261124000000+00'00')" in (tmp_path / "p0.pdf").read_bytes()
 
 
+def moving_page(folder: Path) -> Path:
+    """A page that is never the same two moments running: a band that turns from red to blue
+    over a minute, and below it one that flashes yellow and magenta for ever (green at rest)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    html = folder / "moving.html"
+    html.write_text(
+        '<!doctype html><html><head><meta charset="utf-8"><title>t</title><style>'
+        "html, body { margin: 0; }"
+        "@keyframes turn { from { background: rgb(255, 0, 0); }"
+        " to { background: rgb(0, 0, 255); } }"
+        "@keyframes flash { from { background: rgb(255, 255, 0); }"
+        " to { background: rgb(255, 0, 255); } }"
+        ".turn { height: 400px; animation: turn 60s linear forwards; }"
+        ".flash { height: 400px; background: rgb(0, 160, 0);"
+        " animation: flash 0.7s linear infinite alternate; }"
+        '</style></head><body><div class="turn"></div><div class="flash"></div></body></html>')
+    return html
+
+
+def test_a_moving_page_prints_at_rest_whatever_the_moment(tmp_path: Path) -> None:
+    """Printed four times, two at a time: the same bytes each time, and the page as it is once
+    still (the finite animation at its end, the endless one undone), not a frame of the moment
+    of printing, which a busy machine moves."""
+    html = moving_page(tmp_path / "site")
+    outs = [tmp_path / f"{n}.pdf" for n in range(4)]
+    assert render_pdfs([PdfJob(html, out) for out in outs], cache_dir=None, workers=2).rendered == 4
+    assert len({out.read_bytes() for out in outs}) == 1
+    red, green, blue = pixel(outs[0], 0.5, 0.2)
+    assert red < 40 and green < 40 and blue > 200, (red, green, blue)
+    red, green, blue = pixel(outs[0], 0.5, 0.5)
+    assert red < 40 and green > 120 and blue < 40, (red, green, blue)
+
+
 def test_the_cache_copies_an_unchanged_page_without_a_browser(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,7 +3,9 @@
 One browser serves every job of a run, a few pages at a time. A job's PDF is cached under
 the hash of its HTML and of the local files it references (stylesheets, images, scripts), so
 an unchanged page is copied instead of printed again, and the browser is launched only when
-some page changed. Writes are atomic: a reader never sees half a PDF.
+some page changed. A page is printed at rest (animations settled, images decoded, fonts
+loaded), so the same page gives the same bytes however busy the machine. Writes are atomic:
+a reader never sees half a PDF.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -33,8 +36,9 @@ if TYPE_CHECKING:
 CHROMIUM = "/usr/lib/chromium/chromium"  # Debian's; JOURNEYMAP_CHROMIUM overrides it
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-dev-shm-usage"]
 MARGIN: PdfMargins = {"top": "14mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
-# Part of every cache key: change it when the print settings above change.
-PRINT_SETTINGS = f"A4 background {sorted(MARGIN.items())} v1"
+# Part of every cache key: change it when the print settings above, or how a page is made
+# ready for printing (SETTLE), change. v2: pages are printed at rest.
+PRINT_SETTINGS = f"A4 background {sorted(MARGIN.items())} v2"
 INSTALL_HINT = (
     "install Chromium (Debian/Ubuntu: 'apt-get install chromium'; elsewhere: "
     "'playwright install chromium'), or set JOURNEYMAP_CHROMIUM to the path of a "
@@ -42,6 +46,7 @@ INSTALL_HINT = (
 )
 _CSS_URL = re.compile(rb"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)""")
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) ?\(D:[0-9+\-Z']*\)")
+_UMASK_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -186,11 +191,31 @@ def _fixed_dates(data: bytes) -> bytes:
     return _PDF_DATE.sub(replace, data)
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it: os.umask can only set it, and setting
+    it even for a moment would give files other threads create meanwhile the wrong mode."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    with _UMASK_LOCK:  # no /proc (not Linux): set it, and put it straight back
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
+    """Write `path` through a temporary file renamed over it: a reader never sees half a file.
+
+    The file gets the mode `open(path, "w")` would give it (0o666 less the umask), not
+    mkstemp's private 0o600, so a web server running as another user can serve the PDFs as
+    it serves the HTML pages beside them.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
+            os.fchmod(out.fileno(), 0o666 & ~_umask())
             out.write(data)
         os.replace(tmp, path)
     except BaseException:
@@ -198,10 +223,33 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-UNLINK_LOCAL = """() => {
+# Run in every page between its load and its printing, so that the PDF shows the page at rest,
+# whatever the moment of printing: the same HTML gives the same bytes on a busy machine too.
+SETTLE = """async () => {
+  // Links into the site would print as file:// paths of the build folder: dead on paper,
+  // and different in every build.
   for (const a of document.querySelectorAll('a[href]')) {
     if (!/^(https?:|mailto:|tel:)/i.test(a.getAttribute('href'))) a.removeAttribute('href');
   }
+  // A lazy image may not have loaded by then: load it now, like every other.
+  for (const img of document.images) if (img.loading === 'lazy') img.loading = 'eager';
+  // A running animation prints as its frame of the moment: finish it (or, if it never
+  // ends, undo it), as a page left open long enough would show it.
+  for (const animation of document.getAnimations()) {
+    try {
+      if (Number.isFinite(animation.effect.getComputedTiming().endTime)) animation.finish();
+      else animation.cancel();
+    } catch (error) {
+      animation.cancel();
+    }
+  }
+  // Every image decoded and every font loaded, the print styles' own included (the layout
+  // read first starts their loads). A broken image is printed as it is; an image that
+  // never comes does not hold the build for ever.
+  void document.documentElement.offsetHeight;
+  const images = [...document.images].map(img => img.decode().catch(() => null));
+  const late = new Promise(done => setTimeout(done, 10000));
+  await Promise.race([Promise.all([...images, document.fonts.ready]), late]);
 }"""
 
 # ---- printing -----------------------------------------------------------------------------
@@ -218,8 +266,8 @@ async def _print_all(jobs: list[tuple[PdfJob, Path | None]], workers: int,
             raise _missing(error) from None
         try:
             # One context: pages share its caches. JavaScript stays on: some pages lay out
-            # with it. Nothing loads from the network for a file:// page.
-            context = await chromium.new_context()
+            # with it. Reduced motion: a page that honours it starts no animation at all.
+            context = await chromium.new_context(reduced_motion="reduce")
             limit = asyncio.Semaphore(max(1, workers))
 
             async def one(job: PdfJob, cached: Path | None) -> None:
@@ -227,10 +275,11 @@ async def _print_all(jobs: list[tuple[PdfJob, Path | None]], workers: int,
                     page = await context.new_page()
                     try:
                         await page.goto(job.html.resolve().as_uri(), wait_until="load")
-                        await page.evaluate("document.fonts.ready.then(() => true)")
-                        # Links into the site would print as file:// paths of the build
-                        # folder: dead on paper, and different in every build.
-                        await page.evaluate(UNLINK_LOCAL)
+                        # Print media before settling: the fonts and images only the print
+                        # styles use are then loaded too, and a transition the change of
+                        # media starts is finished with the others.
+                        await page.emulate_media(media="print")
+                        await page.evaluate(SETTLE)
                         data = await page.pdf(format="A4", print_background=True,
                                               margin=MARGIN)
                     finally:

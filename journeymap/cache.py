@@ -13,12 +13,12 @@ import dataclasses
 import hashlib
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import __version__
+from .atomic import write_atomic
 
 _CHECK = 64  # hex digits of the sha256 of the content, at the start of each entry
 
@@ -93,14 +93,11 @@ class DiskCache:
     def put(self, key: str, content: bytes) -> None:
         if self.folder is None:
             return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", dir=self.folder)
-            with os.fdopen(fd, "wb") as out:
-                out.write(hashlib.sha256(content).hexdigest().encode() + content)
-            os.replace(tmp, self.folder / key)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        # Private, as the workspace's internal data it holds; a cache that cannot be written
+        # only costs time.
+        with contextlib.suppress(OSError):
+            write_atomic(self.folder / key,
+                         hashlib.sha256(content).hexdigest().encode() + content, mode=0o600)
 
     def through(self, key: str, make: Callable[[], bytes]) -> bytes:
         """The cached bytes for `key`, or `make()`'s, kept for next time."""

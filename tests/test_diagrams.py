@@ -3,7 +3,6 @@ and the inline SVG as Chromium lays it out."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -13,6 +12,7 @@ import graphviz
 import pytest
 from playwright.sync_api import Page
 
+from journeymap.cache import DiskCache, recipe
 from journeymap.exceptions import JourneymapError, MissingTool
 from journeymap.model import Journey, Workspace
 from journeymap.render import diagrams
@@ -289,26 +289,26 @@ def test_pipe_is_called_once_for_many_graphs(monkeypatch: pytest.MonkeyPatch) ->
 def test_cache_skips_unchanged_graphs_and_replaces_broken_files(tmp_path: Path) -> None:
     sources = {"a": "digraph a { x -> y }", "b": "digraph b { p -> q }"}
     first = render_svgs(sources, tmp_path)
-    cached = sorted((tmp_path / "dot").glob("*.svg"))
+    cached = sorted((tmp_path / "dot").iterdir())
     assert len(cached) == 2
     version = subprocess.run(["dot", "-V"], capture_output=True, text=True).stderr.strip()
-    key = hashlib.sha256(f"{version}\n{sources['a']}".encode()).hexdigest()
-    assert (tmp_path / "dot" / f"{key}.svg").read_text(encoding="utf-8") == first["a"]
+    key = recipe("dot", version, sources["a"])
+    assert DiskCache(tmp_path, "dot").get(key) == first["a"].encode()
 
     runs = diagrams.STATS.processes
     assert render_svgs(sources, tmp_path) == first
     assert diagrams.STATS.processes == runs  # nothing drawn again
 
     # A half-written file and one of garbage are drawn again, in one run, and replaced.
-    broken = tmp_path / "dot" / f"{key}.svg"
-    broken.write_text(first["a"][: len(first["a"]) // 2], encoding="utf-8")
+    broken = tmp_path / "dot" / key
+    broken.write_bytes(broken.read_bytes()[: len(first["a"]) // 2])
     other = next(p for p in cached if p != broken)
     other.write_bytes(b"\x00\xffnot svg")
     graphs = diagrams.STATS.graphs
     assert render_svgs(sources, tmp_path) == first
     assert (diagrams.STATS.processes, diagrams.STATS.graphs) == (runs + 1, graphs + 2)
-    assert broken.read_text(encoding="utf-8") == first["a"]
-    assert not [p for p in (tmp_path / "dot").iterdir() if p.name.startswith(".tmp")]
+    assert DiskCache(tmp_path, "dot").get(key) == first["a"].encode()
+    assert not [p for p in (tmp_path / "dot").iterdir() if p.name.startswith(".")]
 
     # A changed graph is drawn; the unchanged one still comes from the cache.
     changed = {**sources, "b": "digraph b { p -> r }"}

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, BIN, REPO
 
+from journeymap.cache import DiskCache
 from journeymap.exceptions import MissingTool
 from journeymap.render.pdf import PdfJob, browser, is_pdf, job_hash, render_pdfs
 
@@ -130,7 +131,7 @@ def test_the_cache_copies_an_unchanged_page_without_a_browser(
     html, cache = page(tmp_path / "site"), tmp_path / "cache"
     first = render_pdfs([PdfJob(html, tmp_path / "one.pdf")], cache)
     assert (first.rendered, first.cached) == (1, 0)
-    assert [p.name for p in (cache / "pdf").iterdir()] == [f"{job_hash(html)}.pdf"]
+    assert [p.name for p in (cache / "pdf").iterdir()] == [job_hash(html)]
 
     monkeypatch.setenv("JOURNEYMAP_CHROMIUM", "/nonexistent/chromium")
     second = render_pdfs([PdfJob(html, tmp_path / "two.pdf")], cache)
@@ -150,14 +151,18 @@ def test_the_cache_copies_an_unchanged_page_without_a_browser(
 
 def test_a_corrupt_cache_file_is_ignored_and_replaced(tmp_path: Path) -> None:
     html, cache = page(tmp_path / "site"), tmp_path / "cache"
-    entry = cache / "pdf" / f"{job_hash(html)}.pdf"
+    entry = cache / "pdf" / job_hash(html)
     entry.parent.mkdir(parents=True)
+    kept = DiskCache(cache, "pdf")
     for corrupt in (b"<html>not a pdf</html>", b"%PDF-1.4\n1 0 obj\n"):  # the second cut short
         entry.write_bytes(corrupt)
         report = render_pdfs([PdfJob(html, tmp_path / "out.pdf")], cache)
         assert (report.rendered, report.cached) == (1, 0)
         assert "Hello from the handoff packet" in pdftotext(tmp_path / "out.pdf")
-        assert is_pdf(entry.read_bytes())
+        assert is_pdf(kept.get(job_hash(html)) or b"")
+    # An entry whose content is whole but is no PDF (another version's, say) is printed too.
+    kept.put(job_hash(html), b"<html>a whole entry, but no PDF</html>")
+    assert render_pdfs([PdfJob(html, tmp_path / "out.pdf")], cache).rendered == 1
 
 
 def test_no_chromium_is_a_clear_error(tmp_path: Path, no_browser: None) -> None:

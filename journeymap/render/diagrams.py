@@ -7,15 +7,11 @@ text); `render_svgs` turns many sources into SVG with one `dot` process and a ca
 
 from __future__ import annotations
 
-import hashlib
 import html
-import os
 import re
 import shutil
 import subprocess
-import tempfile
 import textwrap
-import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,7 +21,7 @@ from typing import Any
 
 import graphviz
 
-from ..cache import used
+from ..cache import DiskCache, recipe
 from ..exceptions import JourneymapError, MissingTool
 from ..model import Journey, Touchpoint, Workspace
 from ..vocabulary import CHANNEL_WORDS, when_in_words
@@ -324,40 +320,6 @@ def _clusters_in_source_order(svg: str, source: str) -> str:
     return "".join(lines[: starts[0]] + ordered + lines[end:])
 
 
-def _complete(svg: str) -> bool:
-    try:
-        root = ET.fromstring(svg)
-    except ET.ParseError:
-        return False
-    return root.tag == "{http://www.w3.org/2000/svg}svg"
-
-
-def _read_cache(file: Path) -> str | None:
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if not _complete(text):
-        return None
-    used(file)
-    return text
-
-
-def _write_cache(file: Path, svg: str) -> None:
-    """Atomically, so a reader never sees half a file; a cache that cannot be written is skipped."""
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".svg")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(svg)
-        os.replace(tmp, file)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
-
-
 def run_dot(sources: list[str]) -> list[str]:
     """Every source through one `dot -Tsvg` process; the SVG documents, in the same order."""
     STATS.processes += 1
@@ -382,21 +344,18 @@ def render_svgs(sources: Mapping[str, str], cache_dir: Path | None = None) -> di
         return {}
     dot = _dot()
     version = _dot_version(dot)
-    keys = {name: hashlib.sha256(f"{version}\n{src}".encode()).hexdigest()
-            for name, src in sources.items()}
-    folder = cache_dir / "dot" if cache_dir is not None else None
+    keys = {name: recipe("dot", version, src) for name, src in sources.items()}
+    cache = DiskCache(cache_dir, "dot")
     found: dict[str, str] = {}
-    if folder is not None:
-        for key in set(keys.values()):
-            svg = _read_cache(folder / f"{key}.svg")
-            if svg is not None:
-                found[key] = svg
+    for key in set(keys.values()):
+        kept = cache.get(key)
+        if kept is not None:
+            found[key] = kept.decode("utf-8")
     missing = sorted({key: sources[name] for name, key in keys.items() if key not in found}.items())
     if missing:
         for (key, _), svg in zip(missing, run_dot([src for _, src in missing]), strict=True):
             found[key] = svg
-            if folder is not None:
-                _write_cache(folder / f"{key}.svg", svg)
+            cache.put(key, svg.encode("utf-8"))
     return {name: found[key] for name, key in keys.items()}
 
 

@@ -18,8 +18,6 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
-import threading
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -27,7 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from ..cache import used
+from ..atomic import write_atomic
+from ..cache import DiskCache
 from ..exceptions import MissingTool
 
 if TYPE_CHECKING:
@@ -46,7 +45,6 @@ INSTALL_HINT = (
 )
 _CSS_URL = re.compile(rb"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)""")
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) ?\(D:[0-9+\-Z']*\)")
-_UMASK_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -191,38 +189,6 @@ def _fixed_dates(data: bytes) -> bytes:
     return _PDF_DATE.sub(replace, data)
 
 
-def _umask() -> int:
-    """The process's umask, read without changing it: os.umask can only set it, and setting
-    it even for a moment would give files other threads create meanwhile the wrong mode."""
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    with _UMASK_LOCK:  # no /proc (not Linux): set it, and put it straight back
-        mask = os.umask(0o022)
-        os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `path` through a temporary file renamed over it: a reader never sees half a file.
-
-    The file gets the mode `open(path, "w")` would give it (0o666 less the umask), not
-    mkstemp's private 0o600, so a web server running as another user can serve the PDFs as
-    it serves the HTML pages beside them.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            os.fchmod(out.fileno(), 0o666 & ~_umask())
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # Run in every page between its load and its printing, so that the PDF shows the page at rest,
 # whatever the moment of printing: the same HTML gives the same bytes on a busy machine too.
 SETTLE = """async () => {
@@ -255,7 +221,7 @@ SETTLE = """async () => {
 # ---- printing -----------------------------------------------------------------------------
 
 
-async def _print_all(jobs: list[tuple[PdfJob, Path | None]], workers: int,
+async def _print_all(jobs: list[tuple[PdfJob, str]], cache: DiskCache, workers: int,
                      one_done: Callable[[], None]) -> None:
     from playwright.async_api import Error, async_playwright
 
@@ -270,7 +236,7 @@ async def _print_all(jobs: list[tuple[PdfJob, Path | None]], workers: int,
             context = await chromium.new_context(reduced_motion="reduce")
             limit = asyncio.Semaphore(max(1, workers))
 
-            async def one(job: PdfJob, cached: Path | None) -> None:
+            async def one(job: PdfJob, key: str) -> None:
                 async with limit:
                     page = await context.new_page()
                     try:
@@ -286,11 +252,10 @@ async def _print_all(jobs: list[tuple[PdfJob, Path | None]], workers: int,
                         await page.close()
                 data = _fixed_dates(data)
                 write_atomic(job.out, data)
-                if cached is not None:
-                    write_atomic(cached, data)
+                cache.put(key, data)
                 one_done()
 
-            await asyncio.gather(*(one(job, cached) for job, cached in jobs))
+            await asyncio.gather(*(one(job, key) for job, key in jobs))
         finally:
             await chromium.close()
 
@@ -309,23 +274,20 @@ def render_pdfs(jobs: Sequence[PdfJob], cache_dir: Path | None, workers: int = 2
         if progress is not None:
             progress(done)
 
-    todo: list[tuple[PdfJob, Path | None]] = []
+    cache = DiskCache(cache_dir, "pdf")
+    todo: list[tuple[PdfJob, str]] = []
     cached = 0
     for job in jobs:
-        if cache_dir is None:
-            todo.append((job, None))
-            continue
-        entry = cache_dir / "pdf" / f"{job_hash(job.html)}.pdf"
-        data = entry.read_bytes() if entry.is_file() else b""
-        if is_pdf(data):
-            used(entry)
+        key = job_hash(job.html)
+        data = cache.get(key)
+        if data is not None and is_pdf(data):
             write_atomic(job.out, data)
             cached += 1
             one_done()
-        else:  # missing, or corrupt (a crash mid-write elsewhere): print it again
-            todo.append((job, entry))
+        else:  # missing, or damaged (the cache checks each entry's hash): print it again
+            todo.append((job, key))
     if todo:
-        _run(_print_all(todo, workers, one_done))
+        _run(_print_all(todo, cache, workers, one_done))
     return PdfReport(rendered=len(todo), cached=cached)
 
 

@@ -24,7 +24,6 @@ import codecs
 import json
 import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
+from ..atomic import write_atomic
 from ..exceptions import InvalidWorkspace, Problem
 from .schema import RECORDS, AnyOf, ListOf, Record, Type
 from .source import FileError, Node, parse_yaml, read_text, split_front_matter
@@ -679,20 +679,9 @@ def _workspace_files(folder: Path) -> list[Path]:
 
 
 def _write(file: Path, data: bytes) -> None:
-    """Replace `file` with `data` atomically, after reading the new bytes back."""
-    handle, name = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".fmt")
-    temp = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, file.stat().st_mode & 0o7777)
-        if temp.read_bytes() != data:
-            raise OSError("the new file did not read back as written")
-        os.replace(temp, file)
-    finally:
-        temp.unlink(missing_ok=True)
+    """Replace `file` with `data` atomically, keeping its mode, after reading the new bytes
+    back."""
+    write_atomic(file, data, mode=file.stat().st_mode & 0o7777, durable=True)
 
 
 def format_paths(root: Path, source: str, paths: list[Path] | None, check: bool) -> FmtResult:

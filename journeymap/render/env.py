@@ -6,7 +6,6 @@ restyles a page by copying its template into `theme/` and changing it.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from importlib import resources
 from pathlib import Path
@@ -41,10 +40,10 @@ def placeholder_hue(person_id: str) -> int:
     return int(hashlib.sha256(person_id.encode()).hexdigest()[:4], 16) % 360
 
 
-@functools.lru_cache(maxsize=8)
 def environment(theme_dir: Path | None, cache_dir: Path | None = None) -> jinja2.Environment:
-    """The environment for a workspace's theme folder (kept: Jinja notices edited templates
-    by itself), with compiled templates cached in `cache_dir`/jinja."""
+    """An environment for a workspace's theme folder, with compiled templates cached in
+    `cache_dir`/jinja. Made once a build: Jinja notices an edited template by itself, but not
+    a template a theme adds later to override one it has already loaded."""
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(TEMPLATES))]
     if theme_dir is not None:  # (a folder made later is found too)
         loaders.insert(0, jinja2.FileSystemLoader(str(theme_dir)))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import nh3
 from markupsafe import Markup
 
@@ -176,9 +177,9 @@ def public_client(ws: Workspace, client: Client, as_of: dt.date) -> PublicClient
     )
 
 
-def render_meet(ws: Workspace, client: Client, as_of: dt.date,
-                theme_dir: Path | None = None) -> str:
-    """The complete meet page of one client, as HTML text."""
-    template = environment(theme_dir).get_template("meet.html")
+def render_meet(ws: Workspace, client: Client, as_of: dt.date, theme_dir: Path | None = None,
+                env: jinja2.Environment | None = None) -> str:
+    """The complete meet page of one client, as HTML text (`env`: the build's, if made)."""
+    template = (env or environment(theme_dir)).get_template("meet.html")
     return template.render(client=public_client(ws, client, as_of), csp=Markup(CSP),
                            css=meet_css(theme_dir))

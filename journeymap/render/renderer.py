@@ -127,7 +127,7 @@ class Renderer:
                                              functools.partial(self._meet_bytes, client)))
 
     def _meet_bytes(self, client: Client) -> bytes:
-        return render_meet(self.ws, client, self.as_of, self.theme_dir).encode()
+        return render_meet(self.ws, client, self.as_of, self.theme_dir, self.env).encode()
 
     def pdf_jobs(self) -> list[tuple[str, str]]:
         """(site path of a built HTML file, site path of its PDF) for every PDF to print."""

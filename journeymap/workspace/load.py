@@ -491,32 +491,21 @@ def _check_client(
 # ---- the workspace ----------------------------------------------------------------------
 
 
-def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None = None,
-                   workers: int = 1) -> Loaded:
-    """Read and check every file under `root/source`. Problems never raise: they are returned.
+class _Parser:
+    """Each file's own result, from the cache when the file is unchanged."""
 
-    With a cache on disk and several `workers`, files not parsed yet are parsed in that many
-    forked processes first (a cold load of a thousand clients is seconds of YAML parsing).
-    """
-    cache = cache if cache is not None else LoadCache()
-    folder = root / source
-    problems: list[Problem] = []
-    if not folder.is_dir():
-        problems.append(Problem("mkdocs.yml", 1, 1, f"the journey folder '{source}/' does not "
-                                                    "exist: create it or set the plugin's "
-                                                    "'source' option"))
-        return Loaded(Workspace(folder, {}, {}, {}), problems)
+    def __init__(self, root: Path, folder: Path, cache: LoadCache) -> None:
+        self.root, self.folder, self.cache = root, folder, cache
+        self.keys: dict[Path, str] = {}  # parse keys worked out (each reads the whole file)
 
-    keys: dict[Path, str] = {}  # parse keys already worked out (each reads the whole file)
-
-    def parsed(file: Path, kind: str) -> Parsed:
-        rel = file.relative_to(root).as_posix()
+    def __call__(self, file: Path, kind: str) -> Parsed:
+        cache, rel = self.cache, file.relative_to(self.root).as_posix()
         stat = file.stat()
         stamp = (stat.st_mtime_ns, stat.st_size)
         hit = cache.get(file, stamp)
         if hit is not None:
             return hit
-        key, hit = cache.stored(kind, rel, file, keys.get(file))
+        key, hit = cache.stored(kind, rel, file, self.keys.get(file))
         if key:
             cache.keys[file] = key
         else:
@@ -528,7 +517,7 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
         if kind == "journey":
             result = _journey(file, rel)
         elif kind == "person":
-            result = _person(file, rel, folder)
+            result = _person(file, rel, self.folder)
         else:
             result = _client(file, rel)
         bad_name = _stem_problem(file, rel, kind)
@@ -539,30 +528,48 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
             cache.store.put(key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         return result
 
-    listing = list_workspace(folder, root)
-    problems.extend(listing.problems)
-    listed = listing.files
-    store = cache.store.folder if cache.store is not None else None
-    if workers > 1 and store is not None and hasattr(os, "fork"):
-        keys.update((file, cache.key(kind, file.relative_to(root).as_posix(), file))
-                    for kind, file in listed if file not in cache.files)
+    def in_parallel(self, listed: list[tuple[str, Path]], workers: int) -> None:
+        """Parse the files the disk cache lacks in `workers` forked processes, into it."""
+        cache, store = self.cache, self.cache.store
+        if workers < 2 or store is None or store.folder is None or not hasattr(os, "fork"):
+            return
+        folder = store.folder
+        self.keys.update((file, cache.key(kind, file.relative_to(self.root).as_posix(), file))
+                         for kind, file in listed if file not in cache.files)
         unparsed = [(kind, file) for kind, file in listed
-                    if keys.get(file) and not (store / keys[file]).exists()]
+                    if self.keys.get(file) and not (folder / self.keys[file]).exists()]
+
         def parse_share(share: int, shares: int) -> None:
             for kind, file in unparsed[share::shares]:
-                parsed(file, kind)
+                self(file, kind)
 
         if len(unparsed) >= 8 * workers:  # below that, forking costs more than it saves
             fill_in_parallel(parse_share, workers)
 
+
+def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None = None,
+                   workers: int = 1) -> Loaded:
+    """Read and check every file under `root/source`. Problems never raise: they are returned.
+
+    With a cache on disk and several `workers`, files not parsed yet are parsed in that many
+    forked processes first (a cold load of a thousand clients is seconds of YAML parsing).
+    """
+    cache = cache if cache is not None else LoadCache()
+    folder = root / source
+    if not folder.is_dir():
+        return Loaded(Workspace(folder, {}, {}, {}), [Problem(
+            "mkdocs.yml", 1, 1, f"the journey folder '{source}/' does not exist: create it or "
+                                "set the plugin's 'source' option")])
+    listing = list_workspace(folder, root)
+    problems = list(listing.problems)
+    parsed = _Parser(root, folder, cache)
+    parsed.in_parallel(listing.files, workers)
     journeys: dict[str, Journey] = {}
     people: dict[str, Person] = {}
     drafts: list[_ClientDraft] = []
-    seen: set[Path] = set()
     broken: dict[str, set[str]] = {"journey": set(), "person": set(), "client": set()}
     fingerprints = Fingerprints()
-    for kind, file in listed:
-        seen.add(file)
+    for kind, file in listing.files:
         result = parsed(file, kind)
         problems.extend(result.problems)
         if result.record is None:
@@ -577,10 +584,19 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
         if parse_key := cache.keys.get(file):  # (never a person's: see LoadCache.key)
             fingerprints.add(result.record.client if kind == "client" else result.record,
                              parse_key)
-    for stale in set(cache.files) - seen:
+    for stale in set(cache.files) - {file for _, file in listing.files}:
         del cache.files[stale]
         cache.keys.pop(stale, None)
+    clients = _cross_check(journeys, people, drafts, broken, problems)
+    return Loaded(Workspace(folder, journeys, people, clients), sorted(problems),
+                  fingerprints)
 
+
+def _cross_check(journeys: dict[str, Journey], people: dict[str, Person],
+                 drafts: list[_ClientDraft], broken: dict[str, set[str]],
+                 problems: list[Problem]) -> dict[str, Client]:
+    """The references between files checked (their problems added to `problems`); the
+    clients that pass."""
     for journey in journeys.values():
         problems.extend(_check_owners(journey, people, broken["person"]))
     clients: dict[str, Client] = {}
@@ -589,8 +605,7 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
         problems.extend(found)
         if not any(p.severity == "error" for p in found):
             clients[draft.client.id] = draft.client
-    return Loaded(Workspace(folder, journeys, people, clients), sorted(problems),
-                  fingerprints)
+    return clients
 
 
 def load_or_raise(root: Path, source: str = "journeys", cache: LoadCache | None = None) -> Loaded:

@@ -7,6 +7,7 @@ loader (`load_workspace`), so these tests do not trust the code they test.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import shutil
 import stat
@@ -404,3 +405,223 @@ def test_a_linked_file_is_left_alone_and_a_missing_folder_is_reported(workspace:
     missing = format_paths(workspace, "content", None, check=True)
     assert [p.message for p in missing.problems] == [
         "the journey folder 'content/' does not exist"]
+
+
+# ---- flow style, block scalar headers, unusual whitespace (issue 13, item 13) -------------
+
+
+def safe_data(text: str, kind: str) -> Any:
+    """The values a file holds as PyYAML-style data, with a journey's touchpoints as a
+    collection (fmt sorts them): read by ruamel's safe loader, not by fmt's code."""
+    if kind == "person":
+        text = split_front_matter(text, "-")[0]
+    data = YAML(typ="safe", pure=True).load(text)
+    if kind == "journey" and isinstance(data, dict) and isinstance(data.get("touchpoints"), list):
+        data["touchpoints"] = sorted(json.dumps(t, sort_keys=True, default=str)
+                                     for t in data["touchpoints"])
+    return data
+
+
+def formats_safely(text: str, kind: str) -> str:
+    """fmt's output for `text`: the same values and comments, and formatting it again
+    changes nothing."""
+    out = format_text(text, kind)
+    assert safe_data(out, kind) == safe_data(text, kind)
+    assert comments(out, kind) == comments(text, kind)
+    assert format_text(out, kind) == out
+    return out
+
+
+FLOW_HEAD = """title: T
+roles:
+  lead: Lead
+stages:
+  - id: a
+    title: A
+    from: 1
+    to: 10
+  - {id: b, title: B, from: 11, to: 20}
+"""
+
+FLOW_TOUCHPOINTS = {
+    "flow items": ("""touchpoints:
+  # about x
+  - {id: x, title: X, day: 15, owner: lead}  # x's own
+  - {id: y, title: Y, day: 2, owner: lead}  # y's own
+  - id: z
+    title: Z
+    day: 5
+    owner: lead
+  - {owner: lead, stage: b, on: birthday, title: W, id: w}
+""", """touchpoints:
+  - {id: y, title: Y, day: 2, owner: lead}  # y's own
+  - id: z
+    title: Z
+    day: 5
+    owner: lead
+  - {id: w, title: W, on: birthday, stage: b, owner: lead}
+  # about x
+  - {id: x, title: X, day: 15, owner: lead}  # x's own
+"""),
+    "a flow list": (
+        "touchpoints: [{id: x, title: X, day: 15, owner: lead}, "
+        "{id: y, title: Y, day: 2, owner: lead}]  # all\n",
+        "touchpoints: [{id: y, title: Y, day: 2, owner: lead}, "
+        "{id: x, title: X, day: 15, owner: lead}]  # all\n"),
+    "a flow list over lines with comments": ("""touchpoints: [
+  {id: x, title: X, day: 15, owner: lead},  # later
+  # the first
+  {id: y, title: Y, day: 2, owner: lead}
+]
+""", """touchpoints: [
+  # the first
+  {id: y, title: Y, day: 2, owner: lead},
+  {id: x, title: X, day: 15, owner: lead}  # later
+]
+"""),
+}
+
+
+@pytest.mark.parametrize("case", FLOW_TOUCHPOINTS)
+def test_flow_touchpoints_go_in_day_order_with_their_comments(case: str) -> None:
+    given, expected = FLOW_TOUCHPOINTS[case]
+    assert formats_safely(FLOW_HEAD + given, "journey") == FLOW_HEAD + expected
+
+
+def test_check_reports_flow_touchpoints_out_of_day_order(workspace: Path) -> None:
+    file = workspace / "journeys" / "flow.yml"
+    file.write_text(FLOW_HEAD + FLOW_TOUCHPOINTS["a flow list"][0])
+    result = format_paths(workspace, "journeys", [file], check=True)
+    assert result.changed == ["journeys/flow.yml"] and result.exit_code(check=True) == 1
+
+
+MULTI_LINE_FLOW = {
+    "a list": ("""    phases: [assess,  # the first
+      admit]  # the list
+""", """    phases: [  # the list
+      assess,  # the first
+      admit
+    ]
+"""),
+    "a list without comments inside": ("""    phases: [assess,
+      admit]  # the list
+""", """    phases: [assess, admit]  # the list
+"""),
+    "a comment on the opening line and one at the end": ("""    phases: [  # open
+      assess, admit
+      # closing words
+    ]
+""", """    phases: [  # open
+      assess,
+      admit
+      # closing words
+    ]
+"""),
+}
+
+
+@pytest.mark.parametrize("case", MULTI_LINE_FLOW)
+def test_comments_inside_a_multi_line_flow_list_stay_with_their_items(case: str) -> None:
+    given, expected = MULTI_LINE_FLOW[case]
+    head = "title: T\nstages:\n  - id: a\n    title: A\n    from: 1\n    to: 10\n"
+    tail = "touchpoints: []\n"
+    assert formats_safely(head + given + tail, "journey") == head + expected + tail
+
+
+def test_comments_inside_a_multi_line_flow_touchpoint_stay_with_their_keys() -> None:
+    text = """title: T
+stages: []
+touchpoints:
+  - {id: x,  # the x
+     day: 5, title: X,
+     repeat: {times: 2,  # twice
+              every: 7},
+     # who
+     owner: lead}
+  - id: y
+    title: Y
+    day: 2
+    owner: lead
+"""
+    assert formats_safely(text, "journey") == """title: T
+stages: []
+touchpoints:
+  - id: y
+    title: Y
+    day: 2
+    owner: lead
+  - {
+    id: x,  # the x
+    title: X,
+    day: 5,
+    repeat: {
+      every: 7,
+      times: 2  # twice
+    },
+    # who
+    owner: lead
+  }
+"""
+
+
+def test_the_read_back_check_catches_a_comment_that_moved_to_another_item(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    sort = fmt._sort_touchpoints
+
+    def swap_comments(entries: list[Any]) -> None:
+        sort(entries)
+        listed = next(e for e in entries if e.key is not None and e.key.value == "touchpoints")
+        first, second = listed.children[:2]
+        first.eol, second.eol = second.eol, first.eol
+
+    monkeypatch.setattr(fmt, "_sort_touchpoints", swap_comments)
+    text = FLOW_HEAD + FLOW_TOUCHPOINTS["flow items"][0]
+    with pytest.raises(InvalidWorkspace) as raised:
+        format_text(text, "journey")
+    assert "comment" in raised.value.problems[0].message
+
+
+BLOCK_SCALARS = [
+    "notes: |+\n  kept\n\n",  # keep, at the end of the file
+    "notes: |+\n  kept\n\n\nteam:\n  sales: pat\n",  # keep, then a key
+    "notes: |+\n  kept\n\n# a comment after it\nteam:\n  sales: pat\n",
+    "notes: |-\n  stripped\n",
+    "notes: >+\n  folded\n  kept\n\n\n",
+    "notes: >-\n  folded\n  stripped\n",
+    "notes: |2\n    more indented first\n  then less\n",
+    "notes: >2\n    more indented first\n  then less\n",
+    "notes: |+2\n    both\n\n",
+    "notes: |\n  text\n    # not a comment: it is text\n",
+    "notes: |\n  text\n  # text too\n# but this is a comment\n",
+    "team:\n  sales: pat\n    # a comment inside team, after pat\n",
+    "notes: |\n  text\n   # deeper, and text\nteam: {sales: pat}\n",
+]
+
+
+@pytest.mark.parametrize("tail", BLOCK_SCALARS, ids=[b.split("\n")[0] for b in BLOCK_SCALARS])
+def test_block_scalars_with_every_header_are_formatted(tail: str) -> None:
+    formats_safely("name: A\njourney: j\n" + tail, "client")
+
+
+UNUSUAL = ["\u00a0", "\u2009", "\u3000", "\ufeff", "\u200b", "\u2028", "\t"]
+PLACES = [
+    "name: A{c}\n", "name: A{c}B\n", "name: '{c}A{c}'\n", 'name: "A{c}"\n', "name: A\n  {c}B\n",
+    "name: A\nnotes: |\n  a{c}\n  {c}\n", "name: A\nnotes: >\n  a{c}\n  b\n",
+    "name: A\ngoals: [a{c}, '{c}b']\n", "name: A  # a comment{c}\n",
+    "name: A\nteam:\n  'k{c}': v\n",
+    "name: A\nnotes: |\n  {c}first\n  second\n",
+]
+
+
+@pytest.mark.parametrize("place", PLACES)
+@pytest.mark.parametrize("char", UNUSUAL, ids=[f"U+{ord(c):04X}" for c in UNUSUAL])
+def test_unusual_whitespace_is_formatted_never_reported_as_a_bug(place: str, char: str) -> None:
+    text = place.format(c=char)
+    try:
+        YAML(typ="safe", pure=True).load(text)
+    except Exception:  # not YAML at all: the loader refuses it, and so may fmt
+        with pytest.raises(InvalidWorkspace) as raised:
+            format_text(text, "client")
+        assert "journeymap bug" not in raised.value.problems[0].message
+        return
+    formats_safely(text, "client")

@@ -1,20 +1,23 @@
 """`journeymap fmt`: rewrite journey, person and client files in one canonical layout.
 
-The canonical layout: keys in the order of the format reference, touchpoints in day order,
-two-space indentation with list items indented under their key, and quotes only where they
-are needed. Comments, blank lines between items, the author's words and block scalars (`|`,
-`>`) are kept.
+The canonical layout: keys in the order of the format reference, touchpoints in day order
+(written in block or flow style, or both), two-space indentation with list items indented
+under their key, and quotes only where they are needed. Comments, blank lines between items,
+the author's words, flow collections (`[a, b]`, `{k: v}`) and block scalars (`|`, `>`) are
+kept. A flow collection is written on one line, unless comments stand inside it: then one
+entry a line, each with its comments, and the closing bracket on a line of its own.
 
 ruamel.yaml's round-trip mode composes the file (styles, positions); the output is written
 here rather than by ruamel's emitter, because ruamel attaches a comment to the item *before*
 it, so moving items would carry comments to the wrong place. Comments are found in the text
 (every `#` outside a scalar that follows a space) and given to the item they belong to:
 full-line comments to the item that follows them, end-of-line comments to the item on their
-line.
+line, comments indented past what follows them to the block they close; inside a flow
+collection, to its entries in the same way.
 
 Nothing is lost: a file that the hardened reader (`source.py`) refuses is left as it is and
 reported with its position, and every result is read back and compared with the original
-(the data, and every comment) before it replaces the file.
+(the data, every comment, and what each comment belongs to) before it replaces the file.
 """
 
 from __future__ import annotations
@@ -126,12 +129,26 @@ def _items(node: Any, src: _Source) -> list[_Entry]:
                 for key, value in node.value]
     entries = []
     for item in node.value:
-        line, col = src.at(item.start_mark)
+        at = src.at(item.start_mark)
         if _block(node):  # a block item is placed by its '-'
-            dash = src.lines[line].rfind("-", 0, col)
-            col = dash if dash >= 0 else max(col - 2, 0)
-        entries.append(_entry(None, item, (line, col), item.start_mark.index, src))
+            at = _dash(src, *at)
+        entries.append(_entry(None, item, at, item.start_mark.index, src))
     return entries
+
+
+def _dash(src: _Source, line: int, col: int) -> tuple[int, int]:
+    """Where the '-' of a block item that starts here stands: on its line, or on a line
+    above (`-` alone, or with a comment); only white space and comments come between."""
+    while line >= 0:
+        text = src.lines[line][:col]
+        comment = re.search(r"(^|[ \t])#", text)
+        code = text[: comment.start()] if comment else text
+        if code.strip(" \t"):
+            dash = code.rstrip(" \t")
+            return line, len(dash) - 1  # the reader found a '-' here, so it is one
+        line -= 1
+        col = len(src.lines[line]) if line >= 0 else 0
+    return 0, 0
 
 
 def _preorder(entries: list[_Entry]) -> list[_Entry]:
@@ -576,6 +593,7 @@ def _block_reads_back(header: str, lines: list[str], indent: int, value: str) ->
     a block cannot escape anything, so unusual text (a line separator, a tab or spaces
     where indentation is read) is given a quoted string instead."""
     text = " " * indent + f"k: {header}\n" + "".join(line + "\n" for line in lines)
+    text += " " * (indent + 1) + "# what follows a block is never deeper\n"
     root, problems = parse_yaml(text, "-")
     found = root.get("k") if root is not None and not problems else None
     return found is not None and found.kind == "str" and found.value == value
@@ -591,7 +609,8 @@ def _literal(value: str, indent: int) -> tuple[str, list[str]] | None:
         chomp, body = "", value[:-1]
     content = body.split("\n") if body else []
     first = next((line for line in content if line), "")
-    indicator = str(INDENT) if first.startswith(" ") else ""
+    # Without a line to take it from, the indentation would be read from what follows.
+    indicator = str(INDENT) if first.startswith(" ") or not first else ""
     pad = " " * (indent + INDENT)
     header = f"|{indicator}{chomp}"
     lines = [pad + line if line else "" for line in content]
@@ -611,7 +630,7 @@ def _folded(node: ScalarNode, src: _Source, indent: int) -> tuple[str, list[str]
     pad = " " * (indent + INDENT)
     moved = [pad + line[margin:] if len(line) > margin else "" for line in content]
     chomp = "".join(c for c in _header(node, src) if c in "+-")
-    header = ">" + (str(INDENT) if extra else "") + chomp
+    header = ">" + (str(INDENT) if extra or not written else "") + chomp
     return (header, moved) if _block_reads_back(header, moved, indent, value) else None
 
 

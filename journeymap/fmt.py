@@ -811,10 +811,11 @@ class _Writer:
 # ---- formatting one text ------------------------------------------------------------------
 
 
-def _compose(text: str, path: str, line_offset: int) -> Any:
-    """The file's round-trip node tree, after the hardened reader has accepted it."""
+def _compose(text: str, path: str, line_offset: int) -> tuple[Node | None, Any]:
+    """The file's values and its round-trip node tree, after the hardened reader has
+    accepted it."""
     try:
-        _, problems = parse_yaml(text, path, line_offset)
+        node, problems = parse_yaml(text, path, line_offset)
     except ReaderError as error:  # a control character, which YAML does not allow
         before = text[: error.position]
         line = before.count("\n") + 1 + line_offset
@@ -824,7 +825,7 @@ def _compose(text: str, path: str, line_offset: int) -> Any:
                                              f"U+{code:04X} is not allowed in a YAML file")]
     if problems:
         raise InvalidWorkspace(problems)
-    return YAML(typ="rt").compose(text)
+    return node, YAML(typ="rt").compose(text)
 
 
 def _data(node: Node | None, journey: bool) -> Any:
@@ -843,32 +844,38 @@ def _data(node: Node | None, journey: bool) -> Any:
     return [node.kind, node.value]
 
 
-def _comment_texts(text: str) -> Counter[str]:
-    root = YAML(typ="rt").compose(text)
-    if root is None:
-        return Counter()
-    return Counter(comment for _, _, comment, _ in _scan(_Source.of(text), root).comments)
-
-
 _Anchor = tuple[str, str, str]  # how it is placed, the path of its item, the comment
 
 
-def _anchors(text: str, kind: str) -> Counter[_Anchor]:
+@dataclass
+class _Reading:
+    """What a text holds, to compare a result with its original: the values, the comments,
+    and what each comment belongs to."""
+
+    data: Any
+    comments: Counter[str]
+    anchors: Counter[_Anchor]
+
+    @classmethod
+    def of(cls, node: Node | None, root: Any, src: _Source, kind: str) -> _Reading:
+        scan = _scan(src, root)
+        comments = Counter(comment for _, _, comment, _ in scan.comments)
+        doc = _attach(src, root, scan)  # its own entries: formatting changes the others
+        return cls(_data(node, kind == "journey"), comments, _anchors(doc, node, kind))
+
+
+def _anchors(doc: _Doc, node: Node | None, kind: str) -> Counter[_Anchor]:
     """Each comment with what it belongs to, by the rules fmt attaches them with: the path
     of its item (a touchpoint by its values, as fmt sorts them), and whether it is above or
     on the item's line ("at"), after all of it, or closes a flow collection. A section
     heading belongs to its stage, the comments at the top to the file."""
-    root = YAML(typ="rt").compose(text)
-    src = _Source.of(text)
-    doc = _attach(src, root, _scan(src, root))
     found: Counter[_Anchor] = Counter(("top", "", t) for t in doc.header if t.startswith("#"))
     found.update(("end", "", t) for t in doc.tail if t)
     names: dict[int, str] = {}
     headings: dict[int, tuple[int, int]] = {}
     if kind == "journey":
         items = _list_items(_by_key(doc.entries, "touchpoints"))
-        data, _ = parse_yaml(text, "-")
-        listed = data.get("touchpoints") if data is not None else None
+        listed = node.get("touchpoints") if node is not None else None
         if listed is not None and listed.kind == "seq" and len(listed.value) == len(items):
             names = {id(item): json.dumps(_data(value, False), sort_keys=True)
                      for item, value in zip(items, listed.value, strict=True)}
@@ -904,18 +911,19 @@ def _anchor_entries(entries: list[_Entry], path: tuple[str, ...], record: Record
         _anchor_entries(entry.children + entry.flow, here, sub, found, touchpoints)
 
 
-def _verify(before: str, after: str, kind: str, path: str, line_offset: int) -> None:
-    old, _ = parse_yaml(before, path, line_offset)
-    new, problems = parse_yaml(after, path, line_offset)
+def _verify(before: _Reading, after: str, kind: str, path: str, line_offset: int) -> None:
+    node, problems = parse_yaml(after, path, line_offset)
     why = ""
     if problems:
         why = f"the result would not read back ({problems[0].message})"
-    elif _data(old, kind == "journey") != _data(new, kind == "journey"):
-        why = "the result would hold different values"
-    elif _comment_texts(before) != _comment_texts(after):
-        why = "the result would lose or change a comment"
-    elif _anchors(before, kind) != _anchors(after, kind):
-        why = "the result would move a comment away from what it describes"
+    else:
+        now = _Reading.of(node, YAML(typ="rt").compose(after), _Source.of(after), kind)
+        if now.data != before.data:
+            why = "the result would hold different values"
+        elif now.comments != before.comments:
+            why = "the result would lose or change a comment"
+        elif now.anchors != before.anchors:
+            why = "the result would move a comment away from what it describes"
     if why:
         raise InvalidWorkspace([Problem(path, 1 + line_offset, 1,
                                         f"fmt left this file as it was: {why}; "
@@ -925,10 +933,11 @@ def _verify(before: str, after: str, kind: str, path: str, line_offset: int) -> 
 def _format_yaml(text: str, kind: str, path: str, line_offset: int = 0) -> str:
     newline = "\r\n" if "\r\n" in text else "\n"
     unix = text.replace("\r\n", "\n").replace("\r", "\n")
-    root = _compose(unix, path, line_offset)
+    node, root = _compose(unix, path, line_offset)
     if not isinstance(root, MappingNode) or root.flow_style:
         return text  # empty, or not a mapping at all: the checker says what is wrong
     src = _Source.of(unix)
+    before = _Reading.of(node, root, src, kind)
     doc = _attach(src, root, _scan(src, root))
     if kind == "journey":
         _sort_touchpoints(doc.entries)
@@ -945,7 +954,7 @@ def _format_yaml(text: str, kind: str, path: str, line_offset: int = 0) -> str:
     while out and out[-1] == "" and not writer.open_keep:  # a `|+` block keeps its own
         out.pop()
     result = "\n".join(out) + "\n"
-    _verify(unix, result, kind, path, line_offset)
+    _verify(before, result, kind, path, line_offset)
     return result.replace("\n", newline)
 
 

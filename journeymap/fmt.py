@@ -237,15 +237,27 @@ def _scan(src: _Source, root: Any) -> _Scan:
         if number < first_content and re.match(r"---(\s|$)", line):
             scan.markers.append(number)
             continue
-        col = line.find("#")
-        while col >= 0:
-            if (col == 0 or line[col - 1] in " \t") and not inside(starts[number] + col):
-                code = line[:col].rstrip(" \t")
-                gap = col - len(code) if code else -1
-                scan.comments.append((number, col, line[col:].rstrip(" \t"), gap))
-                break
-            col = line.find("#", col + 1)
+        _line_comments(line, number, starts[number], inside, scan)
     return scan
+
+
+_OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")  # ruamel ends a comment at these too
+
+
+def _line_comments(line: str, number: int, start: int, inside: Any, scan: _Scan) -> None:
+    """The comments on a line: every `#` outside a scalar after white space or the start."""
+    col = line.find("#")
+    while col >= 0:
+        if (col == 0 or line[col - 1] in " \t\x85\u2028\u2029") and not inside(start + col):
+            code = line[:col].rstrip(" \t")
+            gap = col - len(code) if code else -1
+            end = _OTHER_BREAKS.search(line, col)
+            stop = end.start() if end else len(line)
+            scan.comments.append((number, col, line[col:stop].rstrip(" \t"), gap))
+            if end is None:
+                return
+            col = stop  # what follows is YAML again
+        col = line.find("#", col + 1)
 
 
 @dataclass
@@ -514,10 +526,12 @@ def _sort_touchpoints(entries: list[_Entry]) -> None:
 _NUMBER_LIKE = re.compile(r"[-+.]?[0-9]")
 _WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false", "null", "~", ""}
 _CHECKS = {  # how a scalar is tried in each context: (template, path to the value)
-    "value": ("k: {}", ("k",)),
-    "key": ("{}: x", None),
-    "flow": ("k: [{}]", ("k", 0)),
-    "flow-key": ("k: {{{}: x}}", ("k", None)),
+    "value": ("k: {0}", ("k",)),
+    "key": ("{0}: x", None),
+    # In a flow list an entry is followed by a comma, a bracket, a space or a line break:
+    # ruamel reads `ends:` as text before the first two and as a key before the others.
+    "flow": ("k: [{0},{0}]\nl: [{0} ,\n  {0}\n  ]", ("k", "l")),
+    "flow-key": ("k: {{{0}: x}}", ("k", None)),
 }
 
 
@@ -525,23 +539,18 @@ def _reads_back(text: str, context: str) -> bool:
     """Whether `text`, written plain in this context, is read back as that very string."""
     template, route = _CHECKS[context]
     root, problems = parse_yaml(template.format(text), "-")
-    node: Node | None = root
-    if problems or node is None:
+    if problems or root is None:
         return False
     if route is None or route[-1] is None:  # a key: of the root, or of the flow mapping
-        if route is not None:
-            node = node.get("k")
+        node = root.get("k") if route is not None else root
         if node is None or node.kind != "map" or list(node.value) != [text]:
             return False
         return node.keys[text].kind == "str"
-    for step in route:
-        if isinstance(step, str):
-            node = node.get(step) if node is not None else None
-        elif node is not None and node.kind == "seq" and len(node.value) == 1:
-            node = node.value[0]
-        else:
-            return False
-    return node is not None and node.kind == "str" and node.value == text
+    found = [root.get(step) for step in route]
+    values = [item for node in found if node is not None
+              for item in (node.value if node.kind == "seq" else [node])]
+    return len(values) == len(template.split("{0}")) - 1 and all(
+        item.kind == "str" and item.value == text for item in values)
 
 
 def _needs_quotes(text: str, is_key: bool) -> bool:
@@ -645,6 +654,12 @@ def _join(head: str, text: str) -> str:
     return f"{head} {text}" if head.strip() else head + text
 
 
+def _flow_pair(key: str, value: str) -> str:
+    """A flow mapping's entry; one without a value is its key alone (`{a}`): `{a:}` would
+    be read as the key `a:`."""
+    return f"{key}: {value}" if value else key
+
+
 def _commented(entry: _Entry) -> bool:
     """Whether a flow collection holds comments, and so is written one entry a line."""
     return bool(entry.closing) or any(
@@ -710,7 +725,7 @@ class _Writer:
     def pair_text(self, pair: _Entry, record: Record | None) -> str:
         assert pair.key is not None
         sub = _sub_record(record, _key_name(pair.key), pair.value)
-        return _join(f"{_scalar(pair.key, 'flow-key', self.src)}:", self.flow_text(pair, sub))
+        return _flow_pair(_scalar(pair.key, "flow-key", self.src), self.flow_text(pair, sub))
 
     def flow_lines(self, head: str, entry: _Entry, indent: int, record: Record | None,
                    after: str | None = None) -> None:
@@ -729,13 +744,16 @@ class _Writer:
                 child_head, sub = " " * inner, _item_record(child, record)
             else:
                 assert child.key is not None
-                child_head = " " * inner + f"{_scalar(child.key, 'flow-key', self.src)}:"
+                child_head = " " * inner + _scalar(child.key, "flow-key", self.src)
                 sub = _sub_record(record, _key_name(child.key), child.value)
             if _flow(child.value) and _commented(child):
-                self.flow_lines(child_head, child, inner, sub, comma)
+                self.flow_lines(child_head + (":" if child.key is not None else ""), child,
+                                inner, sub, comma)
             else:
-                text = _join(child_head, self.flow_text(child, sub)) + comma
-                self.line(self.with_eol(text, child.eol, aligned=False))
+                text = self.flow_text(child, sub)
+                text = (_flow_pair(child_head, text) if child.key is not None
+                        else _join(child_head, text))
+                self.line(self.with_eol(text + comma, child.eol, aligned=False))
         self.comments(entry.closing, inner)
         self.line(" " * indent + ("]" if is_list else "}") + (after or ""))
 

@@ -888,6 +888,16 @@ FOUND = {
                                     "name: A\nzeta:\n  - id: x # c\n"),
     "a comment after a lone dash, and one on the next line": (
         "name: A\nzeta:\n  -   # c\n    t: y  # d\n", "name: A\nzeta:\n  # c\n  - t: y  # d\n"),
+    # ruamel reads `ends:` as text before `,` or `]`, but as a key before a space or a line
+    # break, as when it is the last entry of a list laid out one entry a line.
+    "a colon at the end, in a flow list over lines": (
+        "name: A\ngoals: ['ends:',  # c\n  \"ends:\"]\n",
+        "name: A\ngoals: [\n  \"ends:\",  # c\n  \"ends:\"\n]\n"),
+    # `{a:}` is read as the key `a:`: an entry without a value is written as its key alone.
+    "a flow entry without a value": ("name: A\nteam: {'b', c: }\n", "name: A\nteam: {b, c}\n"),
+    # ruamel ends a comment at a line separator: what follows it is YAML again.
+    "a line separator in a comment": ("name: A\nteam: {  # x\u2028sales: pat}\n",
+                                      "name: A\nteam: {sales: pat}  # x\n"),
 }
 
 

@@ -124,7 +124,7 @@ def test_the_format_examples_and_a_new_workspace_are_canonical_already(
 # ---- the canonical layout -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["messy-journey", "sections-journey"])
+@pytest.mark.parametrize("name", ["messy-journey", "sections-journey", "flow-journey"])
 def test_fixture_formats_to_its_expected_file(name: str) -> None:
     given = (FIXTURES / "fmt" / f"{name}.yml").read_text()
     expected = (FIXTURES / "fmt" / f"{name}.expected.yml").read_text()

@@ -422,9 +422,16 @@ def safe_data(text: str, kind: str) -> Any:
         text = split_front_matter(text, "-")[0]
     data = YAML(typ="safe", pure=True).load(text)
     if kind == "journey" and isinstance(data, dict) and isinstance(data.get("touchpoints"), list):
-        data["touchpoints"] = sorted(json.dumps(t, sort_keys=True, default=str)
+        data["touchpoints"] = sorted(json.dumps(keyed(t), default=str)
                                      for t in data["touchpoints"])
     return data
+
+
+def keyed(value: Any) -> Any:
+    """A value with its mappings as sorted lists of pairs: keys may be numbers and text."""
+    if isinstance(value, dict):
+        return sorted(([repr(k), keyed(v)] for k, v in value.items()), key=lambda p: p[0])
+    return [keyed(v) for v in value] if isinstance(value, list) else value
 
 
 def formats_safely(text: str, kind: str) -> str:

@@ -1,20 +1,23 @@
 """`journeymap fmt`: rewrite journey, person and client files in one canonical layout.
 
-The canonical layout: keys in the order of the format reference, touchpoints in day order,
-two-space indentation with list items indented under their key, and quotes only where they
-are needed. Comments, blank lines between items, the author's words and block scalars (`|`,
-`>`) are kept.
+The canonical layout: keys in the order of the format reference, touchpoints in day order
+(written in block or flow style, or both), two-space indentation with list items indented
+under their key, and quotes only where they are needed. Comments, blank lines between items,
+the author's words, flow collections (`[a, b]`, `{k: v}`) and block scalars (`|`, `>`) are
+kept. A flow collection is written on one line, unless comments stand inside it: then one
+entry a line, each with its comments, and the closing bracket on a line of its own.
 
 ruamel.yaml's round-trip mode composes the file (styles, positions); the output is written
 here rather than by ruamel's emitter, because ruamel attaches a comment to the item *before*
 it, so moving items would carry comments to the wrong place. Comments are found in the text
 (every `#` outside a scalar that follows a space) and given to the item they belong to:
 full-line comments to the item that follows them, end-of-line comments to the item on their
-line.
+line, comments indented past what follows them to the block they close; inside a flow
+collection, to its entries in the same way.
 
 Nothing is lost: a file that the hardened reader (`source.py`) refuses is left as it is and
 reported with its position, and every result is read back and compared with the original
-(the data, and every comment) before it replaces the file.
+(the data, every comment, and what each comment belongs to) before it replaces the file.
 """
 
 from __future__ import annotations
@@ -60,6 +63,32 @@ class FmtResult:
 
 
 @dataclass
+class _Source:
+    """The text as lines. Positions are taken from a mark's character offset: ruamel's own
+    line and column do not count a byte order mark inside the text."""
+
+    lines: list[str]
+    starts: list[int]  # the offset of each line, and one past the end
+
+    @classmethod
+    def of(cls, text: str) -> _Source:
+        lines = text.split("\n")
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+        return cls(lines, starts)
+
+    def at(self, mark: Any) -> tuple[int, int]:
+        """0-based line and column of a ruamel mark."""
+        line = bisect.bisect_right(self.starts, mark.index) - 1
+        return line, mark.index - self.starts[line]
+
+
+def _blank(line: str) -> bool:
+    return not line.strip(" \t")  # YAML's white space only: a no-break space is text
+
+
+@dataclass
 class _Entry:
     """A mapping entry (key and value) or a sequence item (key None), with its comments."""
 
@@ -67,38 +96,76 @@ class _Entry:
     value: Any  # a ruamel node
     line: int  # 0-based, of the key or the item
     col: int  # of the key, or of the item's '-'
+    index: int  # character offset of the key or the item
     lead: list[str] = field(default_factory=list)  # full-line comments before it; "" = blank
     eol: list[tuple[int, int, str]] = field(default_factory=list)  # column, gap, comment
-    trail: list[str] = field(default_factory=list)  # comments after it, indented like it
+    trail: list[str] = field(default_factory=list)  # comments after all of it
     children: list[_Entry] = field(default_factory=list)  # of a block mapping or sequence
+    flow: list[_Entry] = field(default_factory=list)  # of a flow mapping or sequence
+    closing: list[str] = field(default_factory=list)  # inside a flow one, after its last entry
 
 
 def _block(node: Any) -> bool:
     return isinstance(node, MappingNode | SequenceNode) and not node.flow_style
 
 
-def _children(node: Any, lines: list[str]) -> list[_Entry]:
-    if not _block(node):
-        return []
-    entries = []
+def _flow(node: Any) -> bool:
+    return isinstance(node, MappingNode | SequenceNode) and bool(node.flow_style)
+
+
+def _entry(key: ScalarNode | None, value: Any, at: tuple[int, int], index: int,
+           src: _Source) -> _Entry:
+    entry = _Entry(key, value, at[0], at[1], index)
+    if _block(value):
+        entry.children = _items(value, src)
+    elif _flow(value):
+        entry.flow = _items(value, src)
+    return entry
+
+
+def _items(node: Any, src: _Source) -> list[_Entry]:
     if isinstance(node, MappingNode):
-        for key, value in node.value:
-            entries.append(_Entry(key, value, key.start_mark.line, key.start_mark.column,
-                                  children=_children(value, lines)))
-        return entries
+        return [_entry(key, value, src.at(key.start_mark), key.start_mark.index, src)
+                for key, value in node.value]
+    entries = []
     for item in node.value:
-        line, col = item.start_mark.line, item.start_mark.column
-        dash = lines[line].rfind("-", 0, col) if line < len(lines) else -1
-        entries.append(_Entry(None, item, line, dash if dash >= 0 else max(col - 2, 0),
-                              children=_children(item, lines)))
+        at = src.at(item.start_mark)
+        if _block(node):  # a block item is placed by its '-'
+            at = _dash(src, *at)
+        entries.append(_entry(None, item, at, item.start_mark.index, src))
     return entries
 
 
+def _dash(src: _Source, line: int, col: int) -> tuple[int, int]:
+    """Where the '-' of a block item that starts here stands: on its line, or on a line
+    above (`-` alone, or with a comment); only white space and comments come between."""
+    while line >= 0:
+        text = src.lines[line][:col]
+        comment = re.search(r"(^|[ \t])#", text)
+        code = text[: comment.start()] if comment else text
+        if code.strip(" \t"):
+            dash = code.rstrip(" \t")
+            return line, len(dash) - 1  # the reader found a '-' here, so it is one
+        line -= 1
+        col = len(src.lines[line]) if line >= 0 else 0
+    return 0, 0
+
+
 def _preorder(entries: list[_Entry]) -> list[_Entry]:
+    """The block entries, each before what is nested in it."""
     found = []
     for entry in entries:
         found.append(entry)
         found.extend(_preorder(entry.children))
+    return found
+
+
+def _every_entry(entries: list[_Entry]) -> list[_Entry]:
+    """Block and flow entries alike."""
+    found = []
+    for entry in entries:
+        found.append(entry)
+        found.extend(_every_entry(entry.children + entry.flow))
     return found
 
 
@@ -115,15 +182,21 @@ def _scalars(node: Any) -> list[ScalarNode]:
 _BLOCK_HEADER = re.compile(r"[|>]([-+0-9]*)")
 
 
-def _block_content(node: ScalarNode, lines: list[str]) -> tuple[int, int]:
+def _header(node: ScalarNode, src: _Source) -> str:
+    """A block scalar's indicators as written: `+`, `-` and an indentation digit."""
+    line, col = src.at(node.start_mark)
+    found = _BLOCK_HEADER.match(src.lines[line], col)
+    return found.group(1) if found else ""
+
+
+def _block_content(node: ScalarNode, src: _Source) -> tuple[int, int]:
     """First and last line of a block scalar's content (last < first when it has none).
     The scanner also swallows the blank lines after it; they are content only with `+`."""
-    first = node.start_mark.line + 1
-    end = node.end_mark
-    last = end.line - 1 if end.column == 0 else end.line
-    header = _BLOCK_HEADER.match(lines[node.start_mark.line], node.start_mark.column)
-    if not (header and "+" in header.group(1)):
-        while last >= first and not lines[last].strip():
+    first = src.at(node.start_mark)[0] + 1
+    end_line, end_col = src.at(node.end_mark)
+    last = end_line - 1 if end_col == 0 else end_line
+    if "+" not in _header(node, src):
+        while last >= first and _blank(src.lines[last]):
             last -= 1
     return first, last
 
@@ -137,14 +210,12 @@ class _Scan:
     markers: list[int]  # lines with a '---' document start before the content
 
 
-def _scan(lines: list[str], root: Any) -> _Scan:
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
+def _scan(src: _Source, root: Any) -> _Scan:
+    starts = src.starts
     spans = []
     for scalar in _scalars(root):
         if scalar.style in ("|", ">"):
-            first, last = _block_content(scalar, lines)
+            first, last = _block_content(scalar, src)
             if last >= first:
                 spans.append((starts[first], starts[last + 1]))  # with its line break
         else:
@@ -156,25 +227,37 @@ def _scan(lines: list[str], root: Any) -> _Scan:
         at = bisect.bisect_right(span_starts, index) - 1
         return at >= 0 and index < spans[at][1]  # scalars never overlap
 
-    first_content = root.start_mark.line
+    first_content = src.at(root.start_mark)[0]
     scan = _Scan([], [], [])
-    for number, line in enumerate(lines):
-        if not line.strip():
+    for number, line in enumerate(src.lines):
+        if _blank(line):
             if not inside(starts[number]):
                 scan.blanks.append(number)
             continue
         if number < first_content and re.match(r"---(\s|$)", line):
             scan.markers.append(number)
             continue
-        col = line.find("#")
-        while col >= 0:
-            if (col == 0 or line[col - 1] in " \t") and not inside(starts[number] + col):
-                code = line[:col].rstrip()
-                gap = len(line[:col]) - len(code) if code else -1
-                scan.comments.append((number, col, line[col:].rstrip(), gap))
-                break
-            col = line.find("#", col + 1)
+        _line_comments(line, number, starts[number], inside, scan)
     return scan
+
+
+_OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")  # ruamel ends a comment at these too
+
+
+def _line_comments(line: str, number: int, start: int, inside: Any, scan: _Scan) -> None:
+    """The comments on a line: every `#` outside a scalar after white space or the start."""
+    col = line.find("#")
+    while col >= 0:
+        if (col == 0 or line[col - 1] in " \t\x85\u2028\u2029") and not inside(start + col):
+            code = line[:col].rstrip(" \t")
+            gap = col - len(code) if code else -1
+            end = _OTHER_BREAKS.search(line, col)
+            stop = end.start() if end else len(line)
+            scan.comments.append((number, col, line[col:stop].rstrip(" \t"), gap))
+            if end is None:
+                return
+            col = stop  # what follows is YAML again
+        col = line.find("#", col + 1)
 
 
 @dataclass
@@ -184,17 +267,60 @@ class _Doc:
     tail: list[str]  # comments at the end of the file
 
 
-def _attach(lines: list[str], root: Any, scan: _Scan) -> _Doc:
-    entries = _children(root, lines)
+class _FlowSpans:
+    """The flow collections of a file, to find the innermost one around a comment."""
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        found = sorted(((e.value.start_mark.index, e.value.end_mark.index, n, e)
+                        for n, e in enumerate(_every_entry(entries)) if _flow(e.value)),
+                       key=lambda span: span[:3])
+        self.starts = [start for start, _, _, _ in found]
+        self.spans = [(end, entry) for _, end, _, entry in found]
+        self.reach: list[int] = []  # how far any collection up to this one reaches
+        for end, _ in self.spans:
+            self.reach.append(max(end, self.reach[-1] if self.reach else 0))
+
+    def holder(self, index: int) -> _Entry | None:
+        """The entry whose flow value holds `index`: the innermost such, for they nest."""
+        at = bisect.bisect_left(self.starts, index) - 1
+        while at >= 0 and self.reach[at] > index:
+            end, entry = self.spans[at]
+            if index < end:
+                return entry
+            at -= 1
+        return None
+
+
+def _in_flow(holder: _Entry, index: int, kind: str, comment: tuple[int, int, str]) -> None:
+    """Attach a comment or blank line inside a flow collection: one on an entry's line
+    (after it) to that entry, one on a line of its own to the entry after it."""
+    after = bisect.bisect_left([e.index for e in holder.flow], index)
+    if kind == "eol":
+        (holder.flow[after - 1] if after else holder).eol.append(comment)
+    elif after < len(holder.flow):
+        holder.flow[after].lead.append("" if kind == "blank" else comment[2])
+    elif kind == "full":
+        holder.closing.append(comment[2])
+
+
+def _attach(src: _Source, root: Any, scan: _Scan) -> _Doc:
+    entries = _items(root, src)
     flat = _preorder(entries)
+    parents = {id(child): entry for entry in flat for child in entry.children}
+    flows = _FlowSpans(entries)
     positions = [(e.line, e.col) for e in flat]
     entry_lines = [e.line for e in flat]
     doc = _Doc(entries, [], [])
     events: list[tuple[int, int, str, str]] = [(n, 0, "", "blank") for n in scan.blanks]
-    events += [(n, 0, lines[n].rstrip(), "marker") for n in scan.markers]
+    events += [(n, 0, src.lines[n].rstrip(" \t"), "marker") for n in scan.markers]
     gaps = {(n, c): gap for n, c, _, gap in scan.comments}
     events += [(n, c, t, "full" if gap < 0 else "eol") for n, c, t, gap in scan.comments]
     for number, col, text, kind in sorted(events):
+        holder = flows.holder(src.starts[number] + col)
+        if holder is not None:
+            _in_flow(holder, src.starts[number] + col, kind, (col, gaps.get((number, col), -1),
+                                                              text))
+            continue
         if kind == "eol":
             at = bisect.bisect_right(positions, (number, col)) - 1
             if at < 0:
@@ -220,8 +346,11 @@ def _attach(lines: list[str], root: Any, scan: _Scan) -> _Doc:
         elif owner is None or (following is None and col == 0):
             doc.tail.append(text)
         else:
+            # Level with a key: after the last key of a mapping, so it closes the mapping.
+            if owner.key is not None and owner.col == col and id(owner) in parents:
+                owner = parents[id(owner)]
             owner.trail.append(text)
-    for entry in flat:  # one end-of-line comment each; more (in a long flow list) go above
+    for entry in _every_entry(entries):  # one end-of-line comment each; more go above
         if len(entry.eol) > 1:
             entry.lead.extend(text for _, _, text in entry.eol[1:])
             del entry.eol[1:]
@@ -234,12 +363,17 @@ def _split_header(first: _Entry, doc: _Doc) -> None:
     """Comments above the first key that a blank line separates from it describe the file,
     not that key: they stay at the top whatever key comes first. So does the editor line."""
     lead = first.lead
-    cut = max((i for i, text in enumerate(lead) if text == "" or text.startswith("---")),
-              default=-1)
-    doc.header = [*doc.header, *lead[: cut + 1]]
-    rest = lead[cut + 1 :]
+    cut = _heading_cut(lead)
+    doc.header = [*doc.header, *lead[:cut]]
+    rest = lead[cut:]
     doc.header += [text for text in rest if text.startswith(MODELINE)]
     first.lead = [text for text in rest if not text.startswith(MODELINE)]
+
+
+def _heading_cut(lead: list[str]) -> int:
+    """Where the part of a lead that a blank line (or '---') sets apart from its item ends."""
+    return max((i + 1 for i, text in enumerate(lead) if text == "" or text.startswith("---")),
+               default=0)
 
 
 # ---- canonical order ----------------------------------------------------------------------
@@ -275,70 +409,116 @@ def _ordered(pairs: list[Any], record: Record | None, key_of: Any) -> list[Any]:
     return sorted(pairs, key=lambda pair: rank.get(key_of(pair), len(rank)))
 
 
+def _ordered_entries(entries: list[_Entry], record: Record | None) -> list[_Entry]:
+    return _ordered(entries, record, lambda e: _key_name(e.key))
+
+
 _INT = re.compile(r"[-+]?[0-9]+")
 
 
-def _scalar_child(entry: _Entry, key: str) -> str | None:
-    child = next((c for c in entry.children if c.key is not None and c.key.value == key), None)
-    if child is None or not isinstance(child.value, ScalarNode):
+def _scalar_child(node: Any, key: str) -> str | None:
+    """The text of a scalar under `key` in a mapping, block or flow."""
+    if not isinstance(node, MappingNode):
         return None
-    return str(child.value.value)
+    for name, value in node.value:
+        if isinstance(name, ScalarNode) and name.value == key:
+            return str(value.value) if isinstance(value, ScalarNode) else None
+    return None
 
 
-def _int_child(entry: _Entry, key: str) -> int | None:
-    text = _scalar_child(entry, key)
+def _int_child(node: Any, key: str) -> int | None:
+    text = _scalar_child(node, key)
     return int(text) if text is not None and _INT.fullmatch(text) else None
 
 
-def _sort_touchpoints(entries: list[_Entry]) -> None:
-    """Touchpoints in day order, stably; an `on:` one at the start of its stage, like
-    `Touchpoint.sort_key`. A comment block that a blank line separates from the touchpoint
-    after it, at the start of a stage, is a section heading: it stays at the stage's start."""
-    by_key = {_key_name(e.key): e for e in entries}
-    listed = by_key.get("touchpoints")
-    if listed is None or not isinstance(listed.value, SequenceNode) or not listed.children:
-        return
-    windows: dict[str, tuple[int, int]] = {}
-    stages = by_key.get("stages")
-    for item in stages.children if stages else []:
-        ident, start, end = (_scalar_child(item, "id"), _int_child(item, "from"),
-                             _int_child(item, "to"))
-        if ident is not None and start is not None and end is not None:
-            windows.setdefault(ident, (start, end))
+def _by_key(entries: list[_Entry], key: str) -> _Entry | None:
+    return next((e for e in entries if _key_name(e.key) == key), None)
 
-    def placed(entry: _Entry) -> tuple[tuple[int, int] | None, int | None]:
-        day = _int_child(entry, "day")
+
+def _list_items(entry: _Entry | None) -> list[_Entry]:
+    """The items of a list written in either style."""
+    if entry is None or not isinstance(entry.value, SequenceNode):
+        return []
+    return entry.children or entry.flow
+
+
+_Key = tuple[int, int]
+
+
+class _Placer:
+    """Where a touchpoint goes: its day, or an `on:` one at the start of its stage (like
+    `Touchpoint.sort_key`); and the start of the stage window it falls in."""
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        self.windows: dict[str, tuple[int, int]] = {}
+        for item in _list_items(_by_key(entries, "stages")):
+            ident, start, end = (_scalar_child(item.value, "id"),
+                                 _int_child(item.value, "from"), _int_child(item.value, "to"))
+            if ident is not None and start is not None and end is not None:
+                self.windows.setdefault(ident, (start, end))
+
+    def place(self, entry: _Entry) -> tuple[_Key | None, int | None]:
+        day = _int_child(entry.value, "day")
         if day is not None:
-            start = next((s for s, e in windows.values() if s <= day <= e), None)
+            start = next((s for s, e in self.windows.values() if s <= day <= e), None)
             return (day, 0), start
-        window = windows.get(_scalar_child(entry, "on") and _scalar_child(entry, "stage") or "")
+        stage = _scalar_child(entry.value, "on") and _scalar_child(entry.value, "stage")
+        window = self.windows.get(stage or "")
         return ((window[0], 1), window[0]) if window else (None, None)
 
-    units: list[tuple[tuple[int, int], list[str] | _Entry]] = []
-    previous_stage: int | None = None
+    def run_starts(self, items: list[_Entry]) -> list[tuple[_Entry, _Key | None, int | None,
+                                                            bool]]:
+        """Each item, its place, its stage, and whether it starts a run of its stage."""
+        found = []
+        previous: int | None = None
+        for item in items:
+            key, stage = self.place(item)
+            found.append((item, key, stage, stage is not None and stage != previous))
+            previous = stage
+        return found
+
+
+def _headings(placer: _Placer, items: list[_Entry]) -> dict[int, tuple[int, int]]:
+    """The section headings among the touchpoints: a comment block that a blank line sets
+    apart from the touchpoint after it, where a stage starts. By id(item): (stage, lines)."""
+    found = {}
+    for item, _, stage, starts in placer.run_starts(items):
+        cut = _heading_cut(item.lead)
+        if starts and stage is not None and any(item.lead[:cut]):
+            found[id(item)] = (stage, cut)
+    return found
+
+
+def _sort_touchpoints(entries: list[_Entry]) -> None:
+    """Touchpoints in day order, stably, in a block or a flow list. A section heading stays
+    at its stage's start, above whichever touchpoint comes first there now."""
+    listed = _by_key(entries, "touchpoints")
+    items = _list_items(listed)
+    if listed is None or not items:
+        return
+    placer = _Placer(entries)
+    found = _headings(placer, items)
+    headings: dict[int, list[str]] = {}
+    units: list[tuple[_Key, _Entry]] = []
     last_key = (-(10**9), -1)
-    for entry in listed.children:
-        key, stage = placed(entry)
-        attached = len(entry.lead)
-        while attached > 0 and entry.lead[attached - 1] != "":
-            attached -= 1
-        before = entry.lead[:attached]
-        if stage is not None and stage != previous_stage and any(before):
-            units.append(((stage, -1), before))
-            entry.lead = ([""] if before[-1] == "" else []) + entry.lead[attached:]
+    for item, key, _, _ in placer.run_starts(items):
+        if id(item) in found:
+            stage, cut = found[id(item)]
+            headings.setdefault(stage, []).extend(item.lead[:cut])
+            item.lead = [""] + item.lead[cut:]
         last_key = key or last_key  # an item that cannot be placed stays after the one before
-        units.append((last_key, entry))
-        previous_stage = stage
+        units.append((last_key, item))
     units.sort(key=lambda unit: unit[0])
-    heading: list[str] = []
-    ordered = []
-    for _, unit in units:
-        if isinstance(unit, list):
-            heading += unit
-        else:
-            unit.lead, heading = heading + unit.lead, []
-            ordered.append(unit)
-    listed.children = ordered
+    ordered = [item for _, item in units]
+    for item, _, start, starts in placer.run_starts(ordered):
+        if starts and start is not None:
+            # What is above the last blank line here reads as a heading: only one may be.
+            blank = [""] if item.lead[:1] == [""] else []
+            item.lead = [*headings.pop(start, []), *blank, *(t for t in item.lead if t)]
+    if listed.children:
+        listed.children = ordered
+    else:
+        listed.flow = ordered
 
 
 # ---- scalars ------------------------------------------------------------------------------
@@ -346,10 +526,12 @@ def _sort_touchpoints(entries: list[_Entry]) -> None:
 _NUMBER_LIKE = re.compile(r"[-+.]?[0-9]")
 _WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false", "null", "~", ""}
 _CHECKS = {  # how a scalar is tried in each context: (template, path to the value)
-    "value": ("k: {}", ("k",)),
-    "key": ("{}: x", None),
-    "flow": ("k: [{}]", ("k", 0)),
-    "flow-key": ("k: {{{}: x}}", ("k", None)),
+    "value": ("k: {0}", ("k",)),
+    "key": ("{0}: x", None),
+    # In a flow list an entry is followed by a comma, a bracket, a space or a line break:
+    # ruamel reads `ends:` as text before the first two and as a key before the others.
+    "flow": ("k: [{0},{0}]\nl: [{0} ,\n  {0}\n  ]", ("k", "l")),
+    "flow-key": ("k: {{{0}: x}}", ("k", None)),
 }
 
 
@@ -357,23 +539,18 @@ def _reads_back(text: str, context: str) -> bool:
     """Whether `text`, written plain in this context, is read back as that very string."""
     template, route = _CHECKS[context]
     root, problems = parse_yaml(template.format(text), "-")
-    node: Node | None = root
-    if problems or node is None:
+    if problems or root is None:
         return False
     if route is None or route[-1] is None:  # a key: of the root, or of the flow mapping
-        if route is not None:
-            node = node.get("k")
+        node = root.get("k") if route is not None else root
         if node is None or node.kind != "map" or list(node.value) != [text]:
             return False
         return node.keys[text].kind == "str"
-    for step in route:
-        if isinstance(step, str):
-            node = node.get(step) if node is not None else None
-        elif node is not None and node.kind == "seq" and len(node.value) == 1:
-            node = node.value[0]
-        else:
-            return False
-    return node is not None and node.kind == "str" and node.value == text
+    found = [root.get(step) for step in route]
+    values = [item for node in found if node is not None
+              for item in (node.value if node.kind == "seq" else [node])]
+    return len(values) == len(template.split("{0}")) - 1 and all(
+        item.kind == "str" and item.value == text for item in values)
 
 
 def _needs_quotes(text: str, is_key: bool) -> bool:
@@ -405,20 +582,34 @@ def _plain_or_quoted(text: str, context: str, quoted: bool) -> str:
     return _quoted(text)
 
 
-def _scalar(node: ScalarNode, context: str, lines: list[str]) -> str:
+def _scalar(node: ScalarNode, context: str, src: _Source) -> str:
     if node.style is None:
-        if node.start_mark.line == node.end_mark.line:
+        if src.at(node.start_mark)[0] == src.at(node.end_mark)[0]:
             return str(node.value)  # as written: plain words, numbers, dates, true, empty
         return _plain_or_quoted(node.value, context, quoted=False)  # a plain one over lines
     if node.style in ("|", ">"):
-        return _quoted(node.value.replace("\a", ""))  # in a flow list: cannot stay a block
+        return _quoted(_unfolded(node))  # in a flow list: cannot stay a block
     return _plain_or_quoted(node.value, context, quoted=True)
 
 
+def _unfolded(node: ScalarNode) -> str:
+    """The value of a scalar: ruamel marks where a `>` block folds with U+0007."""
+    return str(node.value).replace("\a", "")
+
+
+def _block_reads_back(header: str, lines: list[str], indent: int, value: str) -> bool:
+    """Whether a block scalar, written so at this indentation, is read back as `value`:
+    a block cannot escape anything, so unusual text (a line separator, a tab or spaces
+    where indentation is read) is given a quoted string instead."""
+    text = " " * indent + f"k: {header}\n" + "".join(line + "\n" for line in lines)
+    text += " " * (indent + 1) + "# what follows a block is never deeper\n"
+    root, problems = parse_yaml(text, "-")
+    found = root.get("k") if root is not None and not problems else None
+    return found is not None and found.kind == "str" and found.value == value
+
+
 def _literal(value: str, indent: int) -> tuple[str, list[str]] | None:
-    """A `|` block for `value`, or None if it holds what a block cannot."""
-    if any(not (c.isprintable() or c in "\n\t") for c in value):
-        return None
+    """A `|` block for `value`, or None if a block cannot hold it."""
     if not value.endswith("\n"):
         chomp, body = "-", value
     elif value.endswith("\n\n") or value == "\n":
@@ -427,32 +618,72 @@ def _literal(value: str, indent: int) -> tuple[str, list[str]] | None:
         chomp, body = "", value[:-1]
     content = body.split("\n") if body else []
     first = next((line for line in content if line), "")
-    indicator = str(INDENT) if first.startswith(" ") else ""
+    # Without a line to take it from, the indentation would be read from what follows.
+    indicator = str(INDENT) if first.startswith(" ") or not first else ""
     pad = " " * (indent + INDENT)
-    return f"|{indicator}{chomp}", [pad + line if line else "" for line in content]
+    header = f"|{indicator}{chomp}"
+    lines = [pad + line if line else "" for line in content]
+    return (header, lines) if _block_reads_back(header, lines, indent, value) else None
 
 
-def _folded(node: ScalarNode, lines: list[str], indent: int) -> tuple[str, list[str]] | None:
+def _folded(node: ScalarNode, src: _Source, indent: int) -> tuple[str, list[str]] | None:
     """A `>` block, its lines as written, moved to the new indentation."""
-    header = _BLOCK_HEADER.match(lines[node.start_mark.line], node.start_mark.column)
-    indicators = header.group(1) if header else ""
-    if any(c.isdigit() for c in indicators):
-        return None
-    first, last = _block_content(node, lines)
-    content = lines[first : last + 1]
-    written = [line for line in content if line.strip()]
-    margin = len(written[0]) - len(written[0].lstrip(" ")) if written else 0
+    first, last = _block_content(node, src)
+    content = src.lines[first : last + 1]
+    written = [line for line in content if not _blank(line)]
+    value = _unfolded(node)
+    # The block's own indentation: a first line indented further (as an indentation
+    # indicator allows) starts the value with those spaces.
+    extra = len(value.lstrip("\n")) - len(value.lstrip("\n").lstrip(" "))
+    margin = (len(written[0]) - len(written[0].lstrip(" ")) - extra) if written else 0
     pad = " " * (indent + INDENT)
     moved = [pad + line[margin:] if len(line) > margin else "" for line in content]
-    return ">" + indicators, moved
+    chomp = "".join(c for c in _header(node, src) if c in "+-")
+    header = ">" + (str(INDENT) if extra or not written else "") + chomp
+    return (header, moved) if _block_reads_back(header, moved, indent, value) else None
 
 
 # ---- writing ------------------------------------------------------------------------------
+# ---- writing ------------------------------------------------------------------------------
+
+
+def _join(head: str, text: str) -> str:
+    """`key:` or `-` and what follows it; an empty value leaves the head alone."""
+    if not text:
+        return head
+    return f"{head} {text}" if head.strip() else head + text
+
+
+def _flow_pair(key: str, value: str) -> str:
+    """A flow mapping's entry; one without a value is its key alone (`{a}`): `{a:}` would
+    be read as the key `a:`."""
+    return f"{key}: {value}" if value else key
+
+
+def _commented(entry: _Entry) -> bool:
+    """Whether a flow collection holds comments, and so is written one entry a line."""
+    return bool(entry.closing) or any(
+        any(child.lead) or child.eol or _commented(child) for child in entry.flow)
+
+
+def _trail_indent(entry: _Entry, indent: int) -> int:
+    """Comments after an entry are indented past it, so that they are read back as its
+    own: by a step, like what is nested in it, but by one space after a block list or a
+    block scalar (a step would be an item's level, or the scalar's text)."""
+    value = entry.value
+    deep = (isinstance(value, SequenceNode) and _block(value)) or (
+        isinstance(value, ScalarNode) and value.style in ("|", ">"))
+    return indent + (1 if deep else INDENT)
+
+
+def _item_record(item: _Entry, record: Record | None) -> Record | None:
+    """A list's record describes its items when they are mappings."""
+    return record if isinstance(item.value, MappingNode) else None
 
 
 class _Writer:
-    def __init__(self, lines: list[str]) -> None:
-        self.source = lines
+    def __init__(self, src: _Source) -> None:
+        self.src = src
         self.out: list[str] = []
         self.open_keep = False  # after a `|+` block a blank line would join its value
 
@@ -471,44 +702,81 @@ class _Writer:
             else:
                 self.line(text if text.startswith("---") else " " * indent + text)
 
-    def with_eol(self, text: str, eol: list[tuple[int, int, str]]) -> str:
+    def with_eol(self, text: str, eol: list[tuple[int, int, str]], aligned: bool = True) -> str:
         """The line with its comment: at the comment's old column while it fits (aligned
-        comments stay aligned), with at least two spaces before it (one if it had one)."""
+        comments stay aligned), with at least two spaces before it (one if it had one).
+        In a flow collection laid out anew, old columns mean nothing: the least gap."""
         if not eol:
             return text
         col, gap, comment = eol[0]
-        return text + " " * max(col - len(text), min(gap, 2)) + comment
+        return text + " " * max(col - len(text) if aligned else 0, min(gap, 2)) + comment
 
-    def flow(self, node: Any, record: Record | None) -> str:
+    def flow_text(self, entry: _Entry, record: Record | None) -> str:
+        """A value on one line: a scalar, or a flow collection without comments."""
+        node = entry.value
         if isinstance(node, ScalarNode):
-            return _scalar(node, "flow", self.source)
+            return _scalar(node, "flow", self.src)
         if isinstance(node, SequenceNode):
-            return "[" + ", ".join(self.flow(item, None) for item in node.value) + "]"
-        pairs = _ordered(node.value, record, lambda pair: _key_name(pair[0]))
-        return "{" + ", ".join(
-            f"{_scalar(k, 'flow-key', self.source)}: {self.flow(v, None)}".rstrip()
-            for k, v in pairs
-        ) + "}"
+            return "[" + ", ".join(self.flow_text(item, _item_record(item, record))
+                                   for item in entry.flow) + "]"
+        return "{" + ", ".join(self.pair_text(pair, record)
+                               for pair in _ordered_entries(entry.flow, record)) + "}"
+
+    def pair_text(self, pair: _Entry, record: Record | None) -> str:
+        assert pair.key is not None
+        sub = _sub_record(record, _key_name(pair.key), pair.value)
+        return _flow_pair(_scalar(pair.key, "flow-key", self.src), self.flow_text(pair, sub))
+
+    def flow_lines(self, head: str, entry: _Entry, indent: int, record: Record | None,
+                   after: str | None = None) -> None:
+        """A flow collection that holds comments: one entry a line, each with its own
+        comments, the closing bracket on a line of its own (then `after`, a comma, for one
+        inside another)."""
+        is_list = isinstance(entry.value, SequenceNode)
+        self.line(self.with_eol(_join(head, "[" if is_list else "{"), entry.eol,
+                                aligned=after is None))
+        entries = entry.flow if is_list else _ordered_entries(entry.flow, record)
+        inner = indent + INDENT
+        for n, child in enumerate(entries):
+            comma = "," if n < len(entries) - 1 else ""
+            self.comments(child.lead, inner)
+            if is_list:
+                child_head, sub = " " * inner, _item_record(child, record)
+            else:
+                assert child.key is not None
+                child_head = " " * inner + _scalar(child.key, "flow-key", self.src)
+                sub = _sub_record(record, _key_name(child.key), child.value)
+            if _flow(child.value) and _commented(child):
+                self.flow_lines(child_head + (":" if child.key is not None else ""), child,
+                                inner, sub, comma)
+            else:
+                text = self.flow_text(child, sub)
+                text = (_flow_pair(child_head, text) if child.key is not None
+                        else _join(child_head, text))
+                self.line(self.with_eol(text + comma, child.eol, aligned=False))
+        self.comments(entry.closing, inner)
+        self.line(" " * indent + ("]" if is_list else "}") + (after or ""))
 
     def value(self, head: str, entry: _Entry, indent: int, record: Record | None) -> None:
         """`head` (a key and ':', or '-') and the entry's value, then what is nested in it."""
         node = entry.value
         if isinstance(node, ScalarNode) and node.style in ("|", ">"):
             block = (_literal(node.value, indent) if node.style == "|"
-                     else _folded(node, self.source, indent))
+                     else _folded(node, self.src, indent))
             if block is not None:
                 self.line(self.with_eol(f"{head} {block[0]}", entry.eol))
-                for text in block[1]:
-                    self.out.append(text)
+                self.out.extend(block[1])
                 self.open_keep = "+" in block[0]
                 return
-            self.line(self.with_eol(f"{head} {_quoted(node.value.replace(chr(7), ''))}",
-                                    entry.eol))
+            self.line(self.with_eol(f"{head} {_quoted(_unfolded(node))}", entry.eol))
+            return
+        if _flow(node) and _commented(entry):
+            self.flow_lines(head, entry, indent, record)
             return
         if not _block(node):
-            text = (_scalar(node, "value", self.source) if isinstance(node, ScalarNode)
-                    else self.flow(node, record))
-            self.line(self.with_eol(f"{head} {text}".rstrip(), entry.eol))
+            text = (_scalar(node, "value", self.src) if isinstance(node, ScalarNode)
+                    else self.flow_text(entry, record))
+            self.line(self.with_eol(_join(head, text), entry.eol))
             return
         self.line(self.with_eol(head, entry.eol))
         if isinstance(node, MappingNode):
@@ -518,47 +786,54 @@ class _Writer:
 
     def mapping(self, entries: list[_Entry], indent: int, record: Record | None) -> None:
         pad = " " * indent
-        for entry in _ordered(entries, record, lambda e: _key_name(e.key)):
+        for entry in _ordered_entries(entries, record):
             self.comments(entry.lead, indent)
             assert entry.key is not None
-            key = _scalar(entry.key, "key", self.source)
+            key = _scalar(entry.key, "key", self.src)
             sub = _sub_record(record, _key_name(entry.key), entry.value)
             self.value(f"{pad}{key}:", entry, indent, sub)
-            self.comments(entry.trail, indent)
+            self.comments(entry.trail, _trail_indent(entry, indent))
 
     def sequence(self, entries: list[_Entry], indent: int, record: Record | None) -> None:
         pad = " " * indent
         for entry in entries:
-            if _block(entry.value):
-                # The item's first line is its first key (or item): that one's comments go
-                # above the '-'.
-                if isinstance(entry.value, MappingNode):
-                    entry.children = _ordered(entry.children, record, lambda e: _key_name(e.key))
-                first = entry.children[0]
-                entry.lead, first.lead = entry.lead + first.lead, []
-                self.comments(entry.lead, indent)
-                inner = _Writer(self.source)
-                if isinstance(entry.value, MappingNode):
-                    inner.mapping(entry.children, indent + INDENT, record)
-                else:
-                    inner.sequence(entry.children, indent + INDENT, None)
-                top = inner.out[0]
-                self.line(self.with_eol(f"{pad}- {top[indent + INDENT:]}", entry.eol))
-                self.out.extend(inner.out[1:])
-                self.open_keep = inner.open_keep
+            if _block(entry.value) and entry.children:
+                self.block_item(entry, indent, record)
             else:
                 self.comments(entry.lead, indent)
                 self.value(f"{pad}-", entry, indent, record)
-            self.comments(entry.trail, indent)
+            self.comments(entry.trail, _trail_indent(entry, indent))
+
+    def block_item(self, entry: _Entry, indent: int, record: Record | None) -> None:
+        """An item that is a block mapping or list: its first key (or item) goes on the
+        '-' line, so that one's comments go above the '-', with the item's own."""
+        if isinstance(entry.value, MappingNode):
+            entry.children = _ordered_entries(entry.children, record)
+        first = entry.children[0]
+        entry.lead, first.lead = entry.lead + first.lead, []
+        if entry.eol and first.eol:  # one comment a line
+            entry.lead += [text for _, _, text in entry.eol]
+            entry.eol = []
+        self.comments(entry.lead, indent)
+        inner = _Writer(self.src)
+        if isinstance(entry.value, MappingNode):
+            inner.mapping(entry.children, indent + INDENT, record)
+        else:
+            inner.sequence(entry.children, indent + INDENT, None)
+        top = inner.out[0]
+        self.line(self.with_eol(" " * indent + "- " + top[indent + INDENT:], entry.eol))
+        self.out.extend(inner.out[1:])
+        self.open_keep = inner.open_keep
 
 
 # ---- formatting one text ------------------------------------------------------------------
 
 
-def _compose(text: str, path: str, line_offset: int) -> Any:
-    """The file's round-trip node tree, after the hardened reader has accepted it."""
+def _compose(text: str, path: str, line_offset: int) -> tuple[Node | None, Any]:
+    """The file's values and its round-trip node tree, after the hardened reader has
+    accepted it."""
     try:
-        _, problems = parse_yaml(text, path, line_offset)
+        node, problems = parse_yaml(text, path, line_offset)
     except ReaderError as error:  # a control character, which YAML does not allow
         before = text[: error.position]
         line = before.count("\n") + 1 + line_offset
@@ -568,7 +843,7 @@ def _compose(text: str, path: str, line_offset: int) -> Any:
                                              f"U+{code:04X} is not allowed in a YAML file")]
     if problems:
         raise InvalidWorkspace(problems)
-    return YAML(typ="rt").compose(text)
+    return node, YAML(typ="rt").compose(text)
 
 
 def _data(node: Node | None, journey: bool) -> Any:
@@ -587,24 +862,86 @@ def _data(node: Node | None, journey: bool) -> Any:
     return [node.kind, node.value]
 
 
-def _comments(text: str) -> Counter[str]:
-    root = YAML(typ="rt").compose(text)
-    if root is None:
-        return Counter()
-    lines = text.split("\n")
-    return Counter(comment for _, _, comment, _ in _scan(lines, root).comments)
+_Anchor = tuple[str, str, str]  # how it is placed, the path of its item, the comment
 
 
-def _verify(before: str, after: str, kind: str, path: str, line_offset: int) -> None:
-    old, _ = parse_yaml(before, path, line_offset)
-    new, problems = parse_yaml(after, path, line_offset)
+@dataclass
+class _Reading:
+    """What a text holds, to compare a result with its original: the values, the comments,
+    and what each comment belongs to."""
+
+    data: Any
+    comments: Counter[str]
+    anchors: Counter[_Anchor]
+
+    @classmethod
+    def of(cls, node: Node | None, root: Any, src: _Source, kind: str) -> _Reading:
+        scan = _scan(src, root)
+        comments = Counter(comment for _, _, comment, _ in scan.comments)
+        doc = _attach(src, root, scan)  # its own entries: formatting changes the others
+        return cls(_data(node, kind == "journey"), comments, _anchors(doc, node, kind))
+
+
+def _anchors(doc: _Doc, node: Node | None, kind: str) -> Counter[_Anchor]:
+    """Each comment with what it belongs to, by the rules fmt attaches them with: the path
+    of its item (a touchpoint by its values, as fmt sorts them), and whether it is above or
+    on the item's line ("at"), after all of it, or closes a flow collection. A section
+    heading belongs to its stage, the comments at the top to the file."""
+    found: Counter[_Anchor] = Counter(("top", "", t) for t in doc.header if t.startswith("#"))
+    found.update(("end", "", t) for t in doc.tail if t)
+    names: dict[int, str] = {}
+    headings: dict[int, tuple[int, int]] = {}
+    if kind == "journey":
+        items = _list_items(_by_key(doc.entries, "touchpoints"))
+        listed = node.get("touchpoints") if node is not None else None
+        if listed is not None and listed.kind == "seq" and len(listed.value) == len(items):
+            names = {id(item): json.dumps(_data(value, False), sort_keys=True)
+                     for item, value in zip(items, listed.value, strict=True)}
+        headings = _headings(_Placer(doc.entries), items)
+    _anchor_entries(doc.entries, (), RECORDS[kind], found, (names, headings))
+    return found
+
+
+def _anchor_entries(entries: list[_Entry], path: tuple[str, ...], record: Record | None,
+                    found: Counter[_Anchor],
+                    touchpoints: tuple[dict[int, str], dict[int, tuple[int, int]]]) -> None:
+    names, headings = touchpoints
+    for n, entry in enumerate(entries):
+        if entry.key is not None:
+            here = (*path, _key_name(entry.key))
+            sub = _sub_record(record, _key_name(entry.key), entry.value)
+        else:
+            here = (*path, names.get(id(entry), str(n)))
+            sub = record if isinstance(entry.value, MappingNode) else None
+        at = here
+        if entry.key is None and entry.children:  # its first key is written on the '-' line
+            first = _ordered_entries(entry.children, sub)[0]
+            at = (*here, _key_name(first.key) if first.key is not None else "0")
+        lead = [text for text in entry.lead if text and not text.startswith("---")]
+        if id(entry) in headings:
+            stage, cut = headings[id(entry)]
+            found.update(("heading", str(stage), text) for text in entry.lead[:cut] if text)
+            lead = [text for text in entry.lead[cut:] if text]
+        where = json.dumps(at)
+        found.update(("at", where, text) for text in [*lead, *(t for _, _, t in entry.eol)])
+        found.update(("after", json.dumps(here), text) for text in entry.trail)
+        found.update(("closing", json.dumps(here), text) for text in entry.closing)
+        _anchor_entries(entry.children + entry.flow, here, sub, found, touchpoints)
+
+
+def _verify(before: _Reading, after: str, kind: str, path: str, line_offset: int) -> None:
+    node, problems = parse_yaml(after, path, line_offset)
     why = ""
     if problems:
         why = f"the result would not read back ({problems[0].message})"
-    elif _data(old, kind == "journey") != _data(new, kind == "journey"):
-        why = "the result would hold different values"
-    elif _comments(before) != _comments(after):
-        why = "the result would lose or change a comment"
+    else:
+        now = _Reading.of(node, YAML(typ="rt").compose(after), _Source.of(after), kind)
+        if now.data != before.data:
+            why = "the result would hold different values"
+        elif now.comments != before.comments:
+            why = "the result would lose or change a comment"
+        elif now.anchors != before.anchors:
+            why = "the result would move a comment away from what it describes"
     if why:
         raise InvalidWorkspace([Problem(path, 1 + line_offset, 1,
                                         f"fmt left this file as it was: {why}; "
@@ -614,23 +951,28 @@ def _verify(before: str, after: str, kind: str, path: str, line_offset: int) -> 
 def _format_yaml(text: str, kind: str, path: str, line_offset: int = 0) -> str:
     newline = "\r\n" if "\r\n" in text else "\n"
     unix = text.replace("\r\n", "\n").replace("\r", "\n")
-    root = _compose(unix, path, line_offset)
+    node, root = _compose(unix, path, line_offset)
     if not isinstance(root, MappingNode) or root.flow_style:
         return text  # empty, or not a mapping at all: the checker says what is wrong
-    lines = unix.split("\n")
-    doc = _attach(lines, root, _scan(lines, root))
+    src = _Source.of(unix)
+    before = _Reading.of(node, root, src, kind)
+    doc = _attach(src, root, _scan(src, root))
     if kind == "journey":
         _sort_touchpoints(doc.entries)
-    writer = _Writer(lines)
+    doc.entries = _ordered_entries(doc.entries, RECORDS[kind])
+    # Below the file's own comments, a blank line would set the first key's apart as the
+    # file's too.
+    doc.entries[0].lead = [text for text in doc.entries[0].lead if text]
+    writer = _Writer(src)
     writer.comments(doc.header, 0)
     writer.mapping(doc.entries, 0, RECORDS[kind])
     if doc.tail:
         writer.comments(doc.tail, 0)
     out = writer.out
-    while out and out[-1] == "":
+    while out and out[-1] == "" and not writer.open_keep:  # a `|+` block keeps its own
         out.pop()
     result = "\n".join(out) + "\n"
-    _verify(unix, result, kind, path, line_offset)
+    _verify(before, result, kind, path, line_offset)
     return result.replace("\n", newline)
 
 

@@ -214,16 +214,12 @@ def _windows(stages: Iterable[Stage]) -> str:
     return ", ".join(f"{s.id} {s.start}..{s.end}" for s in stages)
 
 
-def _touchpoint(
-    checked: CheckedRecord, stages: list[Stage], problems: Problems, stages_broken: bool
-) -> Touchpoint | None:
-    """A touchpoint placed in its stage. With a broken stage, placing is left unchecked:
-    the stage's own error says what to fix, and guessing would only add noise."""
+def _place(checked: CheckedRecord, stages: list[Stage], problems: Problems,
+           stages_broken: bool, label: str) -> Stage | None:
+    """The stage a touchpoint falls in, by its `day` (and its `stage`, which must agree) or
+    its `stage` with `on`; None, with the problem reported, if it cannot be placed."""
     node, v = checked.node, checked.values
     written = {key for key, value in node.value.items() if value.kind != "null"}
-    if not {"id", "title", "owner"} <= v.keys():
-        return None
-    label = f"touchpoint '{v['id']}'"
     by_id = {s.id: s for s in stages}
     stage: Stage | None = None
     if "stage" in v:
@@ -265,6 +261,21 @@ def _touchpoint(
     else:
         if "day" not in written and "on" not in written:
             problems.add(node, f"{label} needs 'day' (a day number) or 'on' (a date of the client)")
+        return None
+    return stage
+
+
+def _touchpoint(
+    checked: CheckedRecord, stages: list[Stage], problems: Problems, stages_broken: bool
+) -> Touchpoint | None:
+    """A touchpoint placed in its stage. With a broken stage, placing is left unchecked:
+    the stage's own error says what to fix, and guessing would only add noise."""
+    node, v = checked.node, checked.values
+    if not {"id", "title", "owner"} <= v.keys():
+        return None
+    label = f"touchpoint '{v['id']}'"
+    stage = _place(checked, stages, problems, stages_broken, label)
+    if stage is None:
         return None
     repeat = v.get("repeat")
     if repeat == "yearly":

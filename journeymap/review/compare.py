@@ -13,7 +13,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..derive.schedule import client_schedule
 from ..exceptions import Problem
@@ -417,24 +417,34 @@ def _journey_review(
     return review
 
 
-def _person_changes(base: Workspace, head: Workspace, broken: Broken) -> list[Change]:
+def _record_changes(kind: str, base: Workspace, head: Workspace, broken: Broken,
+                    added: Callable[[Any], str],
+                    details: Callable[[Any, Any, Workspace, Workspace], list[str]]
+                    ) -> list[Change]:
+    """The people (`kind` "person") or clients ("client") added, removed or changed, each
+    record in words: `added(new)` of one added, `details(old, new, ...)` of one changed."""
+    records: tuple[dict[str, Any], dict[str, Any]] = (
+        (base.people, head.people) if kind == "person" else (base.clients, head.clients))
     found: list[Change] = []
-    for pid in sorted({*base.people, *head.people}):
-        o, n = base.people.get(pid), head.people.get(pid)
-        subject = _subject((n or o).name, pid)  # type: ignore[union-attr]
+    for rid in sorted({*records[0], *records[1]}):
+        o, n = records[0].get(rid), records[1].get(rid)
+        subject = _subject((n or o).name, rid)  # type: ignore[union-attr]
         unchecked = broken.check(o, n, subject)
         if unchecked:
             found.append(unchecked)
         elif n is None:
-            found.append(Change("person-removed", subject, "removed"))
+            found.append(Change(f"{kind}-removed", subject, "removed"))
         elif o is None:
-            found.append(Change("person-added", subject,
-                                f"added ({md(n.title)})" if n.title else "added"))
-        else:
-            details = _person_details(o, n, base, head)
-            if details:
-                found.append(Change("person-changed", subject, "; ".join(details)))
+            found.append(Change(f"{kind}-added", subject, added(n)))
+        elif changed := details(o, n, base, head):
+            found.append(Change(f"{kind}-changed", subject, "; ".join(changed)))
     return found
+
+
+def _person_changes(base: Workspace, head: Workspace, broken: Broken) -> list[Change]:
+    return _record_changes("person", base, head, broken,
+                           lambda n: f"added ({md(n.title)})" if n.title else "added",
+                           _person_details)
 
 
 def _photo(person: Person, ws: Workspace) -> tuple[str, str] | None:
@@ -471,23 +481,9 @@ def _person_details(o: Person, n: Person, base: Workspace, head: Workspace) -> l
 
 
 def _client_changes(base: Workspace, head: Workspace, broken: Broken) -> list[Change]:
-    found: list[Change] = []
-    for cid in sorted({*base.clients, *head.clients}):
-        o, n = base.clients.get(cid), head.clients.get(cid)
-        subject = _subject((n or o).name, cid)  # type: ignore[union-attr]
-        unchecked = broken.check(o, n, subject)
-        if unchecked:
-            found.append(unchecked)
-        elif n is None:
-            found.append(Change("client-removed", subject, "removed"))
-        elif o is None:
-            found.append(Change("client-added", subject,
-                                f"added: journey `{n.journey}`, day one {n.day_one}"))
-        else:
-            details = _client_details(o, n, base, head)
-            if details:
-                found.append(Change("client-changed", subject, "; ".join(details)))
-    return found
+    return _record_changes("client", base, head, broken,
+                           lambda n: f"added: journey `{n.journey}`, day one {n.day_one}",
+                           _client_details)
 
 
 def _person_name(ws: Workspace, pid: str | None) -> str:

@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from . import __version__
 from .atomic import write_atomic
+from .version import __version__
 
 _CHECK = 64  # hex digits of the sha256 of the content, at the start of each entry
 

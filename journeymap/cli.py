@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
 from .cache import DiskCache, usable_cores
 from .derive.schedule import build_date
 from .exceptions import JourneymapError, Problem, os_error
+from .version import __version__
 from .vocabulary import DIAGRAM_KINDS, EXPORT_FORMATS, EXPORT_SUFFIXES
 from .workspace.load import LoadCache
 from .workspace.schema import FIRST_YEAR, LAST_YEAR

@@ -24,6 +24,7 @@ from mkdocs import __version__ as mkdocs_version
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.contrib.search import SearchPlugin as MkDocsSearch
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -88,11 +89,13 @@ def parse_as_of(text: str | None) -> dt.date | None:
         raise PluginError(f"journeymap: as_of must be a date YYYY-MM-DD, got {text!r}") from None
 
 
-def _toc(found: list[tuple[int, str, str]]) -> TableOfContents:
-    """MkDocs' table of contents for our headings: h3s nest under the h2 before them."""
+def _toc(found: list[tuple[int, str, str]], as_html: bool = True) -> TableOfContents:
+    """MkDocs' table of contents for our headings: h3s nest under the h2 before them. Titles
+    are HTML (themes print them as they are), or text for a search index that wants text."""
     tokens: list[Any] = []
     for level, ident, name in found:
-        token = {"level": level, "id": ident, "name": html.escape(name), "children": []}
+        token = {"level": level, "id": ident, "name": html.escape(name) if as_html else name,
+                 "children": []}
         if level == 3 and tokens:
             tokens[-1]["children"].append(token)
         else:
@@ -126,6 +129,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.progress = Progress(False)
         self.rendered = 0
         self.full_content: dict[str, str] = {}  # a page's content while search sees less
+        self.html_titles: dict[str, tuple[str | None, TableOfContents]] = {}  # and its titles
         self.dirty = False  # a rebuild in place: files whose stamps say so are kept as they are
         self.stamps: Stamps | None = None
         self.kept: set[str] = set()  # site paths of the files kept from the last build
@@ -381,8 +385,16 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self, context: Any, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
     ) -> Any:
         self.built.add(page.url)
-        if page.file.src_uri in self.pages and page.content is not None:
+        ours = self.pages.get(page.file.src_uri)
+        if ours is not None and page.content is not None:
             self.full_content[page.file.src_uri] = page.content
+            if any(isinstance(plugin, MkDocsSearch) for plugin in config.plugins.values()):
+                # MkDocs' search script escapes the titles it shows (Material's shows them as
+                # HTML): its index takes them as text, or `&` shows as `&amp;`.
+                # (The title, not its meta: the nav's title, if any, comes first.)
+                self.html_titles[page.file.src_uri] = (page.title, page.toc)
+                page.title = ours.title
+                page.toc = _toc(headings(page.content), as_html=False)
             page.content = search_view(page.content)
         return context
 
@@ -393,6 +405,9 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         full = self.full_content.pop(page.file.src_uri, None)
         if full is not None:
             page.content = full
+        shown = self.html_titles.pop(page.file.src_uri, None)
+        if shown is not None:
+            page.title, page.toc = shown
         return context
 
     on_page_context = CombinedEvent(_show_search_view, _restore_content)

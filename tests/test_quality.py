@@ -460,7 +460,7 @@ def search(page: Page, site: Site, words: str) -> list[str]:
         titles = ".md-search-result__item h1, .md-search-result__item h2"
     box.click()
     box.press_sequentially(words, delay=20)
-    expect(page.locator(titles).first).to_be_visible()
+    expect(page.locator(titles).first).to_be_visible(timeout=15_000)
     return [" ".join(text.split()) for text in page.locator(titles).all_text_contents()]
 
 

@@ -169,8 +169,8 @@ def write_bare(ws: Path, bare: Path, as_of: dt.date) -> int:
 
     Built from the workspace with journeymap's own loader, so both sites say the same things.
     """
-    from journeymap.load import load_or_raise
-    from journeymap.schedule import Occurrence, agenda, current_stage
+    from journeymap.derive.schedule import Occurrence, agenda, current_stage
+    from journeymap.workspace.load import load_or_raise
 
     w = load_or_raise(ws, "journeys").workspace
     plan = agenda(w, as_of)

@@ -39,8 +39,9 @@ def canonical(value: object) -> str:
     return repr(value)
 
 
-def recipe_key(*parts: object) -> str:
-    """A stable name for what an output is made from."""
+def recipe(*parts: object) -> str:
+    """A recipe: the stable name of what an output is made from (the hash of its parts), under
+    which the cache keeps the output."""
     digest = hashlib.sha256(__version__.encode())
     for part in parts:
         digest.update(b"\0")

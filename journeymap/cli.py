@@ -14,9 +14,11 @@ import click
 
 from . import __version__
 from .cache import DiskCache, usable_cores
-from .exceptions import JourneymapError, Problem
-from .load import LoadCache, load_workspace
-from .schedule import build_date
+from .derive.schedule import build_date
+from .exceptions import JourneymapError, Problem, os_error
+from .vocabulary import DIAGRAM_KINDS, EXPORT_FORMATS, EXPORT_SUFFIXES
+from .workspace.load import LoadCache
+from .workspace.schema import FIRST_YEAR, LAST_YEAR
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,9 +30,14 @@ class DateType(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, dt.date):
             return value
         try:
-            return dt.date.fromisoformat(value)
+            date = dt.date.fromisoformat(value) if value.isascii() else None
         except ValueError:
+            date = None
+        if date is None:
             self.fail(f"{value!r} is not a date YYYY-MM-DD", param, ctx)
+        if not FIRST_YEAR <= date.year <= LAST_YEAR:
+            self.fail(f"{value!r} is not from {FIRST_YEAR} to {LAST_YEAR}", param, ctx)
+        return date
 
 
 def reports_errors(command: F) -> F:
@@ -43,6 +50,9 @@ def reports_errors(command: F) -> F:
         except JourneymapError as error:
             click.echo(f"journeymap: {error}", err=True)
             sys.exit(error.exit_code)
+        except OSError as error:  # a full disk, a folder that cannot be written...
+            click.echo(f"journeymap: {os_error(error)}", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -122,20 +132,19 @@ def check(style: str, as_of: dt.date | None) -> None:
 
     Exits 1 if there is an error; lint warnings are printed but do not fail.
     """
-    from .lint import LintSettings, lint
-    from .site import find_workspace
+    from .derive.check import check_workspace
+    from .derive.lint import LintSettings
+    from .host.runner import find_workspace
 
-    ws = find_workspace()
-    settings = LintSettings.from_mapping(ws.lint)
-    parsed = LoadCache(store=DiskCache(ws.cache_path, "parsed"))
-    loaded = load_workspace(ws.root, ws.source, parsed, workers=usable_cores())
-    problems = list(loaded.problems)
-    if not loaded.errors:
-        problems += lint(loaded.workspace, build_date(as_of), settings)
-    w = loaded.workspace
-    _report(sorted(problems), style, f"{ws.source}/ is valid: {len(w.journeys)} journey(s), "
+    paths = find_workspace()
+    settings = LintSettings.from_mapping(paths.lint)
+    parsed = LoadCache(store=DiskCache(paths.cache_path, "parsed"))
+    checked = check_workspace(paths.root, paths.source, build_date(as_of), settings,
+                              cache=parsed, workers=usable_cores())
+    w = checked.loaded.workspace
+    _report(checked.problems, style, f"{paths.source}/ is valid: {len(w.journeys)} journey(s), "
                                      f"{len(w.people)} people, {len(w.clients)} client(s)",
-            f"{ws.source}/")
+            f"{paths.source}/")
 
 
 @main.command("lint")
@@ -149,12 +158,12 @@ def lint_command(style: str, as_of: dt.date | None, list_rules: bool) -> None:
     Each finding names its rule; set a rule to error, warning or off (and its thresholds)
     under the plugin's `lint:` option in mkdocs.yml.
     """
-    from .lint import RULES, LintSettings, lint
-    from .load import load_or_raise
-    from .site import find_workspace
+    from .derive.lint import RULES, LintSettings, lint
+    from .host.runner import find_workspace
+    from .workspace.load import load_or_raise
 
-    ws = find_workspace()
-    settings = LintSettings.from_mapping(ws.lint)
+    paths = find_workspace()
+    settings = LintSettings.from_mapping(paths.lint)
     if list_rules:
         for rule in RULES.values():
             current = settings.rules[rule.id]
@@ -162,9 +171,9 @@ def lint_command(style: str, as_of: dt.date | None, list_rules: bool) -> None:
             extra = "  " + ", ".join(f"{k}: {v}" for k, v in knobs.items()) if knobs else ""
             click.echo(f"{rule.id:<24} {current.level:<8} {rule.summary}{extra}")
         return
-    loaded = load_or_raise(ws.root, ws.source)
+    loaded = load_or_raise(paths.root, paths.source)
     _report(lint(loaded.workspace, build_date(as_of), settings), style,
-            "The journey is in good health: no lint finding.", f"{ws.source}/")
+            "The journey is in good health: no lint finding.", f"{paths.source}/")
 
 
 @main.command()
@@ -187,12 +196,13 @@ def build(as_of: dt.date | None, site_dir: Path | None, strict: bool, quiet: boo
     The site before the previous one is kept beside it (.site.spare) and brought up to date
     in place, so a rebuild after a small edit makes only what changed since.
     """
-    from . import site
+    from .host import engine, runner
 
-    site.setup_logging(verbose=False, quiet=quiet)
-    ws = site.find_workspace()
-    site.pin_date(as_of)
-    target = site.build(ws, site_dir, strict=strict, pdf=pdf, clean=clean)
+    paths = runner.find_workspace()
+    runner.setup_logging(verbose=False, quiet=quiet, host=engine.name())
+    build_date(as_of)  # a SOURCE_DATE_EPOCH that cannot be used is said before the host starts
+    runner.pin_date(as_of)
+    target = runner.build(paths, site_dir, strict=strict, pdf=pdf, clean=clean)
     if not quiet:
         click.echo(f"Built the site as of {build_date(as_of).isoformat()} in {target}", err=True)
 
@@ -205,12 +215,13 @@ def build(as_of: dt.date | None, site_dir: Path | None, strict: bool, quiet: boo
 @reports_errors
 def serve(dev_addr: str, as_of: dt.date | None, open_browser: bool) -> None:
     """Live preview: every save under the journey and theme folders rebuilds the page."""
-    from . import site
+    from .host import engine, runner
 
-    site.setup_logging(verbose=False, quiet=False)
-    ws = site.find_workspace()
-    site.pin_date(as_of)
-    site.serve(ws, dev_addr, open_browser)
+    paths = runner.find_workspace()
+    runner.setup_logging(verbose=False, quiet=False, host=engine.name())
+    build_date(as_of)
+    runner.pin_date(as_of)
+    runner.serve(paths, dev_addr, open_browser)
 
 
 @main.command()
@@ -218,9 +229,13 @@ def serve(dev_addr: str, as_of: dt.date | None, open_browser: bool) -> None:
 @reports_errors
 def init(directory: Path) -> None:
     """Create a new workspace in DIRECTORY: a small journey, two people and a client."""
-    from .scaffold import init_workspace
+    from .workspace.scaffold import init_workspace
 
-    written = init_workspace(directory, dt.date.today())
+    try:
+        written = init_workspace(directory, dt.date.today())
+    except OSError as error:
+        raise JourneymapError(f"cannot create the workspace in {directory} "
+                              f"({os_error(error)})") from None
     for path in written:
         click.echo(f"created {path}")
     click.echo(f"\nNext: cd {directory} && journeymap serve", err=True)
@@ -228,11 +243,11 @@ def init(directory: Path) -> None:
 
 @main.command()
 @click.argument("journey", required=False)
-@click.option("--format", "fmt", type=click.Choice(["png", "pdf", "svg", "mermaid"]),
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS),
               default="png", show_default=True,
               help="png/pdf: the map as Chromium shows it; svg: a Graphviz diagram; "
                    "mermaid: a `journey` block GitHub renders.")
-@click.option("--diagram", type=click.Choice(["flow", "responsibility"]), default="flow",
+@click.option("--diagram", type=click.Choice(DIAGRAM_KINDS), default="flow",
               show_default=True, help="Which diagram --format svg draws.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: JOURNEY.<format>; '-' for standard output).")
@@ -241,19 +256,19 @@ def init(directory: Path) -> None:
 def export(journey: str | None, fmt: str, diagram: str, output: Path | None,
            as_of: dt.date | None) -> None:
     """Export JOURNEY's map (PNG, PDF), a diagram (SVG) or a Mermaid journey block."""
-    from . import export as exporting
-    from .load import load_or_raise
-    from .site import find_workspace
+    from .host.runner import find_workspace
+    from .render import export as exporting
+    from .workspace.load import load_or_raise
 
-    ws = find_workspace()
-    workspace = load_or_raise(ws.root, ws.source).workspace
+    paths = find_workspace()
+    workspace = load_or_raise(paths.root, paths.source).workspace
     chosen = exporting.pick_journey(workspace, journey)
-    data = exporting.export(workspace, chosen, fmt, build_date(as_of), ws.theme_path,
-                            diagram, ws.cache_path)
+    data = exporting.export(workspace, chosen, fmt, build_date(as_of), paths.theme_path,
+                            diagram, paths.cache_path)
     if output is not None and str(output) == "-":
         sys.stdout.buffer.write(data)
         return
-    target = output or Path(f"{chosen.id}{exporting.SUFFIX[fmt]}")
+    target = output or Path(f"{chosen.id}{EXPORT_SUFFIXES[fmt]}")
     target.write_bytes(data)
     click.echo(f"wrote {target} ({len(data):,} bytes)", err=True)
 
@@ -269,14 +284,14 @@ def diff(base: str | None, head: str | None, as_of: dt.date | None) -> None:
     BASE and HEAD are git revisions: BASE defaults to the merge base with the main branch,
     HEAD to the working tree (uncommitted edits included).
     """
-    from .lint import LintSettings, lint
-    from .review import diff_command
-    from .site import find_workspace
+    from .derive.lint import LintSettings, lint
+    from .host.runner import find_workspace
+    from .review.diff import diff_command
 
-    ws = find_workspace()
+    paths = find_workspace()
     day = build_date(as_of)
-    settings = LintSettings.from_mapping(ws.lint)
-    click.echo(diff_command(ws.root, ws.source, base, head, day,
+    settings = LintSettings.from_mapping(paths.lint)
+    click.echo(diff_command(paths.root, paths.source, base, head, day,
                             lint=lambda w: lint(w, day, settings)), nl=False)
 
 
@@ -291,7 +306,7 @@ def schema_command(kind: str | None, write_dir: Path | None) -> None:
     Files that start with `# yaml-language-server: $schema=<path>` get completion and checks
     as you type in VS Code (with the YAML extension) and other editors.
     """
-    from .editor_schema import schema_command as make
+    from .workspace.editor_schema import schema_command as make
 
     click.echo(make(kind, write_dir))
 
@@ -306,11 +321,11 @@ def fmt_command(check: bool, paths: tuple[Path, ...]) -> None:
     Keys in the documented order, touchpoints in day order, consistent quoting. A file that
     does not parse is left exactly as it is.
     """
-    from .fmt import format_paths
-    from .site import find_workspace
+    from .host.runner import find_workspace
+    from .workspace.fmt import format_paths
 
-    ws = find_workspace()
-    result = format_paths(ws.root, ws.source, list(paths) or None, check)
+    workspace = find_workspace()
+    result = format_paths(workspace.root, workspace.source, list(paths) or None, check)
     for path in result.changed:
         click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
     for problem in result.problems:

@@ -6,8 +6,19 @@ and a usage error (bad command line) with code 2; the CLI maps these classes to 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+# What a message may not print as it is: a terminal escape in a title would reach the terminal
+# raw, a line break would split a `path:line:col` line in two.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters (line breaks included) shown as escapes: `\\x1b`."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace")
+                            .decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -24,6 +35,11 @@ class Problem:
     message: str
     severity: str = "error"  # "error" or "warning"
     rule: str | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        # Messages quote what users wrote, and are printed to terminals and into pages.
+        object.__setattr__(self, "path", printable(self.path))
+        object.__setattr__(self, "message", printable(self.message))
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
@@ -60,3 +76,9 @@ class InvalidWorkspace(JourneymapError):
 
 class MissingTool(JourneymapError):
     """An external program journeymap needs (``dot``, Chromium) is not installed."""
+
+
+def os_error(error: OSError) -> str:
+    """An operating system's error in one line: what went wrong, and with which file."""
+    what = error.strerror or str(error) or type(error).__name__
+    return printable(what + (f": {error.filename}" if error.filename is not None else ""))

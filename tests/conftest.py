@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from journeymap.load import load_workspace
 from journeymap.model import Workspace
+from journeymap.workspace.load import load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -12,10 +12,9 @@ import zlib
 from pathlib import Path
 from types import ModuleType
 
-import pytest
 from conftest import AS_OF, REPO, run, tree
 
-from journeymap.load import load_workspace
+from journeymap.workspace.load import load_workspace
 
 BENCH = REPO / "benchmarks"
 AS_OF_DATE = dt.date.fromisoformat(AS_OF)
@@ -150,21 +149,15 @@ def test_a_small_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
     assert out.with_suffix(".prof").is_file()
 
 
-def test_a_cold_load_parsed_by_two_workers_is_the_same_load(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from journeymap import load
+def test_a_cold_load_parsed_by_two_workers_is_the_same_load(tmp_path: Path) -> None:
+    from journeymap import LoadCache
     from journeymap.cache import DiskCache
 
     generate.generate(tmp_path / "ws", 40, 5, 3, AS_OF_DATE)
     alone = load_workspace(tmp_path / "ws", "journeys")
-    parsed_here: list[str] = []
-    client = load._client
-    monkeypatch.setattr(load, "_client", lambda file, rel: parsed_here.append(rel)
-                        or client(file, rel))
-    cache = load.LoadCache(store=DiskCache(tmp_path / "cache", "parsed"))
+    cache = LoadCache(store=DiskCache(tmp_path / "cache", "parsed"))
     shared = load_workspace(tmp_path / "ws", "journeys", cache, workers=2)
     assert (shared.workspace, shared.problems) == (alone.workspace, alone.problems)
     # This process parsed its share; the other worker's reached it through the cache on disk.
     assert len(list((tmp_path / "cache" / "parsed").iterdir())) == 41  # a journey, 40 clients
-    assert 0 < len(parsed_here) < 40
+    assert 0 < cache.parsed["client"] < 40

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, copy_workspace, run, tree
 
-from journeymap.cache import DiskCache, canonical, recipe_key
+from journeymap.cache import DiskCache, canonical, recipe
 
 
 def build(ws: Path, site: str, log: list[str] | None = None) -> dict[str, bytes]:
@@ -195,15 +195,15 @@ def test_disk_cache_entries_check_themselves(tmp_path: Path) -> None:
                                      (frozenset({"x", "y"}), frozenset({"y", "x"}))])
 def test_recipes_do_not_depend_on_set_order(one: object, two: object) -> None:
     assert canonical(one) == canonical(two)
-    assert recipe_key(one) == recipe_key(two)
-    assert recipe_key({"a": 1}) != recipe_key({"a": 2})
+    assert recipe(one) == recipe(two)
+    assert recipe({"a": 1}) != recipe({"a": 2})
 
 
 def test_prefill_in_worker_processes_makes_the_same_outputs(tmp_path: Path) -> None:
     import datetime as dt
 
-    from journeymap.load import load_workspace
-    from journeymap.render import Renderer
+    from journeymap.render.renderer import Renderer
+    from journeymap.workspace.load import load_workspace
 
     ws = load_workspace(copy_workspace(tmp_path / "ws"), "journeys").workspace
     as_of = dt.date.fromisoformat(AS_OF)
@@ -231,20 +231,20 @@ def test_schedules_are_reused_only_for_the_very_same_clients(tmp_path: Path) -> 
     import dataclasses
     import datetime as dt
 
-    from journeymap.load import LoadCache, load_workspace
-    from journeymap.schedule import agenda, client_schedule
+    from journeymap import LoadCache, Schedules, client_schedule, load_workspace
 
     ws_dir = copy_workspace(tmp_path / "ws")
     cache = LoadCache()
     as_of = dt.date.fromisoformat(AS_OF)
     first = load_workspace(ws_dir, "journeys", cache).workspace
-    plan = agenda(first, as_of)
-    assert agenda(first, as_of) is plan  # asked twice in a build (lint, pages)
+    schedules = Schedules()  # as a host keeps it
+    plan = schedules.agenda(first, as_of)
+    assert schedules.agenda(first, as_of) is plan  # asked twice in a build (lint, pages)
 
     client = ws_dir / "journeys" / "clients" / "harbor-street-bakery.yml"
     client.write_text(client.read_text().replace("day_one: ", "day_one: 2026-10-01\n# was: ", 1))
     second = load_workspace(ws_dir, "journeys", cache).workspace  # a rebuild under serve
-    again = agenda(second, as_of)
+    again = schedules.agenda(second, as_of)
     for client_id, schedule in again.schedules.items():
         assert schedule == client_schedule(second, second.clients[client_id], as_of)
         unchanged = first.clients[client_id] is second.clients[client_id]
@@ -252,10 +252,10 @@ def test_schedules_are_reused_only_for_the_very_same_clients(tmp_path: Path) -> 
     assert not all(first.clients[c] is second.clients[c] for c in second.clients)
 
     # Another date, or other people (a journey may name a person), and all are made again.
-    later = agenda(second, as_of + dt.timedelta(days=1))
+    later = schedules.agenda(second, as_of + dt.timedelta(days=1))
     assert all(later.schedules[c] is not again.schedules[c] for c in second.clients)
     fewer = dataclasses.replace(second, people={})
-    alone = agenda(fewer, as_of + dt.timedelta(days=1))
+    alone = schedules.agenda(fewer, as_of + dt.timedelta(days=1))
     assert all(alone.schedules[c] is not later.schedules[c] for c in second.clients)
 
 
@@ -265,8 +265,8 @@ def test_client_keys_follow_the_files_they_were_read_from(tmp_path: Path) -> Non
     import dataclasses
     import datetime as dt
 
-    from journeymap.load import LoadCache, load_workspace
-    from journeymap.render import Renderer
+    from journeymap.render.renderer import Renderer
+    from journeymap.workspace.load import LoadCache, load_workspace
 
     ws_dir = copy_workspace(tmp_path / "ws")
     as_of = dt.date.fromisoformat(AS_OF)
@@ -274,7 +274,7 @@ def test_client_keys_follow_the_files_they_were_read_from(tmp_path: Path) -> Non
     def keys(cache: LoadCache) -> dict[str, str]:
         loaded = load_workspace(ws_dir, "journeys", cache)
         renderer = Renderer(loaded.workspace, as_of, fingerprints=loaded.fingerprints)
-        return {c: renderer._client_recipe(client)
+        return {c: renderer.recipes.client(client)
                 for c, client in loaded.workspace.clients.items()}
 
     def on_disk() -> LoadCache:  # a new process: nothing in memory, the parses on disk
@@ -302,7 +302,7 @@ def test_client_keys_follow_the_files_they_were_read_from(tmp_path: Path) -> Non
     copy = dataclasses.replace(bakery, name="Harbor Street Bakery & Cafe")
     edited = dataclasses.replace(ws, clients={**ws.clients, bakery.id: copy})
     renderer = Renderer(edited, as_of, fingerprints=loaded.fingerprints)
-    assert renderer._client_recipe(copy) != after[bakery.id]
+    assert renderer.recipes.client(copy) != after[bakery.id]
     assert loaded.fingerprints.of(copy) is copy
 
 

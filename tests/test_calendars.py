@@ -18,12 +18,12 @@ from conftest import AS_OF, REPO
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
-from journeymap.cache import DiskCache, recipe_key
-from journeymap.calendars import calendar_feeds, client_calendar, person_calendar, plain_text
-from journeymap.load import load_workspace
+from journeymap.cache import DiskCache, recipe
+from journeymap.derive.schedule import agenda
 from journeymap.model import Client, MonthDay, Person, Workspace
-from journeymap.render import Renderer
-from journeymap.schedule import agenda
+from journeymap.render.calendars import calendar_feeds, client_calendar, person_calendar, plain_text
+from journeymap.render.renderer import Renderer
+from journeymap.workspace.load import load_workspace
 
 AS_OF_DATE = dt.date.fromisoformat(AS_OF)
 
@@ -162,7 +162,7 @@ def test_renderer_files_hold_the_feeds(ws: Workspace, tmp_path: Path) -> None:
 
 def _key(ws: Workspace) -> Callable[[Client], str]:
     """A client recipe that leaves people out: the feeds must add the owners' names."""
-    return lambda client: recipe_key(client, ws.journeys[client.journey])
+    return lambda client: recipe(client, ws.journeys[client.journey])
 
 
 def _plain(ws: Workspace, as_of: dt.date = AS_OF_DATE) -> dict[str, bytes]:

@@ -13,18 +13,17 @@ import graphviz
 import pytest
 from playwright.sync_api import Page
 
-from journeymap import diagrams
-from journeymap.diagrams import (
-    NEUTRAL,
-    PALETTE,
+from journeymap.exceptions import JourneymapError, MissingTool
+from journeymap.model import Journey, Workspace
+from journeymap.render import diagrams
+from journeymap.render.diagrams import (
     flow_dot,
     inline_svg,
     render_svgs,
     responsibility_dot,
 )
-from journeymap.exceptions import JourneymapError, MissingTool
-from journeymap.load import load_workspace
-from journeymap.model import Journey, Workspace
+from journeymap.render.palette import NEUTRAL, PALETTE
+from journeymap.workspace.load import load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
@@ -250,7 +249,7 @@ def test_same_input_same_bytes_alone_or_in_a_batch(example: tuple[Workspace, Jou
     # dot 2.43 numbers the graphs of a batch and orders the clusters of its later graphs by
     # memory addresses (a different order on most runs): each must come out as if alone.
     for _ in range(5):
-        assert diagrams._run_dot([resp, flow, resp, flow]) == [alone["resp"], alone["flow"]] * 2
+        assert diagrams.run_dot([resp, flow, resp, flow]) == [alone["resp"], alone["flow"]] * 2
     assert render_svgs({"flow": flow, "resp": resp}) == alone
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import REPO
 
-from journeymap.load import load_workspace
-from journeymap.schema import CLIENT, JOURNEY, PERSON, STAGE, TOUCHPOINT
+from journeymap.workspace.load import load_workspace
+from journeymap.workspace.schema import CLIENT, JOURNEY, PERSON, STAGE, TOUCHPOINT
 
 
 def test_every_key_is_in_the_format_reference() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, REPO, copy_workspace, run
 
-from journeymap.load import load_workspace
+from journeymap.workspace.load import load_workspace
 
 TOUCHPOINTS = load_workspace(REPO, "journeys").workspace.journeys["client-love"].touchpoints
 TITLES = [tp.title for tp in TOUCHPOINTS]

@@ -19,12 +19,12 @@ from conftest import REPO
 from ruamel.yaml import YAML
 from ruamel.yaml.tokens import CommentToken
 
-from journeymap import fmt
 from journeymap.exceptions import InvalidWorkspace
-from journeymap.fmt import format_paths, format_text
-from journeymap.load import load_workspace
-from journeymap.schema import TOUCHPOINT
-from journeymap.source import split_front_matter
+from journeymap.workspace import fmt
+from journeymap.workspace.fmt import format_paths, format_text
+from journeymap.workspace.load import load_workspace
+from journeymap.workspace.schema import TOUCHPOINT
+from journeymap.workspace.source import split_front_matter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FORMAT_MD = next((p for p in (Path("/work/shared/FORMAT.md"), REPO.parent / "shared" / "FORMAT.md")
@@ -64,7 +64,7 @@ def all_inputs() -> list[tuple[str, str, str]]:
     for file in sorted([*REPO.glob("journeys/*.yml"), *REPO.glob("journeys/clients/*.yml"),
                         *REPO.glob("journeys/team/*.md")]):
         found.append((file.relative_to(REPO).as_posix(), kind_of(file), file.read_text()))
-    scaffold = REPO / "journeymap" / "scaffold" / "journeys"
+    scaffold = REPO / "journeymap" / "workspace" / "starter" / "journeys"
     for file in sorted([*scaffold.glob("*.yml"), *scaffold.glob("*/*.yml"),
                         *scaffold.glob("*/*.md")]):
         text = file.read_text().replace("{today}", "2026-11-24")

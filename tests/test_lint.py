@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 import yaml
 
+from journeymap.derive.lint import CHECKS, LEVELS, RULES, LintSettings, lint
 from journeymap.exceptions import JourneymapError, Problem
-from journeymap.lint import CHECKS, LEVELS, RULES, LintSettings, lint
-from journeymap.load import load_workspace
 from journeymap.model import Workspace
+from journeymap.workspace.load import load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 24)  # a Tuesday; its ISO week starts on 2026-11-23

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from journeymap.derive.schedule import client_schedule
 from journeymap.exceptions import Problem
-from journeymap.load import Loaded, load_workspace
 from journeymap.model import MonthDay
-from journeymap.schedule import client_schedule
+from journeymap.workspace.load import Loaded, load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 FORMAT_MD = Path("/work/shared/FORMAT.md")
@@ -208,6 +208,10 @@ WINDOWS = "before -30..0, first 1..30, later 31..365, beyond 366..730"
 ID_RULE = "an id of lowercase letters, digits and '-'"
 CLIENT_NEEDS = "'name' and 'journey' and 'day_one' and 'team'"
 REPEAT_FORMS = "'yearly' or {every: N, times: M}"
+LINK_OUT = ("a symbolic link that leads outside journeys/: journeymap never follows it; put "
+            "the file itself here instead")
+CONTROL = "which text may not hold (a control character or half of a UTF-16 pair): remove it"
+DAYS = "a whole number from -3650 to 36500"
 
 CASES = [
     # ---- unknown keys, with did-you-mean ---------------------------------------------------
@@ -268,7 +272,7 @@ CASES = [
          (J, 34, 10, f"day 800 of touchpoint 'welcome-gift' falls in no stage window "
                      f"(stages: {WINDOWS})")),
     case("day-not-a-number", sub(J, "    day: 5\n", "    day: five\n"),
-         (J, 34, 10, "'day' in touchpoint 'welcome-gift' must be a whole number, got 'five'")),
+         (J, 34, 10, f"'day' in touchpoint 'welcome-gift' must be {DAYS}, got 'five'")),
     case("stage-disagrees-with-day", sub(J, "    day: 5\n", "    day: 5\n    stage: later\n"),
          (J, 35, 12, "stage 'later' of touchpoint 'welcome-gift' does not agree with day 5, "
                      "which falls in stage 'first' (days 1..30)")),
@@ -291,9 +295,9 @@ CASES = [
     case("repeat-a-number", sub(J, "{every: 7, times: 3}", "3"),
          (J, 42, 13, f"'repeat' in touchpoint 'check-in' must be {REPEAT_FORMS}, got 3")),
     case("repeat-times-0", sub(J, "times: 3}", "times: 0}"),
-         (J, 42, 31, "'times' in repeat must be a whole number of at least 1, got 0")),
+         (J, 42, 31, "'times' in repeat must be a whole number from 1 to 1000, got 0")),
     case("repeat-every-0", sub(J, "every: 7,", "every: 0,"),
-         (J, 42, 21, "'every' in repeat must be a whole number of at least 1, got 0")),
+         (J, 42, 21, "'every' in repeat must be a whole number from 1 to 3650, got 0")),
     # ---- feel, channel, phase --------------------------------------------------------------
     case("feel-too-high", sub(J, "    feel: 5\n", "    feel: 6\n"),
          (J, 38, 11, "'feel' in touchpoint 'welcome-gift' must be a whole number from 1 to 5, "
@@ -429,6 +433,7 @@ CASES = [
     case("photo-dotdot-outside", sub(A, "photo: alex-rivera.jpg", "photo: ../../secret.jpg"),
          (A, 5, 8, "photo '../../secret.jpg' is outside journeys/: keep photos inside it")),
     case("photo-symlink-outside", photo_symlink_outside,
+         ("journeys/team/alex-rivera.jpg", 1, 1, LINK_OUT),
          (A, 5, 8, "photo 'alex-rivera.jpg' is outside journeys/: keep photos inside it")),
     case("photo-missing", sub(A, "photo: alex-rivera.jpg", "photo: alex-rivera.jpeg"),
          (A, 5, 8, "photo 'alex-rivera.jpeg' does not exist (did you mean 'alex-rivera.jpg'?)")),
@@ -507,6 +512,67 @@ CASES = [
          (C, 2, 41, "invalid YAML: nesting deeper than 32 levels is not allowed")),
     case("key-not-a-word", sub(C, "done:\n", "? [a]\n: x\ndone:\n"),
          (C, 10, 3, "a key must be a plain word")),
+    # ---- out of range: each used to crash a build with OverflowError -----------------------
+    case("day-far-ahead", sub(J, "day: 40\n", "day: 3000000\n"),
+         (J, 41, 10, f"'day' in touchpoint 'check-in' must be {DAYS}, got 3000000")),
+    case("stage-far-back", sub(J, "from: -30\n", "from: -1000000\n"),
+         (J, 9, 11, f"'from' in stage 'before' must be {DAYS}, got -1000000")),
+    case("repeat-every-huge", sub(J, "every: 7,", "every: 1000000000,"),
+         (J, 42, 21, "'every' in repeat must be a whole number from 1 to 3650, "
+                     "got 1000000000")),
+    case("repeat-past-the-last-day", sub(J, "{every: 7, times: 3}", "{every: 3650, times: 20}"),
+         (J, 42, 13, "the last occurrence of touchpoint 'check-in' falls on day 69390, past day "
+                     "36500: repeat it less often, or fewer times")),
+    case("day-one-9999", sub(C, "day_one: 2026-03-02", "day_one: 9999-12-01"),
+         (C, 4, 10, "'day_one' must be a date from 1900 to 2199, got '9999-12-01'")),
+    case("day-one-year-1", sub(C, "day_one: 2026-03-02", "day_one: 0001-01-01"),
+         (C, 4, 10, "'day_one' must be a date from 1900 to 2199, got '0001-01-01'")),
+    case("done-far-ahead", sub(C, "deep-dive: 2026-02-20", "deep-dive: 9999-12-31"),
+         (C, 11, 14, "'done: deep-dive' must be a date from 1900 to 2199, got '9999-12-31'")),
+    case("day-one-arabic-digits", sub(C, "day_one: 2026-03-02", "day_one: \u0662\u0660\u0662"
+                                                               "\u0666-03-02"),
+         (C, 4, 10, "'day_one' must be a date YYYY-MM-DD, got '\u0662\u0660\u0662\u0666"
+                    "-03-02'")),
+    # ---- text a page, a calendar or a terminal cannot take ---------------------------------
+    case("name-on-two-lines", sub(C, "name: Acme Bakery\n", "name: |\n  Acme\n  Bakery\n"),
+         (C, 1, 7, "'name' must be on one line: join its lines (a '|' block keeps each line "
+                   "break)")),
+    case("contact-lone-surrogate", sub(C, "contact: Jordan Lee", 'contact: "\\ud800"'),
+         (C, 2, 10, f"'contact' holds the character U+D800, {CONTROL}")),
+    case("contact-nul", sub(C, "contact: Jordan Lee", 'contact: "Jordan\\0"'),
+         (C, 2, 10, f"'contact' holds the character U+0000, {CONTROL}")),
+    case("title-terminal-escape", sub(J, "title: Welcome gift", 'title: "\\e[2J\\e[31mgift"'),
+         (J, 33, 12, f"'title' in touchpoint 'welcome-gift' holds the character U+001B, "
+                     f"{CONTROL}")),
+    case("unknown-key-with-an-escape", sub(C, "contact: Jordan Lee", '"x\\e[31m": 1'),
+         (C, 2, 1, "unknown key 'x\\x1b[31m'")),
+    # ---- files that look meant to be read, and links out -----------------------------------
+    case("client-yaml-suffix", rename(C, "acme-bakery.yaml"),
+         ("journeys/clients/acme-bakery.yaml", 1, 1, "not read: a client file ends in "
+                                                     "'.yml' (rename it acme-bakery.yml)")),
+    case("journey-upper-case-suffix", both(rename(J, "onboarding.YML"), put(C, "")),
+         (C, 1, 1, f"file is empty: a client needs {CLIENT_NEEDS}"),
+         ("journeys/onboarding.YML", 1, 1, "not read: a journey file ends in '.yml' "
+                                           "(rename it onboarding.yml)")),
+    case("client-in-a-subfolder", put("journeys/clients/old/third.yml", CLIENT),
+         ("journeys/clients/old/third.yml", 1, 1, "files in clients/old/ are not read: "
+                                                  "journeymap reads journeys directly in the "
+                                                  "journey folder, people in team/ and clients "
+                                                  "in clients/ (move it to clients/, or out of "
+                                                  "the journey folder)")),
+    case("person-markdown-suffix", put("journeys/team/kim-lee.markdown", "---\nname: Kim\n---\n"),
+         ("journeys/team/kim-lee.markdown", 1, 1, "not read: a person file ends in "
+                                                  "'.md' (rename it kim-lee.md)")),
+    case("client-linked-from-outside", lambda root: (
+            (root / "outside.yml").write_text(CLIENT.replace("Acme", "Other")),
+            os.symlink(root / "outside.yml", root / "journeys/clients/other.yml")),
+         ("journeys/clients/other.yml", 1, 1, LINK_OUT)),
+    case("system-file-linked", lambda root: os.symlink("/etc/passwd",
+                                                       root / "journeys/clients/x.yml"),
+         ("journeys/clients/x.yml", 1, 1, LINK_OUT)),
+    case("environment-linked", lambda root: os.symlink("/proc/self/environ",
+                                                       root / "journeys/env.txt"),
+         ("journeys/env.txt", 1, 1, LINK_OUT)),
 ]
 
 

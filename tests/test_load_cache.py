@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import copy_workspace
 
 from journeymap.cache import DiskCache
-from journeymap.load import LoadCache, load_workspace
+from journeymap.workspace.load import LoadCache, load_workspace
 
 
 def _load(ws: Path, store: Path) -> tuple[object, list[object]]:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from journeymap.journey_map import column_widths, journey_map, spread
 from journeymap.model import Journey, Workspace
+from journeymap.render.map_layout import column_widths, journey_map, spread
 
 
 @pytest.fixture(scope="module")

@@ -18,10 +18,11 @@ from conftest import AS_OF, REPO, run
 from playwright.sync_api import Browser, Dialog, Page
 from test_privacy import TEAMS, write_workspace
 
-from journeymap.load import load_workspace
-from journeymap.meet import CSP, meet_name
+from journeymap import meet_name
 from journeymap.model import Workspace
-from journeymap.render import Renderer
+from journeymap.render.meet import CSP
+from journeymap.render.renderer import Renderer
+from journeymap.workspace.load import load_workspace
 
 AS_OF_DATE = dt.date.fromisoformat(AS_OF)
 HARBOR = "harbor-street-bakery"
@@ -82,9 +83,13 @@ def test_meet_page_is_self_contained(harbor_html: str) -> None:
     assert "<script" not in html.lower()
     assert f'<meta http-equiv="Content-Security-Policy" content="{CSP}">' in html
     assert CSP.startswith("default-src 'none'; img-src data:; style-src 'unsafe-inline'")
-    sources = re.findall(r'\ssrc="([^"]*)"', html)
+    sources = re.findall(r'<img\b[^>]*\ssrc="([^"]*)"', html)
+    sources += re.findall(r'<image\b[^>]*\shref="([^"]*)"', html)
     assert sources and all(s.startswith("data:image/") for s in sources)
-    links = re.findall(r'\shref="([^"]*)"', html)
+    # Each photo once, however many times the face is drawn (by <use> of its one copy).
+    assert len(sources) == len(set(sources)) == html.count("data:image/") == 4
+    assert re.findall(r'<use href="([^"]*)"', html) == [f"#photo-{n}" for n in range(1, 5)] * 3
+    links = re.findall(r'<a\b[^>]*\shref="([^"]*)"', html)
     assert links and all(link.startswith(("mailto:", "https://")) for link in links), links
     assert not [u for u in re.findall(r"url\(([^)]*)\)", html) if not u.startswith("data:")]
     for tag in ("<link", "<iframe", "<base", "<form", "<object", "<embed"):
@@ -128,8 +133,16 @@ def test_meet_page_in_chromium(browser: Browser, harbor_html: str, tmp_path: Pat
         # Only the file itself is loaded: nothing else exists to fetch, and the CSP is quiet.
         assert [u for u in requests if not u.startswith("data:")] == [path.as_uri()]
         assert problems == []
-        widths = page.locator("img").evaluate_all("els => els.map(e => e.naturalWidth)")
+        widths = page.evaluate("""Promise.all([...document.querySelectorAll('svg image')]
+            .map(i => { const img = new Image(); img.src = i.getAttribute('href');
+                        return img.decode().then(() => img.naturalWidth); }))""")
         assert len(widths) >= 4 and all(w > 0 for w in widths)
+        # The faces draw the photo: without it, they look different.
+        face = page.locator(".card .face").first
+        drawn = face.screenshot()
+        page.evaluate("document.querySelectorAll('svg image').forEach(i => i.remove())")
+        assert face.screenshot() != drawn
+        page.reload()
         assert page.locator(".card").count() == 4
         assert page.locator(".step").count() >= 8
         # Nothing sticks out sideways on a phone.

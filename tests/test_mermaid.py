@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from journeymap.load import load_workspace
-from journeymap.mermaid import (
+from journeymap.model import Journey, Workspace
+from journeymap.render.mermaid import (
     NEUTRAL_SCORE,
     escape,
     escape_actor,
@@ -19,7 +19,7 @@ from journeymap.mermaid import (
     journey_mermaid,
     journey_mermaid_markdown,
 )
-from journeymap.model import Journey, Workspace
+from journeymap.workspace.load import load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 MERMAID_JS = REPO / "node_modules/mermaid/dist/mermaid.min.js"
@@ -69,7 +69,7 @@ touchpoints:
     day: -2
     owner: lead
   - id: spaced
-    title: "title  with\\n a newline and a back\\\\slash"
+    title: "title  with\\t a tab and a back\\\\slash"
     day: 40
     owner: pat-kim
     feel: 3

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import concurrent.futures
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import AS_OF, BIN, REPO
 
 from journeymap.exceptions import MissingTool
-from journeymap.pdf import PdfJob, browser, is_pdf, job_hash, render_pdfs
+from journeymap.render.pdf import PdfJob, browser, is_pdf, job_hash, render_pdfs
 
 PHOTO = REPO / "journeys" / "team" / "alex-rivera.jpg"
 
@@ -89,6 +91,39 @@ def test_several_jobs_share_one_browser_and_builds_are_reproducible(
     assert b"/CreationDate (D:20261124000000+00'00')" in (tmp_path / "p0.pdf").read_bytes()
 
 
+def moving_page(folder: Path) -> Path:
+    """A page that is never the same two moments running: a band that turns from red to blue
+    over a minute, and below it one that flashes yellow and magenta for ever (green at rest)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    html = folder / "moving.html"
+    html.write_text(
+        '<!doctype html><html><head><meta charset="utf-8"><title>t</title><style>'
+        "html, body { margin: 0; }"
+        "@keyframes turn { from { background: rgb(255, 0, 0); }"
+        " to { background: rgb(0, 0, 255); } }"
+        "@keyframes flash { from { background: rgb(255, 255, 0); }"
+        " to { background: rgb(255, 0, 255); } }"
+        ".turn { height: 400px; animation: turn 60s linear forwards; }"
+        ".flash { height: 400px; background: rgb(0, 160, 0);"
+        " animation: flash 0.7s linear infinite alternate; }"
+        '</style></head><body><div class="turn"></div><div class="flash"></div></body></html>')
+    return html
+
+
+def test_a_moving_page_prints_at_rest_whatever_the_moment(tmp_path: Path) -> None:
+    """Printed four times, two at a time: the same bytes each time, and the page as it is once
+    still (the finite animation at its end, the endless one undone), not a frame of the moment
+    of printing, which a busy machine moves."""
+    html = moving_page(tmp_path / "site")
+    outs = [tmp_path / f"{n}.pdf" for n in range(4)]
+    assert render_pdfs([PdfJob(html, out) for out in outs], cache_dir=None, workers=2).rendered == 4
+    assert len({out.read_bytes() for out in outs}) == 1
+    red, green, blue = pixel(outs[0], 0.5, 0.2)
+    assert red < 40 and green < 40 and blue > 200, (red, green, blue)
+    red, green, blue = pixel(outs[0], 0.5, 0.5)
+    assert red < 40 and green > 120 and blue < 40, (red, green, blue)
+
+
 def test_the_cache_copies_an_unchanged_page_without_a_browser(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -147,3 +182,23 @@ def test_browser_context_manager_for_other_exports(tmp_path: Path) -> None:
     # and Playwright's sync API refuses to start inside a running loop.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(use).result()
+
+
+def test_a_builds_pdfs_have_the_mode_of_its_html_pages(tmp_path: Path) -> None:
+    """Printed, and copied from the cache: the mode `open()` gives under the umask, as the
+    HTML pages beside them have (mkstemp's 0600 would keep a web server out)."""
+    ws = tmp_path / "ws"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--clients", "1",
+                    "--people", "2", "--seed", "1", "--out", str(ws)], check=True)
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    for umask in (0o022, 0o002):  # the first build prints, the second copies from the cache
+        build = subprocess.run([str(BIN / "journeymap"), "build", "--as-of", AS_OF, "--clean",
+                                "-q"], cwd=ws, env=env, umask=umask, capture_output=True,
+                               text=True, timeout=300)
+        assert build.returncode == 0, build.stderr
+        site = ws / "site"
+        pdfs = sorted(site.rglob("*.pdf"))
+        assert len(pdfs) == 2  # the client's handoff packet and meet page
+        html = {oct(p.stat().st_mode & 0o777) for p in site.rglob("*.html")}
+        assert html == {oct(0o666 & ~umask)}
+        assert {oct(p.stat().st_mode & 0o777) for p in pdfs} == html, umask

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, REPO, run
 
-from journeymap.load import load_workspace
-from journeymap.meet import render_meet
-from journeymap.pdf import PdfJob, render_pdfs
-from journeymap.render import Renderer
+from journeymap.render.meet import render_meet
+from journeymap.render.pdf import PdfJob, render_pdfs
+from journeymap.render.renderer import Renderer
+from journeymap.workspace.load import load_workspace
 
 PHOTO = REPO / "journeys" / "team" / "alex-rivera.jpg"
 TOKEN = re.compile(r"Zq\d{3}")

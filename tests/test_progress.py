@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import AS_OF, copy_workspace, run
 
-from journeymap.progress import Progress
+from journeymap.host.progress import Progress
 
 
 class Terminal(io.StringIO):

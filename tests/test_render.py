@@ -9,12 +9,12 @@ def test_relative_links_agree_with_posixpath() -> None:
     import itertools
     import posixpath
 
-    from journeymap.render import _relpath
+    from journeymap.render.paths import relpath
 
     paths = ["", ".", "a", "a/", "a/b", "a/b/", "a/b/c.html", "a/c", "b/a/", "index.html",
              "assets/journeymap/x.css", "./a/b", "a//b"]
     for path, start in itertools.product(paths, repeat=2):
-        assert _relpath(path or ".", start.rstrip("/") or ".") == posixpath.relpath(
+        assert relpath(path or ".", start.rstrip("/") or ".") == posixpath.relpath(
             path or ".", start.rstrip("/") or "."), (path, start)
 
 
@@ -42,8 +42,9 @@ def test_the_home_page_shows_the_first_rows_of_long_lists(example_workspace: obj
 
     from conftest import AS_OF
 
+    from journeymap import Renderer
     from journeymap.model import Workspace
-    from journeymap.render import HOME_ROWS, Renderer
+    from journeymap.render.pages import HOME_ROWS
 
     assert isinstance(example_workspace, Workspace)
     renderer = Renderer(example_workspace, dt.date.fromisoformat(AS_OF))

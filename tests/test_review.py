@@ -11,10 +11,17 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, copy_workspace
 
-from journeymap.exceptions import JourneymapError, Problem
-from journeymap.load import load_workspace
-from journeymap.model import Workspace
-from journeymap.review import NO_CHANGES, compare, diff_command, load_revision, review_markdown
+from journeymap import (
+    JourneymapError,
+    Problem,
+    Workspace,
+    compare,
+    load_revision,
+    load_workspace,
+    review_markdown,
+)
+from journeymap.review.compare import NO_CHANGES
+from journeymap.review.diff import diff_command
 
 DAY = dt.date.fromisoformat(AS_OF)
 JOURNEY = "journeys/client-love.yml"
@@ -120,7 +127,7 @@ def test_a_commit_is_reviewed_for_clients_and_team(repo: Path) -> None:
 
 def test_schedule_impact_matches_the_schedules(repo: Path) -> None:
     """The counts in EXPECTED, worked out from each side's full schedules instead."""
-    from journeymap.schedule import client_schedule
+    from journeymap.derive.schedule import client_schedule
 
     before = load_workspace(repo, "journeys").workspace
     change_the_journey(repo)

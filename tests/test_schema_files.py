@@ -18,8 +18,9 @@ import jsonschema
 import pytest
 from conftest import REPO
 
-from journeymap import editor_schema
-from journeymap.editor_schema import (
+from journeymap.exceptions import UsageError
+from journeymap.workspace import editor_schema
+from journeymap.workspace.editor_schema import (
     KINDS,
     PACKAGE_SCHEMAS,
     file_name,
@@ -30,9 +31,8 @@ from journeymap.editor_schema import (
     schema_text,
     write_schemas,
 )
-from journeymap.exceptions import UsageError
-from journeymap.load import load_workspace
-from journeymap.source import Node, parse_yaml, split_front_matter
+from journeymap.workspace.load import load_workspace
+from journeymap.workspace.source import Node, parse_yaml, split_front_matter
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 FORMAT_MD = next((p for p in (Path("/work/shared/FORMAT.md"), REPO.parent / "shared" / "FORMAT.md")
@@ -84,7 +84,7 @@ def kind_of(file: Path) -> str:
 def test_committed_schema_is_what_the_definitions_make(kind: str) -> None:
     committed = (PACKAGE_SCHEMAS / file_name(kind)).read_text(encoding="utf-8")
     assert committed == schema_text(kind), (
-        "journeymap/schemas/ is stale: run python -m journeymap.editor_schema"
+        "journeymap/workspace/schemas/ is stale: run python -m journeymap.workspace.editor_schema"
     )
 
 
@@ -185,7 +185,7 @@ def test_every_example_block_of_the_format_docs_validates() -> None:
         assert schema_errors(body, kind) == [], where
 
 
-SCAFFOLD = REPO / "journeymap" / "scaffold" / "journeys"
+SCAFFOLD = REPO / "journeymap" / "workspace" / "starter" / "journeys"
 SCAFFOLD_FILES = {"welcome.yml": ("journey", 1), "clients/first-client.yml": ("client", 2),
                   "team/kim-lee.md": ("person", 2), "team/sam-rivers.md": ("person", 2)}
 

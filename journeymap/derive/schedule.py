@@ -1,0 +1,214 @@
+"""Each client's dated schedule: touchpoints to dates, with done / due / overdue status.
+
+Day numbers become dates (`day_one + day - 1`); cadences repeat `every` days `times` times;
+yearly touchpoints and `on:` dates show their current occurrence, from two weeks back
+onward, so a missed one is seen as overdue for a while and then makes way for next year's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+
+from ..exceptions import JourneymapError
+from ..model import Client, Journey, Touchpoint, Workspace
+from ..vocabulary import STATUSES
+from ..workspace.schema import FIRST_YEAR, LAST_YEAR
+
+DUE_WINDOW = dt.timedelta(days=7)  # "due" means within the next week
+GRACE = dt.timedelta(days=14)  # how long a missed yearly occurrence stays overdue
+
+
+def build_date(as_of: dt.date | None = None) -> dt.date:
+    """The date a build is as of: the given one, else SOURCE_DATE_EPOCH's (UTC), else today.
+
+    Raises JourneymapError for a date outside FIRST_YEAR..LAST_YEAR, where schedules cannot
+    be worked out (a year 9999 overflows the calendar a year later).
+    """
+    if as_of is None:
+        epoch = source_date_epoch()
+        as_of = epoch.date() if epoch is not None else dt.date.today()
+    if not FIRST_YEAR <= as_of.year <= LAST_YEAR:
+        raise JourneymapError(f"the build date {as_of.isoformat()} is not from {FIRST_YEAR} "
+                              f"to {LAST_YEAR}: give a date in that range")
+    return as_of
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH's moment (UTC), None if unset; JourneymapError if it is not a number
+    of seconds since 1970 that falls in FIRST_YEAR..LAST_YEAR."""
+    text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not text:
+        return None
+    latest = dt.datetime(LAST_YEAR, 12, 31, 23, 59, 59, tzinfo=dt.UTC).timestamp()
+    if not (text.isascii() and text.isdigit()) or int(text) > latest:
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        raise JourneymapError(f"SOURCE_DATE_EPOCH={shown!r} is not a time journeymap can use: "
+                              "give whole seconds since 1970-01-01 (UTC), for a date up to "
+                              f"{LAST_YEAR}")
+    return dt.datetime.fromtimestamp(int(text), tz=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One dated occurrence of a touchpoint for one client."""
+
+    client: Client
+    touchpoint: Touchpoint
+    date: dt.date | None  # None: the client record lacks the `on:` date
+    number: int  # 1-based, among the touchpoint's occurrences
+    count: int | None  # how many in all; None for yearly ones
+    status: str
+    done_on: dt.date | None
+    owner: str | None  # the person who owns it for this client
+
+    @property
+    def day(self) -> int | None:
+        return self.client.day_number(self.date) if self.date else None
+
+
+def _status(date: dt.date, done_on: dt.date | None, as_of: dt.date) -> str:
+    if done_on is not None:
+        return "done"
+    if date < as_of:
+        return "overdue"
+    return "due" if date < as_of + DUE_WINDOW else "upcoming"
+
+
+def _add_years(date: dt.date, years: int) -> dt.date:
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year + years, day=28)
+
+
+def _yearly_done(date: dt.date, done: tuple[dt.date, ...]) -> dt.date | None:
+    """A yearly occurrence counts as done by a date logged up to ~10 months before it."""
+    return next((d for d in done if date - dt.timedelta(days=300) <= d <= date + GRACE * 4), None)
+
+
+def touchpoint_occurrences(
+    client: Client, journey: Journey, tp: Touchpoint, owner: str | None, as_of: dt.date
+) -> list[Occurrence]:
+    done = client.done.get(tp.id, ())
+
+    def make(date: dt.date, number: int, count: int | None, done_on: dt.date | None) -> Occurrence:
+        return Occurrence(client, tp, date, number, count, _status(date, done_on, as_of),
+                          done_on, owner)
+
+    if tp.on is not None:
+        when = client.dates.get(tp.on)
+        if when is None:
+            return [Occurrence(client, tp, None, 1, None, "undated", None, owner)]
+        date = when.next_on_or_after(max(client.day_one, as_of - GRACE))
+        return [make(date, 1, None, _yearly_done(date, done))]
+    assert tp.day is not None
+    first = client.date_of(tp.day)
+    if tp.repeat and tp.repeat.yearly:
+        year = 0
+        while _add_years(first, year) < as_of - GRACE:
+            year += 1
+        date = _add_years(first, year)
+        return [make(date, year + 1, None, _yearly_done(date, done))]
+    every, times = (tp.repeat.every, tp.repeat.times) if tp.repeat else (0, 1)
+    dates = [first + dt.timedelta(days=every * k) for k in range(times)]
+    # Each logged date marks the next occurrence done, in order.
+    return [make(d, k + 1, times, done[k] if k < len(done) else None) for k, d in enumerate(dates)]
+
+
+def client_schedule(ws: Workspace, client: Client, as_of: dt.date) -> list[Occurrence]:
+    """Every occurrence of every touchpoint of the client's journey, in date order."""
+    journey = ws.journeys[client.journey]
+    found: list[Occurrence] = []
+    for tp in journey.touchpoints:
+        owner = ws.resolve(journey, tp.owner, client)
+        found.extend(touchpoint_occurrences(client, journey, tp, owner, as_of))
+    return sorted(found, key=lambda o: (o.date or dt.date.max, o.touchpoint.sort_key))
+
+
+def current_stage(journey: Journey, client: Client, as_of: dt.date) -> str | None:
+    """The id of the stage the client is in as of a date (None if between or past them)."""
+    day = client.day_number(as_of)
+    return next((s.id for s in journey.stages if s.holds(day)), None)
+
+
+@dataclass
+class Agenda:
+    """What needs doing across all clients as of a date."""
+
+    as_of: dt.date
+    schedules: dict[str, list[Occurrence]]
+    # Who takes part in each client's occurrences (people.client_participation), kept with
+    # the schedules it is worked out from: person id -> (occurrence, part) in order.
+    participation: dict[str, dict[str, list[tuple[Occurrence, str]]]] = field(
+        default_factory=dict, repr=False, compare=False)
+
+    def with_status(self, status: str) -> list[Occurrence]:
+        found = [o for s in self.schedules.values() for o in s if o.status == status]
+        return sorted(found, key=lambda o: (o.date or dt.date.max, o.client.name,
+                                            o.touchpoint.sort_key))
+
+    def counts(self, client_id: str) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for o in self.schedules[client_id]:
+            counts[o.status] += 1
+        return counts
+
+
+def agenda(ws: Workspace, as_of: dt.date) -> Agenda:
+    """Every client's schedule as of a date (made afresh; `Schedules` reuses the last)."""
+    return Agenda(as_of, {c.id: client_schedule(ws, c, as_of) for c in ws.clients.values()})
+
+
+class Schedules:
+    """Makes agendas, and keeps the last one it made.
+
+    A build asks twice (lint, then the pages), and a live preview asks after every save, with
+    a workspace in which most clients are the very same objects as before (the loader reuses
+    unchanged files' results). So the last agenda is kept: the same workspace gets it back,
+    and a new one reuses the schedule of each client whose record and journey are the same
+    objects, when the date and the people are the same too (a journey may name people).
+    A host keeps one `Schedules` for as long as it serves, and passes the agenda it gives to
+    whatever needs one.
+    """
+
+    def __init__(self) -> None:
+        self._ws: Workspace | None = None
+        self._as_of: dt.date | None = None
+        self._people: frozenset[str] = frozenset()
+        self._agenda: Agenda | None = None
+
+    def agenda(self, ws: Workspace, as_of: dt.date) -> Agenda:
+        last, last_ws = self._agenda, self._ws
+        if last is not None and last_ws is ws and self._as_of == as_of:
+            return last
+        people = frozenset(ws.people)
+        same = last is not None and last_ws is not None and self._as_of == as_of \
+            and self._people == people
+        made = Agenda(as_of, {})
+        for client in ws.clients.values():
+            if (same and last is not None and last_ws is not None
+                    and last_ws.clients.get(client.id) is client
+                    and last_ws.journeys.get(client.journey) is ws.journeys.get(client.journey)):
+                made.schedules[client.id] = last.schedules[client.id]
+                if client.id in last.participation:
+                    made.participation[client.id] = last.participation[client.id]
+            else:
+                made.schedules[client.id] = client_schedule(ws, client, as_of)
+        self._ws, self._as_of, self._people, self._agenda = ws, as_of, people, made
+        return made
+
+
+def stage_name(journey: Journey, client: Client, as_of: dt.date) -> str:
+    """Where the client is on the journey as of a date, in words: the stage's title, or
+    `Not started`, `Between stages`, `Every year (year 3)`."""
+    stage_id = current_stage(journey, client, as_of)
+    if stage_id is not None:
+        return journey.stage(stage_id).title
+    day = client.day_number(as_of)
+    if day < journey.stages[0].start:
+        return "Not started"
+    if day > journey.stages[-1].end:
+        return f"{journey.stages[-1].title} (year {(day - 1) // 365 + 1})"
+    return "Between stages"

@@ -1,0 +1,111 @@
+"""The files journeymap adds to MkDocs' build, and which of them a rebuild keeps.
+
+Every page and file journeymap makes becomes a generated `File`. One made from a known few
+inputs (a client's pages and files, a person's page and calendar) gets a stamp holding its
+recipe (stamps.py); in a rebuild in place, MkDocs leaves it as it is when it is newer than
+its stamp, and makes everything else again. Files the build neither made nor kept, and that
+nobody wrote since it started, belong to clients and people who are gone: they are deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from mkdocs import __version__ as host_version
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from ..cache import recipe
+from .stamps import Stamps, file_clock, remove_stale, stamps_folder
+
+# Settings that do not show in a page (where it is written, how strictly it is checked).
+_NOT_SHOWN = {"site_dir", "strict", "dev_addr", "watch", "plugins", "validation", "hooks"}
+
+Make = Callable[[], str | bytes]
+
+
+def shown_settings(config: MkDocsConfig, overlay: str) -> str:
+    """What every page shows beside its own content, hashed: the settings as MkDocs read
+    them (the navigation, the site's name and URL, the theme's options; values from the
+    environment included), the theme's files, the error overlay and the host's version. A
+    change rebuilds every page."""
+    settings = {key: value for key, value in config.items() if key not in _NOT_SHOWN}
+    settings.update(extra=dict(config.extra), theme=dict(config.theme))
+    theme = sorted((str(path), path.stat().st_mtime_ns, path.stat().st_size)
+                   for folder in config.theme.dirs for path in Path(folder).rglob("*")
+                   if path.is_file())
+    return recipe(json.dumps(settings, sort_keys=True, default=str), theme, overlay,
+                  host_version)
+
+
+class SiteFiles:
+    """The bookkeeping of one site folder's builds: what each made, kept and left behind."""
+
+    def __init__(self, dirty: bool) -> None:
+        self.dirty = dirty  # a rebuild in place: files whose stamps say so are kept
+        self.stamps: Stamps | None = None
+        self.kept: set[str] = set()  # site paths of the files kept from the last build
+        self.made: set[str] = set()  # site paths of every file of this build
+        self.last_made: set[str] = set()  # ...and of the last one
+        self.started = 0.0  # when this build began, by the file system's clock
+
+    def start(self, cache: Path) -> None:
+        self.started = file_clock(cache)
+        self.kept = set()
+
+    def keeper(self, config: MkDocsConfig, cache: Path,
+               shared: str) -> Callable[[str, str | None, Make, InclusionLevel], File]:
+        """`keep(src_uri, recipe, make, inclusion)`: the file for an output, kept from the last
+        build when its stamp allows (a dirty build), else with the content `make()` gives.
+        `shared`: what every page shows (`shown_settings`), part of every stamp."""
+        site = Path(config.site_dir)
+        site.mkdir(parents=True, exist_ok=True)
+        folder = stamps_folder(cache, site)
+        if self.stamps is None or self.stamps.folder != folder:
+            self.stamps = Stamps(folder)
+        stamps = self.stamps
+
+        def keep(uri: str, recipe: str | None, make: Make, inclusion: InclusionLevel) -> File:
+            stamp = stamps.stamp(uri, f"{recipe} {shared}") if recipe is not None else None
+            if stamp is None:
+                return File.generated(config, uri, content=make(), inclusion=inclusion)
+            file = File.generated(config, uri, abs_src_path=str(stamp), inclusion=inclusion)
+            if self.dirty and stamps.made_since(uri, Path(file.abs_dest_path)):
+                self.kept.add(file.dest_uri)
+                return file  # MkDocs skips it: the stamp is older than the file
+            content = make()
+            if isinstance(content, str):
+                file.content_string = content
+            else:
+                file.content_bytes = content
+            return file
+
+        return keep
+
+    def record(self, files: Files) -> None:
+        """Every file of this build is known: in a rebuild in place, every one but the kept
+        ones is made again. (A page MkDocs skips has no title to show in the navigation; a
+        static file's source may be older than its last copy.)"""
+        self.made = {file.dest_uri for file in files}
+        if not self.dirty:
+            return
+        for file in files:
+            if (file.abs_src_path is not None and file.dest_uri not in self.kept
+                    and os.path.isfile(file.abs_dest_path)):
+                os.utime(file.abs_dest_path, (0, 0))  # older than any source: made again
+
+    def finish(self, site: Path, serving: bool) -> None:
+        """After the build: delete the files of clients and people who are gone (a server
+        whose files only grew has none)."""
+        if self.dirty and not (serving and self.last_made <= self.made):
+            remove_stale(site, self.made, self.started)
+        self.last_made = self.made
+
+    def forget(self) -> None:
+        """The site folder is gone (a preview's, on exit): its stamps go with it."""
+        if self.stamps is not None:
+            shutil.rmtree(self.stamps.folder, ignore_errors=True)

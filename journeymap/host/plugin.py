@@ -1,0 +1,301 @@
+"""The MkDocs (and ProperDocs) plugin: thin hooks over the load → derive → render pipeline.
+
+Pages are generated in memory (nothing is written into the source tree), the journey files
+themselves never reach the site, and invalid input fails the build before MkDocs empties the
+site folder, with the same positioned messages as `journeymap check`. Each concern lives in a
+module of its own: the options and folders (config), the files and what a rebuild keeps
+(files), the navigation (nav), the search index (search), the PDFs (pdfs), garbage
+collection (memory) and the preview's guard (preview).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html
+import logging
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import mkdocs
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException, PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page as HostPage
+
+from ..cache import DiskCache, usable_cores
+from ..derive.check import Checked, check_workspace
+from ..derive.lint import LintSettings
+from ..derive.schedule import Schedules, build_date
+from ..exceptions import JourneymapError, Problem
+from ..model import Workspace
+from ..render.env import SITE_CSS, theme_css
+from ..render.html import headings
+from ..render.overlay import inject, overlay_html
+from ..render.pages import Page
+from ..render.paths import ASSET_DIR, MEET_DIR, SitePaths
+from ..render.renderer import Renderer
+from ..workspace.load import LoadCache
+from ..workspace.source import inside
+from .config import JourneymapConfig, WorkspacePaths, parse_as_of
+from .files import SiteFiles, shown_settings
+from .memory import CollectionPause
+from .nav import inclusion, navigation, toc
+from .pdfs import write_pdfs
+from .preview import guarded
+from .progress import Progress
+from .search import SearchIndex
+from .site_folder import site_dir_problem
+
+# A plain logger under the host's plugins (not get_plugin_logger, which prefixes every line):
+# each problem line starts with its path, for editors and problem matchers.
+log = logging.getLogger(f"{mkdocs.__name__}.plugins.journeymap")
+
+
+class JourneymapPlugin(BasePlugin[JourneymapConfig]):
+    def __init__(self) -> None:
+        self.cache = LoadCache()  # kept across `mkdocs serve` rebuilds (see on_startup)
+        self.schedules = Schedules()  # ...and so is the last agenda
+        self.renderer: Renderer | None = None
+        self.pages: dict[str, Page] = {}
+        self.serving = False
+        self.problems: list[Problem] = []  # the current errors, while serving a last good site
+        self.overlay = ""  # their overlay, laid over every page of the last good site
+        self.progress = Progress(False)
+        self.rendered = 0
+        self.files = SiteFiles(dirty=False)
+        self.search = SearchIndex()
+        self.collection = CollectionPause()
+        self.page_urls: dict[str, int] = {}  # the URL of every page of this build: its place
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
+        self.serving = command == "serve"
+        self.files = SiteFiles(dirty)
+
+    def on_shutdown(self) -> None:
+        if self.serving:  # the preview's folder is gone with it
+            self.files.forget()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.collection.pause()
+        paths = WorkspacePaths.of(self.config, config)
+        try:
+            as_of = build_date(parse_as_of(self.config.as_of))
+            settings = LintSettings.from_mapping(self.config.lint)
+        except JourneymapError as error:
+            raise PluginError(f"journeymap: {error}") from None
+        refused = site_dir_problem(paths.site_path, paths.root, paths.kept_apart(False),
+                                   replaced=False)
+        if refused is not None:
+            raise PluginError(f"journeymap: {refused}")
+        self.cache.store = DiskCache(paths.cache_path, "parsed")
+        checked = check_workspace(paths.root, paths.source, as_of, settings, cache=self.cache,
+                                  schedules=self.schedules, workers=self._workers())
+        for problem in checked.problems:
+            (log.error if problem.severity == "error" else log.warning)(str(problem))
+        loaded = checked.loaded
+        self.problems = list(loaded.errors)
+        self.overlay = ""
+        count = len(loaded.errors)
+        summary = f"{count} problem{'s' * (count != 1)} in the journey files (listed above)"
+        if not loaded.errors:
+            self.renderer = self._renderer(loaded.workspace, as_of, config, paths, checked)
+            self.pages = {page.src_uri: page for page in self.renderer.pages()}
+        elif not self.serving:
+            raise PluginError(f"journeymap: {summary}; the site was not built")
+        elif self.renderer is not None:
+            # A live preview keeps showing the last good journey until the files are fixed.
+            log.warning(f"journeymap: {summary}; still showing the last good version")
+            self.overlay = str(overlay_html(paths.root, self.problems))
+        else:
+            log.warning(f"journeymap: {summary}; the preview lists them until they are fixed")
+            self.renderer = self._renderer(loaded.workspace, as_of, config, paths)
+            problems_page = Page("index", "Problems", "problems.html",
+                                 {"problems": loaded.errors})
+            self.pages = {problems_page.src_uri: problems_page}
+        css = [f"{ASSET_DIR}/journeymap.css", *(f"{ASSET_DIR}/theme/{f.name}"
+                                                 for f in theme_css(paths.theme_path))]
+        config.extra_css = [*css, *(x for x in config.extra_css if x not in css)]
+        return config
+
+    def _renderer(self, ws: Workspace, as_of: dt.date, config: MkDocsConfig,
+                  paths: WorkspacePaths, checked: Checked | None = None) -> Renderer:
+        secret = self.config.secret or os.environ.get("JOURNEYMAP_SECRET") or None
+        return Renderer(ws, as_of, SitePaths(directory_urls=config.use_directory_urls),
+                        paths.theme_path, secret=secret, cache_dir=paths.cache_path,
+                        fingerprints=checked.loaded.fingerprints if checked else None,
+                        agenda=checked.agenda if checked else None,
+                        findings=checked.findings if checked else ())
+
+    def _workers(self) -> int:
+        """How many processes may fill the caches: one per core, but only where forking is
+        safe, with no other thread running (the live server runs threads; so may another
+        plugin), since a thread's lock held at the fork would stay held in the child."""
+        return 1 if self.serving or threading.active_count() > 1 else usable_cores()
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.files.start(WorkspacePaths.of(self.config, config).cache_path)
+        if self.files.dirty:
+            self.search.remember(Path(config.site_dir))
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.renderer is not None
+        paths = WorkspacePaths.of(self.config, config)
+        self.progress = Progress(enabled=not self.serving and log.isEnabledFor(logging.INFO))
+        self.rendered = 0
+        for file in list(files):
+            # The journey files hold internal data: none of them is published as it is, nor
+            # anything a link among them leads to (looked at both as written and resolved).
+            ours = file.abs_src_path is not None and in_folder(file.abs_src_path,
+                                                               paths.source_path)
+            if ours or file.src_uri in self.pages:
+                if not ours:
+                    log.info(f"'{file.src_uri}' is replaced by journeymap's page of that name")
+                files.remove(file)
+        if self.config.nav and not config.nav:
+            config.nav = navigation(self.pages, files)
+        keep = self.files.keeper(config, paths.cache_path, shown_settings(config, self.overlay))
+        for page in self.pages.values():
+            files.append(keep(page.src_uri, self.renderer.recipe(page), lambda: "",
+                              inclusion(page)))
+        assets = {f"{ASSET_DIR}/journeymap.css": Path(str(SITE_CSS)), **self.renderer.assets()}
+        assets.update({f"{ASSET_DIR}/theme/{f.name}": f for f in theme_css(paths.theme_path)})
+        for uri, path in assets.items():
+            if (existing := files.get_file_from_path(uri)) is not None:
+                files.remove(existing)
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+        if self._workers() > 1:
+            self.renderer.prefill(self._workers(), lambda done, total: self.progress.update(
+                "clients", done, total))
+            self.progress.clear()
+        for uri, output in self.renderer.outputs().items():
+            make = output.make
+            # Not into a calendar, and never into a client's meet page: the overlay quotes
+            # the journey files' lines, internal notes included.
+            if self.overlay and uri.endswith(".html") and not uri.startswith(MEET_DIR):
+                make = functools.partial(self._with_overlay, make)
+            files.append(keep(uri, output.recipe, make, InclusionLevel.UNDEFINED))
+        self.search.built = set()
+        # As pages and the search index spell them: the home page is "", not "./".
+        self.page_urls = {"" if file.url == "./" else file.url: place
+                          for place, file in enumerate(files.documentation_pages())}
+        self.files.record(files)
+        return files
+
+    def _with_overlay(self, make: Callable[[], bytes]) -> bytes:
+        return inject(make().decode(), self.overlay).encode()
+
+    def on_page_markdown(self, markdown: str, *, page: HostPage, config: MkDocsConfig,
+                         files: Files) -> str:
+        ours = self.pages.get(page.file.src_uri)
+        if ours is None:
+            return markdown
+        # Themes print titles as HTML (the nav, the <title>): a title is text, so escape it.
+        page.meta["title"] = html.escape(ours.title)
+        if ours.template == "packet.html":
+            # The packet repeats the client's page: indexing it twice only slows the build.
+            page.meta["search"] = {"exclude": True}
+        return ""
+
+    def on_page_content(self, content: str, *, page: HostPage, config: MkDocsConfig,
+                        files: Files) -> str:
+        ours = self.pages.get(page.file.src_uri)
+        if ours is None or self.renderer is None:
+            return content
+        self.rendered += 1
+        self.progress.update("pages", self.rendered, len(self.pages))
+        made = self.renderer.render(ours)
+        page.toc = toc(headings(made))
+        return made
+
+    @event_priority(100)  # before the search plugins read the page...
+    def _show_search_view(self, context: Any, *, page: HostPage, config: MkDocsConfig,
+                          nav: Navigation) -> Any:
+        ours = self.pages.get(page.file.src_uri)
+        self.search.show(page, ours.title if ours else None, config)
+        return context
+
+    @event_priority(-100)  # ...and after them
+    def _restore_content(self, context: Any, *, page: HostPage, config: MkDocsConfig,
+                         nav: Navigation) -> Any:
+        self.search.restore(page)
+        return context
+
+    on_page_context = CombinedEvent(_show_search_view, _restore_content)
+
+    def on_post_page(self, output: str, *, page: HostPage, config: MkDocsConfig) -> str:
+        return inject(output, self.overlay) if self.overlay else output
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The PDFs; in a rebuild in place, the search index completed and the files of
+        clients and people who are gone deleted."""
+        site = Path(config.site_dir)
+        if self.files.dirty:
+            self.search.complete(site, self.page_urls)
+            built = self.search.built
+            unchanged = len(self.page_urls.keys() - built)
+            log.info(f"journeymap: {len(built)} of {len(self.page_urls)} pages built, "
+                     f"{unchanged} {'unchanged' if self.serving else 'kept from the last build'}")
+        self.collection.resume(later=self.serving)
+        if self.renderer is not None and not self.serving and self.config.pdf and not self.problems:
+            self._write_pdfs(site, WorkspacePaths.of(self.config, config).cache_path)
+        self.files.finish(site, self.serving)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.collection.resume(later=self.serving)
+
+    def _write_pdfs(self, site: Path, cache: Path) -> None:
+        assert self.renderer is not None
+        self.progress.clear()
+        try:
+            line = write_pdfs(self.renderer.pdf_jobs(), site, self.files.kept, self.files.made,
+                              cache, lambda done, total: self.progress.update("PDFs", done,
+                                                                               total))
+        except JourneymapError as error:
+            raise PluginError(f"journeymap: {error}") from None
+        finally:
+            self.progress.clear()
+        log.info(line)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        paths = WorkspacePaths.of(self.config, config)
+        docs = Path(config.docs_dir).resolve()
+        for folder in (paths.source_path, paths.theme_path):
+            if folder.is_dir() and not folder.resolve().is_relative_to(docs):
+                server.watch(str(folder))
+        host, _ = config.dev_addr
+        server.set_app(guarded(server.get_app(), str(host)))
+        server.builder = _never_stuck(server.builder)
+        return server
+
+
+def _never_stuck(builder: Callable[[], None]) -> Callable[[], None]:
+    """The live server's rebuild, made to end normally whatever happens: MkDocs' server
+    holds every request until a rebuild succeeds, so one that raised (a bug, a template of
+    the theme's that fails) would leave the browser waiting for ever. The last good site is
+    served instead, and the error said in one line."""
+
+    def rebuild() -> None:
+        try:
+            builder()
+        except Exception as error:  # noqa: BLE001 - any error: the preview must answer
+            message = error.format_message() if isinstance(error, MkDocsException) else (
+                f"{type(error).__name__}: {error}")
+            log.error(f"journeymap: the preview could not be rebuilt ({message}); still "
+                      "showing the last good version")
+
+    return rebuild
+
+
+def in_folder(path: str, folder: Path) -> bool:
+    """Whether `path` lies in `folder`, as written or once links are resolved."""
+    written = os.path.abspath(path)
+    return any(inside(candidate, base) for candidate in (written, os.path.realpath(path))
+               for base in (os.path.abspath(folder), os.path.realpath(folder)))

@@ -1,0 +1,103 @@
+"""What each output is made from, as a recipe: the hash of its inputs.
+
+An output whose recipe is unchanged is taken from the cache (and, in a rebuild, left as it is
+in the site), so a recipe must hold everything the output shows: a client's pages are made
+from the client's record, their journey, the people their pages name, and what every page of
+the build shares (the date, the site's paths, the meet pages' secret, the templates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from ..cache import Fingerprints, recipe
+from ..model import Client, Person, Workspace
+from .env import templates_digest
+from .pages import ONE_CLIENT_TEMPLATES, Page
+from .paths import SitePaths
+
+
+class Recipes:
+    """The recipes of one build's outputs, each worked out once."""
+
+    def __init__(self, ws: Workspace, as_of: dt.date, paths: SitePaths, secret: str | None,
+                 theme_dir: Path | None, fingerprints: Fingerprints | None = None,
+                 clients_of: Callable[[str], set[str]] | None = None,
+                 clients_on: Callable[[str], int] | None = None) -> None:
+        """`fingerprints`: the loader's names for the records it read (their files' hashes);
+        `clients_of(person)`: the clients a person's page shows; `clients_on(journey)`: how
+        many clients a journey has."""
+        self.ws, self.as_of, self.paths, self.secret = ws, as_of, paths, secret
+        self.theme_dir = theme_dir
+        self.fingerprints = fingerprints or Fingerprints()
+        self._clients_of = clients_of or (lambda person: set())
+        self._clients_on = clients_on or (lambda journey: sum(
+            c.journey == journey for c in ws.clients.values()))
+        self._journeys: dict[str, str] = {}
+        self._clients: dict[str, str] = {}
+        self._people: dict[str, str] = {}
+        self._named: dict[str, set[str]] = {}
+        self._shared: str | None = None
+
+    def page(self, page: Page) -> str | None:
+        """What a page is made from: for a client's pages and a person's; else None (a page
+        made from everything, such as the home page, is made again every build)."""
+        client = page.context.get("client")
+        if isinstance(client, Client) and page.template in ONE_CLIENT_TEMPLATES:
+            return recipe("page", page.key, page.template, self.client(client))
+        member = page.context.get("member")
+        if isinstance(member, Person) and page.template == "person.html":
+            return self.person_page(page, member.id)
+        return None
+
+    def person_page(self, page: Page, person_id: str) -> str:
+        """A person's page shows their record, the clients they serve or take part in the
+        touchpoints of, and the journeys (with how many clients each has)."""
+        clients = sorted(self.client(self.ws.clients[c]) for c in self._clients_of(person_id))
+        journeys = sorted((j, self.journey(j), self._clients_on(j)) for j in self.ws.journeys)
+        return recipe("person-page", page.key, page.template, self.person(person_id),
+                      clients, journeys, self.build())
+
+    def meet(self, client: Client) -> str:
+        return recipe("meet", self.client(client))
+
+    def journey(self, journey_id: str) -> str:
+        if journey_id not in self._journeys:
+            journey = self.ws.journeys[journey_id]
+            self._journeys[journey_id] = recipe(self.fingerprints.of(journey))
+        return self._journeys[journey_id]
+
+    def person(self, person_id: str) -> str:
+        if person_id not in self._people:
+            person = self.ws.people.get(person_id)
+            photo = person.photo.stat() if person and person.photo else None
+            self._people[person_id] = recipe(
+                person, (photo.st_mtime_ns, photo.st_size) if photo else None)
+        return self._people[person_id]
+
+    def client(self, client: Client) -> str:
+        """Everything a client's own pages and files are made from."""
+        if client.id not in self._clients:
+            # Everyone the client's pages name: the team, and people the journey names itself.
+            shown = set(client.team.values()) | self._named_in(client.journey)
+            team = [self.person(p) for p in sorted(shown)]
+            self._clients[client.id] = recipe(
+                self.fingerprints.of(client), self.journey(client.journey), team, self.build())
+        return self._clients[client.id]
+
+    def _named_in(self, journey_id: str) -> set[str]:
+        """The people a journey names directly (not through a role) as owner, support or
+        informed."""
+        if journey_id not in self._named:
+            named = self.ws.journeys[journey_id].named_directly()
+            self._named[journey_id] = {ref for ref in named if ref in self.ws.people}
+        return self._named[journey_id]
+
+    def build(self) -> str:
+        """What every client's outputs share: the date, the paths, the secret, the templates."""
+        if self._shared is None:
+            self._shared = recipe(self.as_of, self.paths, self.secret,
+                                  templates_digest(self.theme_dir))
+        return self._shared

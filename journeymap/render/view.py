@@ -1,0 +1,188 @@
+"""What templates see: the names every page is rendered with, and `view`, the object whose
+methods they call (`view.stage_of(client)`, `view.diagram(journey, "flow")`...).
+
+Teams override templates, so these names are part of journeymap's surface: a method may
+change how it works out its answer, never its name or what it answers. The answers come from
+the derived data (`derive/`); the view only puts them in the words and shapes pages use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from markupsafe import Markup
+
+from ..derive import people as people_data
+from ..derive import responsibility
+from ..derive.people import Involvement, People, PlanItem, clients_by_name
+from ..derive.schedule import Agenda, Occurrence, agenda, stage_name
+from ..exceptions import Problem
+from ..model import Client, Journey, Person, Touchpoint, Workspace
+from ..vocabulary import STATUS_LABELS, when_in_words
+from .diagrams import SiteDiagrams
+from .map_layout import JourneyMap, feel_y, journey_map
+from .pages import Page
+from .paths import SitePaths, meet_path, photo_path
+
+
+class View:
+    """The helpers of one build's templates (one workspace, one date).
+
+    Everything is worked out when a template first asks: a page that shows one journey's map
+    (the workshop view, an export) never makes every client's agenda.
+    """
+
+    def __init__(self, ws: Workspace, as_of: dt.date, paths: SitePaths | None = None, *,
+                 agenda: Agenda | None = None, findings: Iterable[Problem] = (),
+                 diagrams: SiteDiagrams | None = None, secret: str | None = None) -> None:
+        self.ws = ws
+        self.as_of = as_of
+        self.paths = paths or SitePaths()
+        self.findings = list(findings)  # lint findings, shown on the journey pages
+        self.diagrams = diagrams or SiteDiagrams(ws)
+        self.secret = secret  # makes meet page names unguessable (paths.meet_name)
+        self._agenda = agenda
+        self._people: People | None = None
+        self._clients: list[Client] | None = None
+
+    @property
+    def agenda(self) -> Agenda:
+        if self._agenda is None:
+            self._agenda = agenda(self.ws, self.as_of)
+        return self._agenda
+
+    @property
+    def people_data(self) -> People:
+        if self._people is None:
+            self._people = People(self.ws, self.agenda, self.clients())
+        return self._people
+
+    def context(self, page: Page) -> dict[str, Any]:
+        """The names every page's template is rendered with, beside its own context."""
+        return {
+            **self.links(page),
+            "ws": self.ws,
+            "as_of": self.as_of,
+            "agenda": self.agenda,
+            "people": sorted(self.ws.people.values(), key=lambda p: p.name),
+            "clients": self.clients(),
+            "journeys": sorted(self.ws.journeys.values(), key=lambda j: j.title),
+        }
+
+    def links(self, page: Page) -> dict[str, Any]:
+        """What a page needs to link to others: `link`, `asset`, `photo`, `person`, `view`."""
+        def link(key: str) -> str:
+            return self.paths.rel(page.key, self.paths.url(key))
+
+        def asset(path: str) -> str:
+            return self.paths.rel(page.key, path)
+
+        photo: Callable[[Person], str | None] = \
+            lambda person: asset(p) if (p := photo_path(person)) else None  # noqa: E731
+        return {"link": link, "asset": asset, "photo": photo, "person": self.person,
+                "view": self}
+
+    # ---- the records ----------------------------------------------------------------------
+
+    def person(self, person_id: str | None) -> Person | None:
+        return self.ws.people.get(person_id) if person_id else None
+
+    def clients(self, journey: Journey | None = None) -> list[Client]:
+        """The clients by name (sorted once: every page asks)."""
+        if self._clients is None:
+            self._clients = clients_by_name(self.ws)
+        if journey is None:
+            return list(self._clients)
+        return [c for c in self._clients if c.journey == journey.id]
+
+    def journey_of(self, client: Client) -> Journey:
+        return self.ws.journeys[client.journey]
+
+    def meet_path(self, client: Client) -> str:
+        """The site path of the client's own "Meet your team" file."""
+        return meet_path(client, self.secret)
+
+    # ---- schedules --------------------------------------------------------------------------
+
+    def schedule(self, client: Client) -> list[Occurrence]:
+        return self.agenda.schedules[client.id]
+
+    def stage_of(self, client: Client) -> str:
+        return stage_name(self.journey_of(client), client, self.as_of)
+
+    def day_today(self, client: Client) -> int:
+        return client.day_number(self.as_of)
+
+    def plan(self, client: Client, last_day: int = 100) -> list[PlanItem]:
+        """The client's first `last_day` days as a dated checklist (first-year dates)."""
+        return people_data.plan(self.ws, client, self.as_of, last_day)
+
+    def to_ask(self, client: Client) -> list[str]:
+        """Dates and preferences the journey needs that the client record lacks."""
+        return people_data.to_ask(self.journey_of(client), client)
+
+    # ---- people -----------------------------------------------------------------------------
+
+    def roles_of(self, person_id: str) -> list[tuple[Client, str]]:
+        """(client, role label) for each client this person serves."""
+        return self.people_data.roles_of(person_id)
+
+    def involvement(self, person_id: str) -> list[Involvement]:
+        """Every touchpoint a person owns, supports or hears of: through a role or by name."""
+        return self.people_data.involvement(person_id)
+
+    def person_agenda(self, person_id: str, days: int = 14) -> list[tuple[Occurrence, str]]:
+        """What a person owns or supports that is overdue or due in the next `days` days."""
+        return self.people_data.to_do(person_id, days)
+
+    def responsibility_matrix(self, journey: Journey) -> responsibility.Matrix:
+        return responsibility.matrix(self.ws, journey)
+
+    def weekly_load(self, weeks: int = 12) -> responsibility.Load:
+        return responsibility.weekly_load(self.ws, self.agenda, weeks)
+
+    def totals(self) -> dict[str, responsibility.PartCounts]:
+        return responsibility.totals(self.ws, self.agenda)
+
+    # ---- journeys, in words and pictures ------------------------------------------------------
+
+    def ref_label(self, journey: Journey, ref: str) -> str:
+        """An owner, supporter or informed reference in words: the role's label or the name."""
+        return self.ws.ref_label(journey, ref)
+
+    def when(self, tp: Touchpoint) -> str:
+        """When a touchpoint happens, in words: `Day 5`, `Day -18, every 4 days, 3 times`."""
+        return when_in_words(tp)
+
+    def short_when(self, tp: Touchpoint) -> str:
+        """A map card's when: `Day 5`, `Day -18`, `Birthday`."""
+        return when_in_words(tp, "card")
+
+    def owner_short(self, journey: Journey, ref: str) -> str:
+        """A short owner label for a map card: the role's id in words, or the person's name."""
+        if ref in journey.roles:
+            return ref.replace("-", " ").replace("_", " ").capitalize()
+        person = self.person(ref)
+        return person.name if person else ref
+
+    def badge(self, status: str) -> Markup:
+        return Markup('<span class="jm-status jm-status--{0}">{1}</span>').format(
+            status, STATUS_LABELS.get(status, status)
+        )
+
+    def diagram(self, journey: Journey, kind: str) -> Markup:
+        """A journey's `flow` or `responsibility` diagram as inline SVG."""
+        return Markup(self.diagrams.inline(journey, kind))  # noqa: S704 - drawn by dot
+
+    def health(self, journey: Journey) -> list[Problem]:
+        """The lint findings about a journey's file or the files of its clients."""
+        paths = {journey.path} | {c.path for c in self.clients(journey)}
+        return [p for p in self.findings if p.path in paths]
+
+    def journey_map(self, journey: Journey) -> JourneyMap:
+        return journey_map(journey)
+
+    def feel_y(self, feel: int) -> str:
+        return f"{feel_y(feel):.1f}"

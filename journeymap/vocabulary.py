@@ -1,0 +1,112 @@
+"""journeymap's words, in one place: Coleman's phases, channels, statuses, the parts people
+take, images, and dates and days in words.
+
+The format (`workspace.schema`), the derived data and every page, diagram, calendar and
+review read them from here, so that a channel has one label everywhere and a new one is added
+once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Touchpoint
+
+# ---- Joey Coleman's eight phases, in the order a client lives them ---------------------------
+
+PHASES = ("assess", "admit", "affirm", "activate", "acclimate", "accomplish", "adopt", "advocate")
+PHASE_TITLES = {phase: phase.capitalize() for phase in PHASES}
+
+# ---- how a touchpoint reaches the client ---------------------------------------------------
+
+CHANNEL_LABELS = {
+    "email": "Email", "call": "Call", "meeting": "Meeting", "video": "Video", "gift": "Gift",
+    "mail": "Mail", "sms": "Text message", "social": "Social", "event": "Event",
+    "in-person": "In person", "other": "Other",
+}  # fmt: skip
+CHANNELS = tuple(CHANNEL_LABELS)
+CHANNEL_WORDS = {channel: label.lower() for channel, label in CHANNEL_LABELS.items()}  # in prose
+# Shown before the channel's name on map cards; all in DejaVu Sans, so no tofu on Linux.
+CHANNEL_GLYPHS = {
+    "email": "\u2709", "call": "\u260e", "meeting": "\u25ce", "video": "\u25b6", "gift": "\u273f",
+    "mail": "\u270e", "sms": "\u2706", "social": "\u263a", "event": "\u2691",
+    "in-person": "\u263b", "other": "\u2022",
+}  # fmt: skip
+
+# ---- where an occurrence stands, as of the build date ---------------------------------------
+
+STATUS_LABELS = {
+    "overdue": "Overdue", "due": "Due this week", "upcoming": "Upcoming", "done": "Done",
+    "undated": "No date yet",
+}  # fmt: skip
+STATUSES = tuple(STATUS_LABELS)
+
+# ---- the parts people take in a touchpoint (the keys of the file), strongest first ----------
+
+PARTS = ("owner", "support", "informed")
+PART_LABELS = {"owner": "Owner", "support": "Support", "informed": "Kept informed"}
+PART_VERBS = {"owner": "owns", "support": "supports", "informed": "informed"}  # the matrix's
+
+# ---- what `journeymap export` writes ---------------------------------------------------------
+
+EXPORT_SUFFIXES = {"png": ".png", "pdf": ".pdf", "svg": ".svg", "mermaid": ".md"}
+EXPORT_FORMATS = tuple(EXPORT_SUFFIXES)
+DIAGRAM_KINDS = ("flow", "responsibility")
+
+# ---- photos ---------------------------------------------------------------------------------
+
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+               ".webp": "image/webp", ".gif": "image/gif"}
+IMAGE_SUFFIXES = tuple(IMAGE_TYPES)
+
+# ---- dates and days in words (the same in every locale) --------------------------------------
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_date(date: dt.date | None) -> str:
+    """`Tue 24 Nov 2026`."""
+    if date is None:
+        return ""
+    return f"{WEEKDAYS[date.weekday()]} {date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+def format_month(date: dt.date) -> str:
+    """`Nov 2026`."""
+    return f"{MONTHS[date.month - 1]} {date.year}"
+
+
+def format_day(day: int | None) -> str:
+    """`Day 5`, `Day 0`, `Day -18`."""
+    return "" if day is None else f"Day {day}"
+
+
+def date_name(key: str) -> str:
+    """A name from a client's `dates:` or `preferences:` in words: `favorite_treat` →
+    `favorite treat`."""
+    return key.replace("_", " ")
+
+
+def when_in_words(tp: Touchpoint, style: str = "long") -> str:
+    """When a touchpoint happens, in words, in one of three styles:
+
+    - `long`, for tables: `Day 5`, `Day -18, every 4 days, 3 times`, `Every year on their
+      birthday`;
+    - `short`, for a diagram's node: `day -18, every 4 days ×3`, `on: birthday, yearly`;
+    - `card`, for a map's card: `Day 5`, `Birthday`.
+    """
+    if style == "card":
+        return date_name(tp.on).capitalize() if tp.on is not None else format_day(tp.day)
+    short = style == "short"
+    if tp.on is not None:
+        return f"on: {tp.on}, yearly" if short else f"Every year on their {date_name(tp.on)}"
+    text = f"day {tp.day}" if short else format_day(tp.day)
+    if tp.repeat and tp.repeat.yearly:
+        return f"{text}, then {'yearly' if short else 'every year'}"
+    if tp.repeat:
+        times = f"×{tp.repeat.times}" if short else f"{tp.repeat.times} times"
+        return f"{text}, every {tp.repeat.every} days{'' if short else ','} {times}"
+    return text

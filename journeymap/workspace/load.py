@@ -1,0 +1,601 @@
+"""Load and validate a workspace: files → checked records → the model.
+
+Every problem of a run is collected (not only the first) and positioned. Parsing is cached
+per file: in memory by modification time and size, so a rebuild in the same process re-reads
+only what changed; and on disk by content, so that a new process (`journeymap build`, `check`)
+does not parse a thousand unchanged client files again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..cache import DiskCache, Fingerprints, fill_in_parallel, recipe
+from ..exceptions import InvalidWorkspace, Problem
+from ..model import Client, Journey, MonthDay, Person, Repeat, Stage, Touchpoint, Where, Workspace
+from ..vocabulary import IMAGE_SUFFIXES
+from .schema import (
+    CLIENT,
+    JOURNEY,
+    LAST_DAY,
+    PERSON,
+    CheckedRecord,
+    Problems,
+    Record,
+    did_you_mean,
+)
+from .source import (
+    FileError,
+    Node,
+    image_problem,
+    list_workspace,
+    parse_yaml,
+    read_text,
+    split_front_matter,
+)
+
+_ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+@dataclass
+class Parsed:
+    """One file's own result: its record (if valid enough to use) and its problems."""
+
+    record: Any
+    problems: list[Problem]
+
+
+@dataclass
+class LoadCache:
+    """Parsed files kept between loads, keyed by path; reused while a file is unchanged."""
+
+    files: dict[Path, tuple[tuple[int, int], Parsed]] = field(default_factory=dict)
+    store: DiskCache | None = None  # parsed journeys and clients on disk, by content
+    keys: dict[Path, str] = field(default_factory=dict)  # their parse keys, by path
+    # How many files of each kind this process parsed (not found in either cache).
+    parsed: Counter[str] = field(default_factory=Counter)
+
+    def get(self, file: Path, stamp: tuple[int, int]) -> Parsed | None:
+        hit = self.files.get(file)
+        return hit[1] if hit and hit[0] == stamp else None
+
+    def key(self, kind: str, rel: str, file: Path) -> str:
+        """The name of a file's parse on disk ("" if it is not kept there).
+
+        People are left out: a person's result also depends on the photo files beside it.
+        """
+        if self.store is None or kind == "person":
+            return ""
+        try:
+            digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        except OSError:
+            return ""
+        return recipe("parsed", kind, rel, digest)
+
+    def stored(self, kind: str, rel: str, file: Path,
+               key: str | None = None) -> tuple[str, Parsed | None]:
+        """The key of a file's parse on disk (`key` if already known), and the parse if it is
+        there. The entries are pickles: the cache folder is trusted like the workspace's own
+        files.
+        """
+        key = self.key(kind, rel, file) if key is None else key
+        if not key or self.store is None:
+            return "", None
+        saved = self.store.get(key)
+        if saved is None:
+            return key, None
+        try:
+            found = pickle.loads(saved)
+        except Exception:  # an entry from another version of the model: parse again
+            return key, None
+        return key, found if isinstance(found, Parsed) else None
+
+
+@dataclass
+class Loaded:
+    workspace: Workspace
+    problems: list[Problem]
+    # The journeys and clients by the content of their files (those kept on disk), for recipes.
+    fingerprints: Fingerprints = field(default_factory=Fingerprints)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def _where(problems: Problems, node: Node) -> Where:
+    return Where(problems.path, node.line, node.col)
+
+
+def _key_where(problems: Problems, checked: CheckedRecord) -> dict[str, Where]:
+    """Where each key of a record was written, and the keys of maps one level down."""
+    found: dict[str, Where] = {}
+    for key, key_node in checked.node.keys.items():
+        found[key] = _where(problems, key_node)
+        value = checked.node.get(key)
+        if value is not None and value.kind == "map":
+            for sub, sub_node in value.keys.items():
+                found[f"{key}.{sub}"] = _where(problems, sub_node)
+    return found
+
+
+def _stem_problem(file: Path, rel: str, kind: str) -> Problem | None:
+    if not (set(file.stem) <= _ID_CHARS and file.stem):
+        return Problem(
+            rel, 1, 1,
+            f"file name '{file.name}' is not a {kind} id: use lowercase letters, digits and '-'",
+        )
+    if file.stem == "index":
+        # clients/index and team/index are the site's lists: a page of that name would
+        # silently take the list's place.
+        return Problem(rel, 1, 1, f"file name '{file.name}' is kept for the site's own index "
+                                  f"pages: give the {kind} another id")
+    return None
+
+
+def _read_record(
+    file: Path, rel: str, record: Record, front_matter: bool
+) -> tuple[CheckedRecord | None, str, Problems]:
+    problems = Problems(rel)
+    body = ""
+    try:
+        text = read_text(file, rel)
+        offset = 0
+        if front_matter:
+            text, body, body_line = split_front_matter(text, rel)
+            offset = 1
+    except FileError as error:
+        problems.items.append(error.problem)
+        return None, body, problems
+    root, yaml_problems = parse_yaml(text, rel, offset)
+    problems.items.extend(yaml_problems)
+    needs = " and ".join(f"'{f.name}'" for f in record.fields if f.required)
+    if root is None:
+        if not yaml_problems:
+            message = f"file is empty: a {record.kind} needs {needs}"
+            problems.items.append(Problem(rel, 1, 1, message))
+        return None, body, problems
+    if root.kind != "map":
+        problems.add(root, f"a {record.kind} file is a mapping of keys ({needs}), "
+                           f"got {root.shown()}")
+        return None, body, problems
+    return record.check_fields(root, problems), body, problems
+
+
+# ---- journeys ---------------------------------------------------------------------------
+
+
+def _stages(checked: CheckedRecord, problems: Problems) -> tuple[list[Stage], bool]:
+    """The valid stages, and whether any stage was left out for an error of its own."""
+    stages: list[Stage] = []
+    seen: dict[str, Stage] = {}
+    reported = len(problems.items)
+    for s in checked.get("stages", []):
+        values, node = s.values, s.node
+        if not {"id", "title", "from", "to"} <= values.keys():
+            continue
+        stage = Stage(
+            id=values["id"], title=values["title"], start=values["from"], end=values["to"],
+            phases=tuple(values.get("phases", ())), feel=values.get("feel"),
+            description=values.get("description"), where=_where(problems, node),
+        )
+        if stage.id in seen:
+            problems.add(s.at("id"), f"stage id '{stage.id}' is used twice "
+                                     f"(first on line {seen[stage.id].where.line})")
+            continue
+        if stage.start > stage.end:
+            problems.add(s.at("to"), f"stage '{stage.id}' ends (to: {stage.end}) before it "
+                                     f"starts (from: {stage.start})")
+            continue
+        if stages and stage.start <= stages[-1].end:
+            before = stages[-1]
+            problems.add(s.at("from"), f"stage '{stage.id}' (days {stage.start}..{stage.end}) "
+                                       f"overlaps or comes before stage '{before.id}' "
+                                       f"(days {before.start}..{before.end}): stages go in day "
+                                       "order and their windows must not overlap")
+            continue
+        seen[stage.id] = stage
+        stages.append(stage)
+    raw = checked.node.get("stages")
+    written = len(raw.value) if raw is not None and raw.kind == "seq" else 0
+    broken = len(problems.items) > reported or len(stages) < written or raw is None \
+        or raw.kind != "seq"
+    return stages, broken
+
+
+def _windows(stages: Iterable[Stage]) -> str:
+    return ", ".join(f"{s.id} {s.start}..{s.end}" for s in stages)
+
+
+def _touchpoint(
+    checked: CheckedRecord, stages: list[Stage], problems: Problems, stages_broken: bool
+) -> Touchpoint | None:
+    """A touchpoint placed in its stage. With a broken stage, placing is left unchecked:
+    the stage's own error says what to fix, and guessing would only add noise."""
+    node, v = checked.node, checked.values
+    written = {key for key, value in node.value.items() if value.kind != "null"}
+    if not {"id", "title", "owner"} <= v.keys():
+        return None
+    label = f"touchpoint '{v['id']}'"
+    by_id = {s.id: s for s in stages}
+    stage: Stage | None = None
+    if "stage" in v:
+        stage = by_id.get(v["stage"])
+        if stage is None and stages_broken:
+            return None
+        if stage is None:
+            problems.add(checked.at("stage"), f"unknown stage '{v['stage']}' in {label}"
+                                               f"{did_you_mean(v['stage'], by_id)}")
+            return None
+    if "day" in v and "on" in v:
+        problems.add(checked.key_at("on"), f"{label} has both 'day' and 'on': give only one")
+        return None
+    if "day" in v:
+        day = v["day"]
+        holding = next((s for s in stages if s.holds(day)), None)
+        if holding is None and stages_broken:
+            return None
+        if holding is None:
+            problems.add(checked.at("day"), f"day {day} of {label} falls in no stage window "
+                                            f"(stages: {_windows(stages)})")
+            return None
+        if stage is not None and stage.id != holding.id:
+            problems.add(checked.at("stage"), f"stage '{stage.id}' of {label} does not agree with "
+                                              f"day {day}, which falls in stage '{holding.id}' "
+                                              f"(days {holding.start}..{holding.end})")
+            return None
+        stage = holding
+    elif "on" in v:
+        if stage is None:
+            if "stage" not in written:
+                problems.add(checked.key_at("on"), f"{label} has 'on: {v['on']}' but no 'stage': "
+                                                   "say which stage it belongs to")
+            return None
+        if "repeat" in v:
+            problems.add(checked.key_at("repeat"), f"'repeat' does not go with 'on' in {label}: "
+                                                   "an 'on' date comes back every year by itself")
+            return None
+    else:
+        if "day" not in written and "on" not in written:
+            problems.add(node, f"{label} needs 'day' (a day number) or 'on' (a date of the client)")
+        return None
+    repeat = v.get("repeat")
+    if repeat == "yearly":
+        rep: Repeat | None = Repeat(yearly=True)
+    elif isinstance(repeat, CheckedRecord):
+        rep = Repeat(every=repeat.values["every"], times=repeat.values["times"])
+        last = v.get("day", 0) + rep.every * (rep.times - 1)
+        if last > LAST_DAY:
+            problems.add(checked.at("repeat"), f"the last occurrence of {label} falls on day "
+                                               f"{last}, past day {LAST_DAY}: repeat it less "
+                                               "often, or fewer times")
+            return None
+    else:
+        rep = None
+    phase = v.get("phase") or (stage.phases[0] if stage.phases else None)
+    if "phase" in v and stage.phases and v["phase"] not in stage.phases:
+        problems.add(checked.at("phase"), f"phase '{v['phase']}' of {label} is not one of the "
+                                          f"phases of stage '{stage.id}' "
+                                          f"({', '.join(stage.phases)})")
+        return None
+    key_where = {key: _where(problems, checked.at(key)) for key in node.value}
+    return Touchpoint(
+        id=v["id"], title=v["title"], stage=stage.id, phase=phase, owner=v["owner"],
+        day=v.get("day"), on=v.get("on"), repeat=rep,
+        support=tuple(v.get("support", ())), informed=tuple(v.get("informed", ())),
+        channel=v.get("channel"), feel=v.get("feel"), emotion=v.get("emotion"),
+        description=v.get("description"), surprise=bool(v.get("surprise", False)),
+        client_visible=bool(v.get("client_visible", False)), uses=tuple(v.get("uses", ())),
+        where=_where(problems, node), key_where=key_where,
+        order=v.get("day", stage.start),
+    )
+
+
+def _journey(file: Path, rel: str) -> Parsed:
+    checked, _, problems = _read_record(file, rel, JOURNEY, front_matter=False)
+    if checked is None:
+        return Parsed(None, problems.items)
+    stages, stages_broken = _stages(checked, problems)
+    touchpoints: list[Touchpoint] = []
+    first_line: dict[str, int] = {}
+    for item in checked.get("touchpoints", []):
+        tp = _touchpoint(item, stages, problems, stages_broken)
+        if tp is None:
+            continue
+        if tp.id in first_line:
+            problems.add(item.at("id"), f"touchpoint id '{tp.id}' is used twice "
+                                                 f"(first on line {first_line[tp.id]})")
+            continue
+        first_line[tp.id] = tp.where.line
+        touchpoints.append(tp)
+    if not {"title", "stages", "touchpoints"} <= checked.values.keys():
+        return Parsed(None, problems.items)  # too incomplete to check clients against
+    journey = Journey(
+        id=file.stem, title=checked.values["title"], summary=checked.get("summary"),
+        roles=dict(checked.get("roles", {})), stages=tuple(stages),
+        touchpoints=tuple(sorted(touchpoints, key=lambda t: t.sort_key)), path=rel,
+        written_ids=frozenset(item.get("id") for item in checked.get("touchpoints", [])
+                              if isinstance(item.get("id"), str)),
+        key_where=_key_where(problems, checked),
+    )
+    return Parsed(journey, problems.items)
+
+
+# ---- people -----------------------------------------------------------------------------
+
+
+def _photo(checked: CheckedRecord, file: Path, source: Path, problems: Problems) -> Path | None:
+    photo: str | None = checked.get("photo")
+    if photo is None:
+        return None
+    at = checked.at("photo")
+    if photo.startswith(("/", "\\")) or ":" in photo or os.path.isabs(photo):
+        problems.add(at, f"photo '{photo}' must be a path relative to this file, inside "
+                         f"{source.name}/")
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in photo):
+        problems.add(at, f"photo {photo!r} holds a control character: write a plain file path")
+        return None
+    if "\\" in photo:  # a folder separator on Windows, where `..\` would climb out
+        problems.add(at, f"photo '{photo}' uses '\\': separate folders with '/'")
+        return None
+    target = (file.parent / photo)
+    root = source.resolve()
+    try:
+        real = target.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError before 3.13)
+        problems.add(at, f"photo '{photo}' is a symbolic link that leads nowhere (a loop)")
+        return None
+    if not real.is_relative_to(root):
+        problems.add(at, f"photo '{photo}' is outside {source.name}/: keep photos inside it")
+        return None
+    if not real.is_file():
+        here = sorted(p.name for p in file.parent.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        problems.add(at, f"photo '{photo}' does not exist{did_you_mean(photo, here)}")
+        return None
+    if real.suffix.lower() not in IMAGE_SUFFIXES:
+        problems.add(at, f"photo '{photo}' must be an image file: "
+                         f"{', '.join(IMAGE_SUFFIXES)}")
+        return None
+    found = image_problem(real)
+    if found is not None:
+        severity, message = found
+        problems.add(at, f"photo '{photo}' {message}", severity)
+        if severity == "error":
+            return None
+    return real
+
+
+def _person(file: Path, rel: str, source: Path) -> Parsed:
+    checked, body, problems = _read_record(file, rel, PERSON, front_matter=True)
+    if checked is None or "name" not in checked:
+        return Parsed(None, problems.items)
+    v = checked.values
+    person = Person(
+        id=file.stem, name=v["name"], path=rel, title=v.get("title"), pronouns=v.get("pronouns"),
+        photo=_photo(checked, file, source, problems), email=v.get("email"), video=v.get("video"),
+        fun_facts=tuple(v.get("fun_facts", ())), phone=v.get("phone"), notes=v.get("notes"),
+        bio=body.strip(), key_where=_key_where(problems, checked),
+    )
+    return Parsed(person, problems.items)
+
+
+# ---- clients ----------------------------------------------------------------------------
+
+
+@dataclass
+class _ClientDraft:
+    """A client whose own file is valid; references are checked against the others later."""
+
+    client: Client
+    checked: CheckedRecord
+
+
+def _client(file: Path, rel: str) -> Parsed:
+    checked, _, problems = _read_record(file, rel, CLIENT, front_matter=False)
+    if checked is None:
+        return Parsed(None, problems.items)
+    v = checked.values
+    if not {"name", "journey", "day_one", "team"} <= v.keys():
+        return Parsed(None, problems.items)
+    client = Client(
+        id=file.stem, name=v["name"], journey=v["journey"], day_one=v["day_one"],
+        team=dict(v["team"]), path=rel, contact=v.get("contact"), welcome=v.get("welcome"),
+        dates={k: MonthDay(*parts) for k, parts in v.get("dates", {}).items()},
+        preferences=dict(v.get("preferences", {})), cares_about=v.get("cares_about"),
+        goals=tuple(v.get("goals", ())), handoff=v.get("handoff"),
+        done={k: tuple(sorted(d)) for k, d in v.get("done", {}).items()}, notes=v.get("notes"),
+        key_where=_key_where(problems, checked),
+    )
+    return Parsed(_ClientDraft(client, checked), problems.items)
+
+
+# ---- references across files ------------------------------------------------------------
+
+
+def _check_owners(
+    journey: Journey, people: dict[str, Person], broken_people: set[str]
+) -> list[Problem]:
+    found: list[Problem] = []
+    names = [*journey.roles, *people]
+    for tp in journey.touchpoints:
+        for key, refs in (("owner", (tp.owner,)), ("support", tp.support),
+                          ("informed", tp.informed)):
+            for ref in refs:
+                if ref in journey.roles or ref in people or ref in broken_people:
+                    continue
+                at = tp.key_where.get(key, tp.where)
+                found.append(Problem(
+                    journey.path, at.line, at.col,
+                    f"{key} '{ref}' of touchpoint '{tp.id}' is neither a role of this journey "
+                    f"nor a person{did_you_mean(ref, names)}",
+                ))
+    return found
+
+
+def _check_client(
+    draft: _ClientDraft, journeys: dict[str, Journey], people: dict[str, Person],
+    broken: dict[str, set[str]],
+) -> list[Problem]:
+    client, checked = draft.client, draft.checked
+    problems = Problems(client.path)
+    journey = journeys.get(client.journey)
+    if journey is None and client.journey in broken["journey"]:
+        # The journey file has errors of its own (reported there); checking against it
+        # would only repeat them.
+        return []
+    if journey is None:
+        problems.add(checked.at("journey"), f"unknown journey '{client.journey}'"
+                                            f"{did_you_mean(client.journey, journeys)}")
+        return problems.items
+    team = checked.at("team")
+    for role, person in client.team.items():
+        if role not in journey.roles:
+            hint = did_you_mean(role, journey.roles)
+            problems.add(team.keys.get(role, team),
+                         f"'{role}' in team is not a role of journey '{journey.id}'{hint}")
+        elif person not in people and person not in broken["person"]:
+            problems.add(team.value[role], f"unknown person '{person}' for role '{role}'"
+                                           f"{did_you_mean(person, people)}")
+    missing = [role for role in journey.roles if role not in client.team]
+    if missing:
+        problems.add(checked.key_at("team"), "team has no person for role " +
+                     ", ".join(f"'{r}'" for r in missing) + f" of journey '{journey.id}'")
+    if "done" in checked:
+        done_node = checked.at("done")
+        for tp_id, dates in client.done.items():
+            tp = journey.touchpoint(tp_id)
+            at = done_node.keys.get(tp_id, done_node)
+            if tp is None and tp_id in journey.written_ids:
+                continue  # that touchpoint has errors of its own
+            if tp is None:
+                ids = [t.id for t in journey.touchpoints]
+                problems.add(at, f"done: unknown touchpoint '{tp_id}' of journey '{journey.id}'"
+                                 f"{did_you_mean(tp_id, ids)}")
+            elif tp.repeat is None and tp.on is None and len(dates) > 1:
+                problems.add(at, f"done: touchpoint '{tp_id}' happens once, but {len(dates)} "
+                                 "dates are given")
+            elif tp.repeat and not tp.repeat.yearly and len(dates) > tp.repeat.times:
+                problems.add(at, f"done: touchpoint '{tp_id}' happens {tp.repeat.times} times, "
+                                 f"but {len(dates)} dates are given")
+    return problems.items
+
+
+# ---- the workspace ----------------------------------------------------------------------
+
+
+def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None = None,
+                   workers: int = 1) -> Loaded:
+    """Read and check every file under `root/source`. Problems never raise: they are returned.
+
+    With a cache on disk and several `workers`, files not parsed yet are parsed in that many
+    forked processes first (a cold load of a thousand clients is seconds of YAML parsing).
+    """
+    cache = cache if cache is not None else LoadCache()
+    folder = root / source
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        problems.append(Problem("mkdocs.yml", 1, 1, f"the journey folder '{source}/' does not "
+                                                    "exist: create it or set the plugin's "
+                                                    "'source' option"))
+        return Loaded(Workspace(folder, {}, {}, {}), problems)
+
+    keys: dict[Path, str] = {}  # parse keys already worked out (each reads the whole file)
+
+    def parsed(file: Path, kind: str) -> Parsed:
+        rel = file.relative_to(root).as_posix()
+        stat = file.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        hit = cache.get(file, stamp)
+        if hit is not None:
+            return hit
+        key, hit = cache.stored(kind, rel, file, keys.get(file))
+        if key:
+            cache.keys[file] = key
+        else:
+            cache.keys.pop(file, None)
+        if hit is not None:
+            cache.files[file] = (stamp, hit)
+            return hit
+        cache.parsed[kind] += 1
+        if kind == "journey":
+            result = _journey(file, rel)
+        elif kind == "person":
+            result = _person(file, rel, folder)
+        else:
+            result = _client(file, rel)
+        bad_name = _stem_problem(file, rel, kind)
+        if bad_name:
+            result = Parsed(None, [bad_name, *result.problems])
+        cache.files[file] = (stamp, result)
+        if key and cache.store is not None:
+            cache.store.put(key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        return result
+
+    listing = list_workspace(folder, root)
+    problems.extend(listing.problems)
+    listed = listing.files
+    store = cache.store.folder if cache.store is not None else None
+    if workers > 1 and store is not None and hasattr(os, "fork"):
+        keys.update((file, cache.key(kind, file.relative_to(root).as_posix(), file))
+                    for kind, file in listed if file not in cache.files)
+        unparsed = [(kind, file) for kind, file in listed
+                    if keys.get(file) and not (store / keys[file]).exists()]
+        def parse_share(share: int, shares: int) -> None:
+            for kind, file in unparsed[share::shares]:
+                parsed(file, kind)
+
+        if len(unparsed) >= 8 * workers:  # below that, forking costs more than it saves
+            fill_in_parallel(parse_share, workers)
+
+    journeys: dict[str, Journey] = {}
+    people: dict[str, Person] = {}
+    drafts: list[_ClientDraft] = []
+    seen: set[Path] = set()
+    broken: dict[str, set[str]] = {"journey": set(), "person": set(), "client": set()}
+    fingerprints = Fingerprints()
+    for kind, file in listed:
+        seen.add(file)
+        result = parsed(file, kind)
+        problems.extend(result.problems)
+        if result.record is None:
+            broken[kind].add(file.stem)  # exists, but has errors of its own
+            continue
+        if kind == "journey":
+            journeys[file.stem] = result.record
+        elif kind == "person":
+            people[file.stem] = result.record
+        else:
+            drafts.append(result.record)
+        if parse_key := cache.keys.get(file):  # (never a person's: see LoadCache.key)
+            fingerprints.add(result.record.client if kind == "client" else result.record,
+                             parse_key)
+    for stale in set(cache.files) - seen:
+        del cache.files[stale]
+        cache.keys.pop(stale, None)
+
+    for journey in journeys.values():
+        problems.extend(_check_owners(journey, people, broken["person"]))
+    clients: dict[str, Client] = {}
+    for draft in drafts:
+        found = _check_client(draft, journeys, people, broken)
+        problems.extend(found)
+        if not any(p.severity == "error" for p in found):
+            clients[draft.client.id] = draft.client
+    return Loaded(Workspace(folder, journeys, people, clients), sorted(problems),
+                  fingerprints)
+
+
+def load_or_raise(root: Path, source: str = "journeys", cache: LoadCache | None = None) -> Loaded:
+    """Like `load_workspace`, but raise InvalidWorkspace if there is any error."""
+    loaded = load_workspace(root, source, cache)
+    if loaded.errors:
+        raise InvalidWorkspace(loaded.problems)
+    return loaded

@@ -15,8 +15,14 @@ from typing import Any
 
 import pytest
 
-from journeymap.model import Workspace
-from journeymap.workspace.load import load_workspace
+# The host the tests build with: MkDocs, or ProperDocs (JOURNEYMAP_HOST=properdocs, in a
+# virtualenv without MkDocs, where `mkdocs.*` must be ProperDocs' modules before any test
+# imports one).
+HOST = os.environ.get("JOURNEYMAP_HOST", "mkdocs")
+if HOST == "properdocs":
+    import properdocs.replacement  # noqa: F401
+
+from journeymap import Workspace, load_workspace  # noqa: E402 - the host comes first
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -39,7 +45,8 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None,
     """Run one of the venv's commands (journeymap, mkdocs) in a workspace."""
     full_env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     full_env.update(env or {})
-    result = subprocess.run([str(BIN / args[0]), *args[1:]], cwd=cwd, env=full_env,
+    command = HOST if args[0] == "mkdocs" else args[0]  # the host's own command
+    result = subprocess.run([str(BIN / command), *args[1:]], cwd=cwd, env=full_env,
                             capture_output=True, text=True, timeout=300)
     if check and result.returncode != 0:
         raise AssertionError(f"{args} failed:\n{result.stdout}\n{result.stderr}")
@@ -99,3 +106,19 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         "executable_path": CHROMIUM,
         "args": ["--disable-gpu", "--disable-dev-shm-usage"],
     }
+
+
+# The build and browser tests, which run under each host (`./dev test` runs them again under
+# ProperDocs with `-m host`).
+HOST_MODULES = {"test_site", "test_plugin", "test_browser", "test_serve", "test_themes",
+                "test_privacy", "test_hardening", "test_export"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "host: a build or browser test, run under each host")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__ in HOST_MODULES:  # type: ignore[attr-defined]
+            item.add_marker(pytest.mark.host)

@@ -31,10 +31,10 @@ __all__ = ["build", "find_workspace", "pin_date", "serve", "setup_logging", "sit
 def find_workspace(start: Path | None = None) -> WorkspacePaths:
     """The workspace at `start` (default: the current folder), or a clear error. Chooses the
     host first (see engine.py): nothing may import it before."""
-    from .config import WorkspacePaths
-
     here = (start or Path.cwd()).resolve()
     host = engine.choose(here)
+    from .config import WorkspacePaths  # (imports the host)
+
     names = engine.CONFIG_NAMES[host]
     config = engine.config_file(here, host)
     if config is None:

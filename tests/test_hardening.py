@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, BIN, REPO, copy_workspace, run, tree
+from conftest import AS_OF, BIN, HOST, REPO, copy_workspace, run, tree
 
 from journeymap import compare, review_markdown
 from journeymap.workspace.load import load_workspace
@@ -359,11 +359,11 @@ def test_the_error_overlay_never_goes_into_a_meet_page(
 def test_a_stopped_preview_leaves_no_internal_site_behind(
         preview: tuple[Path, str, subprocess.Popen[bytes], Path]) -> None:
     _, _, process, temp = preview
-    built = [p for p in temp.iterdir() if p.name.startswith("mkdocs_")]
+    built = [p for p in temp.iterdir() if p.name.startswith(f"{HOST}_")]
     assert built and (built[0] / "clients" / "harbor-street-bakery").is_dir()
     process.terminate()  # SIGTERM, as a service manager or `kill` stops it
     assert process.wait(timeout=20) == 0
-    assert [p for p in temp.iterdir() if p.name.startswith("mkdocs_")] == []
+    assert [p for p in temp.iterdir() if p.name.startswith(f"{HOST}_")] == []
 
 
 # ---- 10. a pull request's comment cannot be hijacked --------------------------------------

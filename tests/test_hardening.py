@@ -446,3 +446,11 @@ def test_the_preview_shows_out_of_range_dates_and_survives_a_failing_template(
     assert "Harbor Street Bakery" in _get(url + "clients/")
     (ws / "theme/client.html").unlink()
     _wait(lambda: "Harbor Street Bakery" in _get(url + "clients/harbor-street-bakery/"))
+
+
+@pytest.mark.parametrize("command", [["journeymap", "build", "--no-pdf"], ["mkdocs", "build"]])
+def test_a_missing_graphviz_is_one_clear_error(tmp_path: Path, command: list[str]) -> None:
+    ws = copy_workspace(tmp_path / "ws")
+    result = run(command, ws, env={"PATH": str(BIN)})  # no `dot` on it
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "Graphviz's 'dot' program is needed to draw the diagrams" in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -71,7 +72,7 @@ def test_a_properdocs_yml_workspace_builds_with_journeymap_and_properdocs(tmp_pa
     assert built.returncode == 0, built.stderr
     assert (ws / "site/clients/harbor-street-bakery/index.html").is_file()
     other = subprocess.run([str(BIN / "properdocs"), "build", "-d", "other"], cwd=ws,
-                           capture_output=True, text=True, env={"SOURCE_DATE_EPOCH": "1795478400",
-                                                                "PATH": str(BIN)})
+                           capture_output=True, text=True,
+                           env={**os.environ, "SOURCE_DATE_EPOCH": "1795478400"})
     assert other.returncode == 0, other.stderr
     assert (ws / "other/clients/harbor-street-bakery/index.html").is_file()

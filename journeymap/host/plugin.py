@@ -145,6 +145,12 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             self.search.remember(Path(config.site_dir))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        try:
+            return self._files(files, config)
+        except JourneymapError as error:
+            raise PluginError(f"journeymap: {error}") from None
+
+    def _files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.renderer is not None
         paths = WorkspacePaths.of(self.config, config)
         self.progress = Progress(enabled=not self.serving and log.isEnabledFor(logging.INFO))
@@ -210,7 +216,10 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             return content
         self.rendered += 1
         self.progress.update("pages", self.rendered, len(self.pages))
-        made = self.renderer.render(ours)
+        try:
+            made = self.renderer.render(ours)
+        except JourneymapError as error:  # a program it needs is missing (`dot`), say
+            raise PluginError(f"journeymap: {error}") from None
         page.toc = toc(headings(made))
         return made
 

@@ -227,3 +227,18 @@ def test_dialog_listener_would_catch_a_script(browser: Browser, tmp_path: Path) 
     page.goto(bad.as_uri())
     assert page.evaluate("typeof window.__pwned") == "number" and len(dialogs) == 1
     page.close()
+
+
+@pytest.mark.parametrize(("contact", "greeted"), [
+    ("Marisol Vega", "Marisol"), ("Dr. Kwame Mensah", "Kwame"), ("Prof. Dr. Ana Ruiz", "Ana"),
+    ("Ms. O'Neil", "O'Neil"), ("J.", "J."), (None, "Acme"),
+])
+def test_the_page_greets_the_contact_by_their_first_name(contact: str | None,
+                                                          greeted: str) -> None:
+    from markupsafe import Markup
+
+    from journeymap.render.meet import PublicClient
+
+    client = PublicClient(name="Acme", contact=contact, welcome=Markup(""), team=(), steps=(),
+                          prepared_on="")
+    assert client.greeting_name == greeted

@@ -84,7 +84,11 @@ class PublicClient:
 
     @property
     def greeting_name(self) -> str:
-        return self.contact.split()[0] if self.contact and self.contact.split() else self.name
+        """Whom the page greets: the contact's first name (`Dr. Kwame Mensah` is greeted
+        `Kwame`, a title being no name), else the client's name."""
+        words = (self.contact or "").split()
+        names = [word for word in words if not word.endswith(".")] or words
+        return names[0] if names else self.name
 
 
 def _href_filter(tag: str, attribute: str, value: str) -> str | None:

@@ -91,6 +91,7 @@ class Journey:
     path: str
     written_ids: frozenset[str] = frozenset()  # every touchpoint id in the file, valid or not
     key_where: dict[str, Where] = field(default_factory=dict, compare=False, hash=False)
+    lint: dict[str, object] = field(default_factory=dict)  # its own lint settings, as written
 
     def stage(self, stage_id: str) -> Stage:
         return next(s for s in self.stages if s.id == stage_id)

@@ -333,6 +333,41 @@ class AnyOf(Type):
         return {"anyOf": [option.json_schema() for option in self.options]}
 
 
+class RuleOverrides(Type):
+    """A journey's own lint settings: rule id -> a level (`error`, `warning`, `off`), or a
+    mapping of the rule's settings. Which rules there are, and what each takes, lint knows:
+    it checks them (with their positions) when it runs."""
+
+    expected = "a mapping of lint rule ids to a level or to the rule's settings"
+
+    def check(self, node: Node, name: str, where: str, problems: Problems) -> Any:
+        if node.kind != "map":
+            return self.wrong(node, name, where, problems)
+        found: dict[str, Any] = {}
+        for rule, value in node.value.items():
+            if value.kind == "map":
+                settings = {key: item.value for key, item in value.value.items()
+                            if item.kind in ("str", "int", "bool")}
+                if len(settings) != len(value.value):
+                    problems.add(value, f"'{name}: {rule}'{where} takes plain values "
+                                        "(a level, numbers, ids)")
+                    continue
+                found[rule] = settings
+            elif value.kind in ("str", "bool"):
+                found[rule] = value.value
+            else:
+                problems.add(value, f"'{name}: {rule}'{where} must be a level (error, "
+                                    f"warning or off) or a mapping of settings, got "
+                                    f"{value.shown()}")
+        return found
+
+    def json_schema(self) -> dict[str, Any]:
+        level = {"enum": ["error", "warning", "off"]}
+        return {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
+                "additionalProperties": {"anyOf": [level, {"type": "boolean"},
+                                                   {"type": "object"}]}}
+
+
 @dataclass
 class Field:
     name: str
@@ -515,6 +550,8 @@ JOURNEY = Record(
         Field("summary", Text(markdown=True), "Markdown introduction."),
         Field("roles", MapOf(Ident(), Text()),
               "Roles that own touchpoints, with a label; each client names a person for each."),
+        Field("lint", RuleOverrides(),
+              "This journey's own health rules, over the site's (`journeymap lint --rules`)."),
         Field("stages", ListOf(STAGE), "The stages, in order.", required=True),
         Field("touchpoints", ListOf(TOUCHPOINT), "The touchpoints.", required=True),
     ],

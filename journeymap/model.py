@@ -92,6 +92,7 @@ class Journey:
     written_ids: frozenset[str] = frozenset()  # every touchpoint id in the file, valid or not
     key_where: dict[str, Where] = field(default_factory=dict, compare=False, hash=False)
     lint: dict[str, object] = field(default_factory=dict)  # its own lint settings, as written
+    words: dict[str, str] = field(default_factory=dict)  # its own words (vocabulary.Words)
 
     def stage(self, stage_id: str) -> Stage:
         return next(s for s in self.stages if s.id == stage_id)

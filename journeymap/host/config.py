@@ -12,6 +12,9 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
+from ..vocabulary import Words
+from ..workspace.schema import did_you_mean
+
 
 class JourneymapConfig(base.Config):
     """The options under `- journeymap:` in mkdocs.yml (or properdocs.yml)."""
@@ -39,6 +42,11 @@ class JourneymapConfig(base.Config):
     cache_dir = c.Type(str, default=".journeymap-cache")
     """Where parsed files, pages, calendars, diagrams and PDFs are kept between builds,
     relative to mkdocs.yml. Safe to delete; keep it out of git."""
+
+    words = c.Optional(c.Type(dict))
+    """The site's words for the people it serves and their day 1, over journeymap's:
+    `{client: guest, signing: first visit, signed: first came, sales: the host}`. A journey
+    may name its own (its `words:` key)."""
 
     lint = c.Optional(c.Type(dict))
     """Journey health rules: rule id -> `error`, `warning`, `off` or `{level: ..., threshold: N}`
@@ -75,6 +83,21 @@ class WorkspacePaths:
         if with_docs:
             found["docs folder"] = self.docs_path
         return found
+
+
+def site_words(option: dict[str, Any] | None) -> Words:
+    """The `words` option as Words; PluginError says what cannot be used."""
+    if not option:
+        return Words()
+    for key, value in option.items():
+        if key not in Words.FIELDS:
+            raise PluginError(f"journeymap: plugin option 'words': unknown word '{key}'"
+                              f"{did_you_mean(str(key), Words.FIELDS)}; the words are "
+                              f"{', '.join(Words.FIELDS)}")
+        if not isinstance(value, str) or not value.strip() or not value.isprintable():
+            raise PluginError(f"journeymap: plugin option 'words': '{key}' must be a word or "
+                              f"a few on one line, got {value!r}")
+    return Words().over({key: value.strip() for key, value in option.items()})
 
 
 def parse_as_of(text: str | None) -> dt.date | None:

@@ -42,7 +42,7 @@ from ..render.paths import ASSET_DIR, MEET_DIR, SitePaths
 from ..render.renderer import Renderer
 from ..workspace.load import LoadCache
 from ..workspace.source import inside
-from .config import JourneymapConfig, WorkspacePaths, parse_as_of
+from .config import JourneymapConfig, WorkspacePaths, parse_as_of, site_words
 from .files import SiteFiles, shown_settings
 from .memory import CollectionPause
 from .nav import inclusion, navigation, toc
@@ -129,6 +129,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         secret = self.config.secret or os.environ.get("JOURNEYMAP_SECRET") or None
         return Renderer(ws, as_of, SitePaths(directory_urls=config.use_directory_urls),
                         paths.theme_path, secret=secret, cache_dir=paths.cache_path,
+                        words=site_words(self.config.words),
                         fingerprints=checked.loaded.fingerprints if checked else None,
                         agenda=checked.agenda if checked else None,
                         findings=checked.findings if checked else ())

@@ -22,14 +22,15 @@ from .paths import SitePaths
 class Recipes:
     """The recipes of one build's outputs, each worked out once."""
 
-    def __init__(self, ws: Workspace, as_of: dt.date, paths: SitePaths, secret: str | None,
+    def __init__(self, ws: Workspace, as_of: dt.date, paths: SitePaths, settings: object,
                  theme_dir: Path | None, fingerprints: Fingerprints | None = None,
                  clients_of: Callable[[str], set[str]] | None = None,
                  clients_on: Callable[[str], int] | None = None) -> None:
-        """`fingerprints`: the loader's names for the records it read (their files' hashes);
+        """`settings`: what else every page shows (the meet pages' secret, the site's words);
+        `fingerprints`: the loader's names for the records it read (their files' hashes);
         `clients_of(person)`: the clients a person's page shows; `clients_on(journey)`: how
         many clients a journey has."""
-        self.ws, self.as_of, self.paths, self.secret = ws, as_of, paths, secret
+        self.ws, self.as_of, self.paths, self.settings = ws, as_of, paths, settings
         self.theme_dir = theme_dir
         self.fingerprints = fingerprints or Fingerprints()
         self._clients_of = clients_of or (lambda person: set())
@@ -96,8 +97,9 @@ class Recipes:
         return self._named[journey_id]
 
     def build(self) -> str:
-        """What every client's outputs share: the date, the paths, the secret, the templates."""
+        """What every client's outputs share: the date, the paths, the settings, the
+        templates."""
         if self._shared is None:
-            self._shared = recipe(self.as_of, self.paths, self.secret,
+            self._shared = recipe(self.as_of, self.paths, self.settings,
                                   templates_digest(self.theme_dir))
         return self._shared

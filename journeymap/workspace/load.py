@@ -349,6 +349,7 @@ def _journey(file: Path, rel: str) -> Parsed:
         written_ids=frozenset(item.get("id") for item in checked.get("touchpoints", [])
                               if isinstance(item.get("id"), str)),
         key_where=_key_where(problems, checked), lint=dict(checked.get("lint", {})),
+        words=dict(words.values) if (words := checked.get("words")) else {},
     )
     return Parsed(journey, problems.items)
 

@@ -476,6 +476,19 @@ def Day() -> Integer:  # noqa: N802 - reads as a type
     return Integer(FIRST_DAY, LAST_DAY)
 
 
+WORDS = Record(
+    "words",
+    [
+        Field("client", Text(), "One of the people the journey serves: client, guest, member."),
+        Field("clients", Text(), "More than one (by default the word for one, plus s)."),
+        Field("signing", Text(), "The moment of day 1, as a noun: signing, first visit."),
+        Field("signed", Text(), "The same, as a verb in the past: signed, first came."),
+        Field("sales", Text(), "Who wins them: sales, the host."),
+    ],
+    doc="A business's own words, over journeymap's (client, signing, sales).",
+)
+
+
 def _repeat_every() -> Record:
     return Record(
         "repeat",
@@ -550,6 +563,9 @@ JOURNEY = Record(
         Field("summary", Text(markdown=True), "Markdown introduction."),
         Field("roles", MapOf(Ident(), Text()),
               "Roles that own touchpoints, with a label; each client names a person for each."),
+        Field("words", WORDS,
+              "The words this journey's pages use for its people and its day 1 (a "
+              "restaurant: `{client: guest, signing: first visit}`)."),
         Field("lint", RuleOverrides(),
               "This journey's own health rules, over the site's (`journeymap lint --rules`)."),
         Field("stages", ListOf(STAGE), "The stages, in order.", required=True),

@@ -52,6 +52,12 @@ class JourneymapConfig(base.Config):
     """Journey health rules: rule id -> `error`, `warning`, `off` or `{level: ..., threshold: N}`
     (`journeymap lint --rules` lists them)."""
 
+    business = c.Optional(c.Type(object))
+    """Who the clients are clients of, on their meet pages and PDFs: `{name, logo, address,
+    phone, email, website, action: {label, url}}`. Any value is taken here and checked by
+    journeymap (workspace/business.py), so that a mistake is reported at its line in
+    mkdocs.yml."""
+
 
 @dataclass(frozen=True)
 class WorkspacePaths:
@@ -67,6 +73,7 @@ class WorkspacePaths:
     docs_path: Path
     site_path: Path
     lint: dict[str, Any] | None = None  # the plugin's `lint:` option
+    business: Any = None  # the plugin's `business:` option, as written (checked on loading)
 
     @classmethod
     def of(cls, options: JourneymapConfig, config: MkDocsConfig) -> WorkspacePaths:
@@ -74,7 +81,8 @@ class WorkspacePaths:
         root = config_file.parent
         return cls(root, config_file, options.source, root / options.source,
                    root / options.theme_dir, root / options.cache_dir,
-                   Path(config.docs_dir), Path(config.site_dir), options.lint)
+                   Path(config.docs_dir), Path(config.site_dir), options.lint,
+                   business=options.business)
 
     def kept_apart(self, with_docs: bool = True) -> dict[str, Path]:
         """The folders no site folder may be, hold or lie inside: a build empties it."""

@@ -21,7 +21,7 @@ from ..cache import DiskCache, Fingerprints, Output, fill_in_parallel
 from ..derive.schedule import Agenda
 from ..derive.schedule import agenda as make_agenda
 from ..exceptions import Problem
-from ..model import Client, Journey, Workspace
+from ..model import Business, Client, Journey, Workspace
 from ..vocabulary import Words
 from .calendars import calendar_feeds, calendar_outputs
 from .diagrams import SiteDiagrams
@@ -40,16 +40,18 @@ class Renderer:
                  theme_dir: Path | None = None, secret: str | None = None,
                  cache_dir: Path | None = None, fingerprints: Fingerprints | None = None,
                  agenda: Agenda | None = None, findings: Iterable[Problem] = (),
-                 words: Words | None = None) -> None:
+                 words: Words | None = None, business: Business | None = None) -> None:
         """`secret` makes meet page names unguessable; `cache_dir` keeps what was made
         between builds; `fingerprints` are the loader's names for the records it read;
         `agenda` (as of `as_of`) is made here if not given; `findings` are the lint findings
-        the journey pages show; `words` are the site's (vocabulary.Words)."""
+        the journey pages show; `words` are the site's (vocabulary.Words); `business` is who
+        the clients' meet pages come from."""
         self.ws = ws
         self.as_of = as_of
         self.paths = paths or SitePaths()
         self.theme_dir = theme_dir
         self.secret = secret
+        self.business = business
         self.page_cache = DiskCache(cache_dir, "pages")
         self.file_cache = DiskCache(cache_dir, "files")
         self.env = environment(theme_dir, cache_dir)
@@ -57,6 +59,7 @@ class Renderer:
         self.view = View(ws, as_of, self.paths, agenda=self.agenda, findings=findings,
                          diagrams=SiteDiagrams(ws, cache_dir), secret=secret, words=words)
         self.recipes = Recipes(ws, as_of, self.paths, (secret, words), theme_dir, fingerprints,
+                               business=business,
                                clients_of=lambda person: self.view.people_data.clients_of(person),
                                clients_on=lambda journey: len(
                                    self.view.clients(ws.journeys[journey])))
@@ -129,7 +132,8 @@ class Renderer:
                                              functools.partial(self._meet_bytes, client)))
 
     def _meet_bytes(self, client: Client) -> bytes:
-        return render_meet(self.ws, client, self.as_of, self.theme_dir, self.env).encode()
+        return render_meet(self.ws, client, self.as_of, self.theme_dir, self.env,
+                           self.business).encode()
 
     def pdf_jobs(self) -> list[tuple[str, str]]:
         """(site path of a built HTML file, site path of its PDF) for every PDF to print."""

@@ -199,6 +199,7 @@ def _stages(checked: CheckedRecord, problems: Problems) -> tuple[list[Stage], bo
             id=values["id"], title=values["title"], start=values["from"], end=values["to"],
             phases=tuple(values.get("phases", ())), feel=values.get("feel"),
             description=values.get("description"), where=_where(problems, node),
+            promise=(values.get("promise") or "").strip() or None,  # a block's last line break
         )
         if stage.id in seen:
             problems.add(s.at("id"), f"stage id '{stage.id}' is used twice "
@@ -434,6 +435,7 @@ def _client(file: Path, rel: str) -> Parsed:
     client = Client(
         id=file.stem, name=v["name"], journey=v["journey"], day_one=v["day_one"],
         team=dict(v["team"]), path=rel, contact=v.get("contact"), welcome=v.get("welcome"),
+        must_know=tuple(v.get("must_know", ())),
         dates={k: MonthDay(*parts) for k, parts in v.get("dates", {}).items()},
         preferences=dict(v.get("preferences", {})), cares_about=v.get("cares_about"),
         goals=tuple(v.get("goals", ())), handoff=v.get("handoff"),

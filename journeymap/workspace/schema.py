@@ -515,7 +515,10 @@ STAGE = Record(
         Field("to", Day(), "Last day of the window; windows must not overlap.", required=True),
         Field("phases", ListOf(Choice(PHASES), unique=True),
               "Joey Coleman's phases this stage serves."),
-        Field("feel", Text(), "What we want the client to feel in this stage."),
+        Field("feel", Text(), "What we want the client to feel in this stage (internal)."),
+        Field("promise", Text(one_line=False),
+              "What we promise the client in this stage, in words for them: plain text, "
+              "shown on their own page."),
         Field("description", Text(markdown=True), "Markdown notes on the stage."),
     ],
     doc="A stretch of the journey, a window of day numbers.",
@@ -597,11 +600,13 @@ PERSON = Record(
 
 # What a page for a client may show of each kind of record (FORMAT.md), by the model's field
 # names: a person's client-facing keys and their Markdown bio; a client's name, contact and
-# welcome; a coming touchpoint's title and channel (with its date). Client-facing code reads
+# welcome; a stage's title and promise (never its `feel`, which is the team's aim); a
+# client-visible touchpoint's title and channel (with its date). Client-facing code reads
 # records only through this allowlist (render.meet.allowed).
 CLIENT_FACING = {
     "Person": ("name", "title", "pronouns", "photo", "email", "video", "fun_facts", "bio"),
     "Client": ("name", "contact", "welcome"),
+    "Stage": ("title", "promise"),
     "Touchpoint": ("title", "channel"),
 }
 
@@ -617,6 +622,10 @@ CLIENT = Record(
         Field("team", MapOf(Ident(), Ident()), "A person for every role of the journey.",
               required=True),
         Field("welcome", Text(markdown=True), "Markdown shown on the client's own page."),
+        Field("must_know", ListOf(Text(), allow_single=True),
+              "What everyone serving them must know (an allergy, an access need): shown on "
+              "every internal page, packet line and calendar event about them, never to the "
+              "client (internal)."),
         Field("dates", MapOf(Key(), Date(year_optional=True)),
               "Dates that `on:` touchpoints use; the year is optional."),
         Field("preferences", MapOf(Key(), Text()), "Preferences touchpoints use (internal)."),

@@ -147,6 +147,12 @@ class Words:
         return dataclasses.replace(self, **changes)
 
 
+def capitalized(text: str) -> str:
+    """`text` with its first letter a capital, the rest as written ("CEO" stays "CEO", where
+    str.capitalize would make it "Ceo")."""
+    return text[:1].upper() + text[1:]
+
+
 def count(number: int, one: str, many: str | None = None) -> str:
     """`1 touchpoint`, `2 touchpoints`, `1 person`, `3 people`."""
     return f"{number:,} {one if number == 1 else (many or one + 's')}"

@@ -18,6 +18,7 @@ from ..vocabulary import (
     CHANNEL_LABELS,
     PHASE_TITLES,
     STATUS_LABELS,
+    capitalized,
     format_date,
     format_day,
 )
@@ -72,6 +73,7 @@ def environment(theme_dir: Path | None, cache_dir: Path | None = None) -> jinja2
         day=format_day,
         initials=initials,
         hue=placeholder_hue,
+        cap=capitalized,
     )
     env.globals.update(
         PHASES=PHASE_TITLES, CHANNELS=CHANNEL_LABELS, STATUSES=STATUS_LABELS,

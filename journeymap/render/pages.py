@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Client, Workspace
-from ..vocabulary import Words
+from ..vocabulary import Words, capitalized
 
 # Pages made from one client alone, and so kept between builds while the client is unchanged.
 ONE_CLIENT_TEMPLATES = ("client.html", "packet.html")
@@ -38,7 +38,7 @@ def site_pages(ws: Workspace, clients: list[Client], words: Words | None = None)
     for journey in sorted(ws.journeys.values(), key=lambda j: j.title):
         pages.append(Page(f"journeys/{journey.id}", journey.title, "journey.html",
                           {"journey": journey}))
-    pages.append(Page("clients/index", words.clients.capitalize(), "clients.html"))
+    pages.append(Page("clients/index", capitalized(words.clients), "clients.html"))
     for client in clients:
         pages += client_pages(client)
     pages.append(Page("team/index", "Team", "team.html"))

@@ -416,3 +416,14 @@ def test_user_text_cannot_break_the_markdown(repo: Path) -> None:
     assert row == ("| **Kick \\| off \\<img src=x\\> \\*\\*now\\*\\* \\&copy; \\~x\\~** `kickoff` "
                    "| title: Kickoff meeting → Kick \\| off \\<img src=x\\> \\*\\*now\\*\\* "
                    "\\&copy; \\~x\\~ |")
+
+
+def test_a_journeys_own_words_and_lint_settings_changed(repo: Path) -> None:
+    # Both change every page or what the build allows: the review says from what to what.
+    edit(repo / JOURNEY, ("\nroles:", "\nwords: {client: member, sales: the front desk}\n"
+                                        "lint:\n  low-feel: off\n  first-100-days-gap:"
+                                        " {level: warning, days: 21}\nroles:"))
+    out = diff_command(repo, "journeys", "HEAD", None, DAY)
+    assert "words: none → client: member, sales: the front desk" in out
+    assert ("lint settings: none → first-100-days-gap: (level warning, days 21), "
+            "low-feel: off") in out

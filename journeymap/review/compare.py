@@ -353,6 +353,16 @@ def _unchecked(subject: str, side: str) -> Change:
     return Change("unchecked", subject, f"not compared: it has errors in the {side}")
 
 
+def _settings(values: dict[str, Any]) -> str:
+    """A journey's `words:` or `lint:` in one line: `client: guest, sales: the host`."""
+    def value_in_words(value: object) -> str:
+        if isinstance(value, dict):
+            return "(" + ", ".join(f"{k} {v}" for k, v in value.items()) + ")"
+        return str(value)
+    return md(", ".join(f"{key}: {value_in_words(value)}"
+                        for key, value in sorted(values.items()))) or "none"
+
+
 def _journey_review(
     jid: str, bj: Journey, hj: Journey, base: Workspace, head: Workspace, as_of: dt.date,
     broken: Broken,
@@ -363,6 +373,11 @@ def _journey_review(
                                      f"{md(bj.title)} → {md(hj.title)}"))
     if bj.summary != hj.summary:
         review.journey.append(Change("journey-changed", "summary", "changed"))
+    for name, old_value, new_value in (("words", bj.words, hj.words),
+                                       ("lint settings", bj.lint, hj.lint)):
+        if old_value != new_value:  # the words change every page; lint, what the build allows
+            review.journey.append(Change("journey-changed", name,
+                                         f"{_settings(old_value)} → {_settings(new_value)}"))
     review.journey.extend(_role_changes(bj, hj))
     review.stages = _stage_changes(bj, hj, broken)
 

@@ -89,6 +89,14 @@ def test_no_option_is_no_business(tmp_path: Path) -> None:
     ("        name: Cedar\n        logo: notes.png\n",
      "mkdocs.yml:8:15: logo 'notes.png' is not a PNG image (its content does not start as "
      "one): save it again as a real image"),
+    ("        name: Cedar\n        email: a@example.com?cc=b@example.com\n",
+     "mkdocs.yml:8:16: 'email' in business must be an email address like hello@example.com, "
+     "got 'a@example.com?cc=b@example.com'"),
+    ("        name: Cedar\n        email: 'x\"onmouseover=alert(1)@example.com'\n",
+     "mkdocs.yml:8:16: 'email' in business must be an email address like hello@example.com, "
+     "got 'x\"onmouseover=alert(1)@example.com'"),
+    ("        name: Cedar\n        logo: " + "a" * 300 + ".png\n",
+     "mkdocs.yml:8:15: logo '" + "a" * 57 + "...' cannot be read: File name too long"),
     ("        name: Cedar\n        logo: mkdocs.yml\n",
      "mkdocs.yml:8:15: logo 'mkdocs.yml' must be an image file: .jpg, .jpeg, .png, .webp, .gif"),
 ])
@@ -180,3 +188,19 @@ def test_the_built_meet_page_and_pdf_show_the_business(tmp_path: Path) -> None:
     # And on no internal page: the option is for clients' pages only.
     assert "Quay Street" not in (ws / "site" / "clients" / "harbor-street-bakery" /
                                  "index.html").read_text()
+
+
+@pytest.mark.parametrize(("phone", "href"), [
+    ("+1 555 0199", "tel:+15550199"),
+    ("(020) 7946-0018", "tel:02079460018"),
+    ("555.0123", "tel:5550123"),
+    ("+1 555 0199 ext. 45", None),  # would dial 45 after the number
+    ("1-800-FLOWERS", None),  # would dial 1800
+    ("+44 20 7946 0018 or +44 20 7946 0019", None),  # two numbers in one
+])
+def test_the_phone_links_only_a_number_it_can_dial_as_written(phone: str,
+                                                              href: str | None) -> None:
+    from journeymap.render.meet import public_business
+
+    shown = public_business(Business(name="Cedar", phone=phone))
+    assert shown is not None and shown.phone == phone and shown.phone_href == href

@@ -644,6 +644,10 @@ def test_a_journey_s_settings_keep_the_site_s_thresholds(tmp_path: Path) -> None
                                  "got 'loud'"),
     ("  low-feel: {min-feel: 9999999}\n", 7, 3, "lint: low-feel: 'min-feel' must be a whole "
                                                 "number from 1 to 10000"),
+    # A person's week holds every journey: one journey cannot set what it allows.
+    ("  busy-week: {per-week: 1}\n", 7, 3, "lint: busy-week: this rule weighs every journey "
+                                          "together (a person's week holds them all): set it "
+                                          "in the site's lint option, in mkdocs.yml"),
 ])
 def test_a_journey_s_settings_that_cannot_be_used_are_positioned_errors(
         tmp_path: Path, written: str, line: int, col: int, message: str) -> None:

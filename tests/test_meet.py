@@ -262,6 +262,31 @@ def test_meet_page_in_chromium(browser: Browser, harbor_html: str, tmp_path: Pat
         page.close()
 
 
+def test_a_word_longer_than_the_line_stays_on_the_page(browser: Browser, ws: Workspace,
+                                                        business: Business,
+                                                        tmp_path: Path) -> None:
+    """A 200-letter business name or a pasted link in a promise breaks inside itself rather
+    than running off a phone's screen (or cutting the logo off)."""
+    import dataclasses
+
+    long = dataclasses.replace(business, name="Lantern" * 30)
+    journey = ws.journeys[ws.clients[HARBOR].journey]
+    stages = [dataclasses.replace(stage, promise="x" * 400) for stage in journey.stages]
+    wide = dataclasses.replace(ws, journeys={**ws.journeys,
+                                             journey.id: dataclasses.replace(journey,
+                                                                             stages=stages)})
+    path = tmp_path / "meet.html"
+    path.write_bytes(Renderer(wide, AS_OF_DATE, theme_dir=REPO / "theme",
+                              business=long).files()[f"meet/{HARBOR}.html"])
+    for width in (390, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 844})
+        page.goto(path.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        logo = page.locator(".brand .logo").first.bounding_box()
+        assert logo is not None and logo["x"] >= 0 and logo["x"] + logo["width"] <= width
+        page.close()
+
+
 # ---- script injection -----------------------------------------------------------------------
 
 PAYLOAD = (

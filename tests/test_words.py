@@ -135,3 +135,18 @@ def test_capitalized_keeps_the_rest_as_written() -> None:
     assert capitalized("the host") == "The host"
     assert capitalized("CEO") == "CEO"
     assert capitalized("") == ""
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("words: guest\n", "'words' must be a mapping of words, such as {client: guest, signing: "
+                       "first visit}, got 'guest'"),
+    ("words: {cliant: guest}\n", "unknown key 'cliant' in words (did you mean 'client'?)"),
+])
+def test_a_journey_s_words_that_cannot_be_used_are_positioned(
+        tmp_path: Path, written: str, message: str) -> None:
+    (tmp_path / "journeys").mkdir()
+    journey = JOURNEY.replace(JOURNEY.splitlines()[2] + "\n", written)
+    (tmp_path / "journeys" / "dinner.yml").write_text(journey)
+    problems = load_workspace(tmp_path).errors
+    assert [(p.path, p.line) for p in problems] == [("journeys/dinner.yml", 3)], problems
+    assert problems[0].message.startswith(message), problems[0].message

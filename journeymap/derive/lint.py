@@ -215,6 +215,10 @@ def journey_settings(settings: LintSettings, journey: Journey
             if rule is None:
                 hint = did_you_mean(key, RULES) or f"; the rules are {', '.join(RULES)}"
                 raise ValueError(f"unknown rule '{key}'{hint}")
+            if key in SITE_WIDE:
+                raise ValueError("this rule weighs every journey together (a person's week "
+                                 "holds them all): set it in the site's lint option, in "
+                                 "mkdocs.yml")
             rules[key] = _rule_settings(rule, value, settings.rules[key])
         except ValueError as error:
             problems.append(Problem(where.path, where.line, where.col,

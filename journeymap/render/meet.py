@@ -181,7 +181,11 @@ def public_business(business: Business | None) -> PublicBusiness | None:
         return None
     action = business.action
     phone = business.phone
-    digits = re.sub(r"[^0-9+]", "", phone or "")
+    # A link dials only a number written as one: digits, spaces, dots, dashes, brackets and
+    # a leading +. "+1 555 0199 ext. 45" or "1-800-FLOWERS" would dial a wrong number, so
+    # they are shown as written, with no link.
+    dialable = phone is not None and re.fullmatch(r"\+?[0-9 .()\-]{3,}", phone.strip())
+    digits = re.sub(r"[^0-9+]", "", phone or "") if dialable else ""
     return PublicBusiness(
         name=business.name, logo=photo_uri(business.logo),
         address=tuple(line.strip() for line in (business.address or "").splitlines()

@@ -25,7 +25,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ..exceptions import Problem
 from ..model import Action, Business
 from ..vocabulary import IMAGE_SUFFIXES
-from .schema import CheckedRecord, Field, Problems, Record, Text, did_you_mean
+from .schema import EMAIL, CheckedRecord, Field, Problems, Record, Text, did_you_mean
 from .source import Node, image_problem
 
 OPTION = "business"
@@ -33,7 +33,6 @@ LOGO_MAX_BYTES = 1_000_000  # every meet page embeds the logo once
 LOGO_LARGE_BYTES = 300_000
 WEB_ADDRESS = r"^https://[^\s<>\"]+$"
 ACTION_ADDRESS = r"^(https://[^\s<>\"]+|mailto:[^\s<>\"]+|tel:\+?[0-9][0-9().-]*)$"
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # as a person's
 
 ACTION = Record(
     "business action",
@@ -106,10 +105,17 @@ def _logo(checked: CheckedRecord, root: Path, problems: Problems) -> Path | None
                          "(where mkdocs.yml is), with '/' between folders")
         return None
     try:
-        real = (root / logo).resolve()
-    except (OSError, RuntimeError):  # a loop of symbolic links (RuntimeError before 3.13)
+        return _checked_logo(logo, root, at, problems)
+    except RuntimeError:  # a loop of symbolic links (RuntimeError before 3.13)
         problems.add(at, f"logo '{logo}' is a symbolic link that leads nowhere (a loop)")
-        return None
+    except OSError as error:  # a name too long, a folder that cannot be read...
+        shown = logo if len(logo) <= 60 else logo[:57] + "..."
+        problems.add(at, f"logo '{shown}' cannot be read: {error.strerror or error}")
+    return None
+
+
+def _checked_logo(logo: str, root: Path, at: Node, problems: Problems) -> Path | None:
+    real = (root / logo).resolve()
     if not real.is_relative_to(root.resolve()):
         problems.add(at, f"logo '{logo}' is outside the workspace folder: keep it inside "
                          "(theme/logo.png, say)")

@@ -21,6 +21,12 @@ ID_PATTERN = r"^[a-z0-9-]+$"  # use re.fullmatch: with re.match, "$" lets a fina
 KEY_PATTERN = r"^[a-z0-9_-]+$"  # preference and date names: favorite_treat, birthday
 
 
+# An email address as mailto: links use it: one address, with none of the characters that
+# would add a second one, a header (`?cc=`) or break out of an attribute.
+_NOT_IN_EMAIL = "\\s\"'<>()\\[\\]\\\\,;:?&=%/#"
+EMAIL = f"^[^@{_NOT_IN_EMAIL}]+@[^@{_NOT_IN_EMAIL}]+\\.[^@.{_NOT_IN_EMAIL}]+$"
+
+
 class Problems:
     """Collects the problems of one file, so that a run reports all of them at once."""
 
@@ -384,10 +390,11 @@ class Record(Type):
     fields: list[Field] = field(default_factory=list)
     doc: str = ""
     rules: list[str] = field(default_factory=list)  # further rules, for the reference docs
+    shape: str = ""  # what a wrong value should have been, if "a <kind>" does not say it
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        return f"a {self.kind} (a mapping of keys)"
+        return self.shape or f"a {self.kind} (a mapping of keys)"
 
     def by_name(self) -> dict[str, Field]:
         return {f.name: f for f in self.fields}
@@ -486,6 +493,7 @@ WORDS = Record(
         Field("sales", Text(), "Who wins them: sales, the host."),
     ],
     doc="A business's own words, over journeymap's (client, signing, sales).",
+    shape="a mapping of words, such as {client: guest, signing: first visit}",
 )
 
 
@@ -585,7 +593,7 @@ PERSON = Record(
         Field("title", Text(), "Job title."),
         Field("pronouns", Text(), "Pronouns, e.g. she/her."),
         Field("photo", Text(), "Photo path, relative to this file, inside journeys/."),
-        Field("email", Text(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        Field("email", Text(pattern=EMAIL,
                             pattern_expected="an email address like name@example.com"),
               "Email address."),
         Field("video", Text(pattern=r"^https?://\S+$",

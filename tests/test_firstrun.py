@@ -1,0 +1,123 @@
+"""A new user's first afternoon: a workspace laid out as FORMAT.md shows it, the commands a
+README reader runs first, and the messages they meet, all through the real commands."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF, BIN, HOST, REPO, run
+
+# mkdocs.yml as FORMAT.md shows it: a name and the plugin, no docs_dir, no docs/ folder.
+BARE_CONFIG = "site_name: Our client journey\nplugins:\n  - journeymap\n"
+
+
+def bare_workspace(target: Path, config: str = BARE_CONFIG) -> Path:
+    """The example's journey files, with nothing beside them but `config`."""
+    target.mkdir(parents=True)
+    shutil.copytree(REPO / "journeys", target / "journeys")
+    (target / "mkdocs.yml").write_text(config)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        try:
+            if condition():
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return str(response.read().decode())
+
+
+@pytest.fixture
+def bare(tmp_path: Path) -> Path:
+    return bare_workspace(tmp_path / "ws")
+
+
+# ---- a workspace without docs/ --------------------------------------------------------------
+
+
+def test_a_workspace_without_docs_checks_lints_formats_and_exports(bare: Path) -> None:
+    check = run(["journeymap", "check"], bare)
+    assert check.returncode == 0, check.stderr
+    assert "journeys/ is valid" in check.stderr
+    assert run(["journeymap", "lint"], bare).returncode == 0
+    assert run(["journeymap", "fmt", "--check"], bare).returncode == 0
+    mermaid = run(["journeymap", "export", "--format", "mermaid", "-o", "-"], bare)
+    assert mermaid.returncode == 0 and mermaid.stdout.startswith("```mermaid"), mermaid.stderr
+    assert not (bare / "docs").exists()  # nothing was made in the workspace for it
+
+
+def test_a_workspace_without_docs_reviews_a_change(bare: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "commit.gpgsign=false", "-c", "user.name=T",
+                        "-c", "user.email=t@example.com", *args], cwd=bare, check=True,
+                       capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "first")
+    journey = bare / "journeys" / "client-love.yml"
+    journey.write_text(journey.read_text().replace("title: Deep Dive call", "title: Deep Dive",
+                                                   1))
+    review = run(["journeymap", "diff", "HEAD"], bare)
+    assert review.returncode == 0, review.stderr
+    assert "Deep Dive" in review.stdout
+
+
+def test_a_workspace_without_docs_builds_and_says_what_the_host_needs(bare: Path) -> None:
+    built = run(["journeymap", "build", "--as-of", AS_OF, "--strict", "--no-pdf"], bare)
+    assert built.returncode == 0, built.stderr
+    assert (bare / "site" / "index.html").is_file()
+    assert (bare / "site" / "journeys" / "client-love" / "index.html").is_file()
+    host = HOST
+    note = (f"mkdocs.yml:1:1: no docs/ folder: journeymap builds without one; for '{host} "
+            f"build' and '{host} serve' too, add the line 'docs_dir: journeys' to mkdocs.yml")
+    assert note in built.stderr.splitlines(), built.stderr
+    assert "Traceback" not in built.stderr
+    # The host's own build stops before any plugin runs; with the line the note gives, it
+    # builds.
+    assert run(["mkdocs", "build"], bare).returncode == 1
+    (bare / "mkdocs.yml").write_text(BARE_CONFIG + "docs_dir: journeys\n")
+    plain = run(["mkdocs", "build", "--strict"], bare)
+    assert plain.returncode == 0, plain.stderr
+    quiet = run(["journeymap", "build", "--as-of", AS_OF, "--no-pdf"], bare)
+    assert quiet.returncode == 0 and "no docs/ folder" not in quiet.stderr
+
+
+def test_a_workspace_without_docs_is_served(bare: Path, tmp_path: Path) -> None:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795478400"}
+    with log.open("w") as out:
+        process = subprocess.Popen([str(BIN / "journeymap"), "serve", "--dev-addr",
+                                    f"127.0.0.1:{port}"], cwd=bare, stdout=out,
+                                   stderr=subprocess.STDOUT, env=env)
+        try:
+            url = f"http://127.0.0.1:{port}/journeys/client-love/"
+            wait_for(lambda: "Client Love Journey" in fetch(url))
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+    assert "docs_dir" not in log.read_text()

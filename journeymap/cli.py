@@ -303,6 +303,8 @@ def diff(base: str | None, head: str | None, as_of: dt.date | None) -> None:
 def schema_command(kind: str | None, write_dir: Path | None) -> None:
     """Print the JSON Schema of a KIND of file, for editors, or write all three.
 
+    With no KIND and no --write, lists the three and how to use them.
+
     Files that start with `# yaml-language-server: $schema=<path>` get completion and checks
     as you type in VS Code (with the YAML extension) and other editors.
     """

@@ -3,6 +3,7 @@ README reader runs first, and the messages they meet, all through the real comma
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -121,3 +122,24 @@ def test_a_workspace_without_docs_is_served(bare: Path, tmp_path: Path) -> None:
             process.terminate()
             process.wait(timeout=20)
     assert "docs_dir" not in log.read_text()
+
+
+# ---- journeymap schema ------------------------------------------------------------------------
+
+
+def test_schema_with_no_kind_lists_the_three(tmp_path: Path) -> None:
+    index = run(["journeymap", "schema"], tmp_path)
+    assert index.returncode == 0, index.stderr
+    lines = index.stdout.splitlines()
+    for kind, place in (("journey", "journeys/<id>.yml"), ("client", "journeys/clients/<id>.yml"),
+                        ("person", "the front matter of journeys/team/<id>.md")):
+        assert any(line.split() == [kind, *place.split(), "journeymap", "schema", kind]
+                   for line in lines), index.stdout
+    assert "journeymap schema --write schemas" in index.stdout
+    # One kind, and --write, are as they were.
+    one = run(["journeymap", "schema", "journey"], tmp_path)
+    assert one.returncode == 0 and json.loads(one.stdout)["$id"] == "urn:journeymap:schema:journey"
+    written = run(["journeymap", "schema", "--write", "s"], tmp_path)
+    assert written.returncode == 0
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
+        "client.schema.json", "journey.schema.json", "person.schema.json"]

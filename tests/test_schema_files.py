@@ -139,8 +139,9 @@ def test_schema_command_prints_writes_and_refuses(tmp_path: Path) -> None:
     assert message.count("wrote ") == 3
     schema_command("client", tmp_path / "one")
     assert [p.name for p in (tmp_path / "one").iterdir()] == ["client.schema.json"]
-    with pytest.raises(UsageError, match="name a kind"):
-        schema_command(None, None)
+    index = schema_command(None, None)  # no kind: an index, not a usage error
+    for kind in KINDS:
+        assert f"journeymap schema {kind}" in index
     with pytest.raises(UsageError, match="unknown kind 'team'"):
         schema_command("team", None)
 

@@ -23,6 +23,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from ..exceptions import Problem
+from .yaml_slips import explain
 
 MAX_DEPTH = 32
 MAX_BYTES = 2_000_000
@@ -88,7 +89,9 @@ class _StrictComposer(Composer):
         event = self.parser.peek_event()
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _Refused(
-                problem="anchors and aliases (& and *) are not allowed: write the value out",
+                problem="a value that starts with & or * is a YAML anchor or alias, which is not "
+                        "allowed: put the value in quotes if the & or * is part of the text, or "
+                        "write the value out",
                 problem_mark=event.start_mark,
             )
         tag = getattr(event, "ctag", None)
@@ -193,15 +196,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Node | None,
     try:
         root = _yaml().compose(text)
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = (mark.line + 1 + line_offset) if mark else 1
-        col = (mark.column + 1) if mark else 1
-        message = (error.problem or error.context or "invalid YAML").strip()
-        if "another document" in message:
-            message = "a file holds only one document: remove the second '---'"
-        elif error.context and error.problem and "directive" not in message:
-            message = f"{message} ({error.context.strip()})"
-        return None, [Problem(path, line, col, f"invalid YAML: {message}")]
+        return None, [_yaml_problem(text, path, line_offset, error)]
     except ReaderError as error:
         # A control character (U+0007, say) that YAML does not allow in a file.
         line, col = _offset_position(text, error.position)
@@ -211,6 +206,27 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Node | None,
     if root is None:
         return None, problems
     return _convert(root, path, line_offset, problems), problems
+
+
+def _yaml_problem(text: str, path: str, line_offset: int, error: MarkedYAMLError) -> Problem:
+    """A syntax error: the slip in plain words where it is a known one, then the parser's."""
+    mark = error.problem_mark or error.context_mark
+    line, col = (mark.line, mark.column) if mark else (0, 0)
+    problem = (error.problem or "").strip()
+    context = (error.context or "").strip()
+    if isinstance(error, _Refused):  # our own words already
+        message = problem
+    elif "another document" in problem:
+        message = "a file holds only one document: remove the second '---'"
+    else:
+        words = f"{problem}, {context}" if problem and context else problem or context
+        slip = explain(text, error, line_offset)
+        if slip is None:
+            message = words or "invalid YAML"
+        else:
+            line, col = slip.line, slip.col
+            message = f"{slip.advice} (YAML: {words})"
+    return Problem(path, line + 1 + line_offset, col + 1, f"invalid YAML: {message}")
 
 
 def _codepoint(character: object) -> str:

@@ -143,3 +143,99 @@ def test_schema_with_no_kind_lists_the_three(tmp_path: Path) -> None:
     assert written.returncode == 0
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
         "client.schema.json", "journey.schema.json", "person.schema.json"]
+
+
+# ---- mistakes in the plugin's options -----------------------------------------------------------
+
+OPTIONS_CONFIG = """site_name: Options
+docs_dir: journeys
+extra:
+  analytics: !ENV [ANALYTICS_ID, "none"]
+plugins:
+  - search
+  - journeymap:
+      lint:
+        no-surprize: off
+        busy-week: {level: error, per-weeks: 8}
+        first-100-days-gap:
+          level: loud
+"""
+OPTION_LINES = [
+    "mkdocs.yml:9:9: plugin option 'lint': unknown rule 'no-surprize' (did you mean "
+    "'no-surprise'?)",
+    "mkdocs.yml:10:35: plugin option 'lint': busy-week: unknown setting 'per-weeks' (did you "
+    "mean 'per-week'?); this rule takes 'level', 'per-week', 'weeks'",
+    "mkdocs.yml:12:18: plugin option 'lint': first-100-days-gap: level must be error, warning or "
+    "off, got 'loud'",
+]
+
+
+def _lines(text: str) -> list[str]:
+    """journeymap's lines of the output, without the host's level in front (the host's own
+    lines, such as ProperDocs' advice to rename mkdocs.yml, left out)."""
+    found = [line.split("-  ", 1)[1] if line.startswith(("ERROR ", "WARNING ")) else line
+             for line in text.splitlines()]
+    return [line for line in found if line.startswith(("mkdocs.yml:", "journeymap:"))]
+
+
+def test_lint_option_mistakes_are_placed_in_mkdocs_yml_with_one_prefix(tmp_path: Path) -> None:
+    ws = bare_workspace(tmp_path / "ws", OPTIONS_CONFIG)
+    check = run(["journeymap", "check"], ws)
+    assert check.returncode == 1
+    assert _lines(check.stdout) == OPTION_LINES
+    assert check.stderr == ("journeymap: 3 problems in mkdocs.yml's plugin options "
+                            "(3 errors)\n")
+    for command in (["journeymap", "build", "--no-pdf"], ["mkdocs", "build"]):
+        built = run(command, ws)
+        assert built.returncode == 1
+        lines = _lines(built.stderr)
+        assert lines[:3] == OPTION_LINES, built.stderr
+        assert ("journeymap: 3 problems in mkdocs.yml's plugin options (listed above); the "
+                "site was not built") in lines
+        assert "journeymap: journeymap:" not in built.stderr and "Traceback" not in built.stderr
+    annotations = run(["journeymap", "lint", "--format", "github"], ws)
+    assert annotations.stdout.splitlines()[0] == (
+        "::error file=mkdocs.yml,line=9,col=9::plugin option 'lint': unknown rule 'no-surprize' "
+        "(did you mean 'no-surprise'?)")
+
+
+def test_the_hosts_own_option_checks_are_placed_too(tmp_path: Path) -> None:
+    config = ("site_name: Options\ndocs_dir: journeys\nplugins:\n  - journeymap:\n"
+              "      pdf: maybe\n      cahce_dir: elsewhere\n      as_of: tomorrow\n")
+    ws = bare_workspace(tmp_path / "ws", config)
+    wrong_type = "mkdocs.yml:5:12: plugin option 'pdf' must be true or false, got 'maybe'"
+    unknown = ("mkdocs.yml:6:7: warning: unknown plugin option 'cahce_dir' (did you mean "
+               "'cache_dir'?): journeymap ignores it")
+    check = run(["journeymap", "check"], ws)
+    assert check.returncode == 1
+    assert check.stdout.splitlines() == [wrong_type, unknown]
+    built = run(["mkdocs", "build"], ws)
+    assert built.returncode == 1 and _lines(built.stderr)[:2] == [wrong_type, unknown]
+    assert "Config value 'plugins'" not in built.stderr  # the host's own words, unplaced
+    # With the type right, the date is checked (by a build) and the unknown name only warned of.
+    (ws / "mkdocs.yml").write_text(config.replace("maybe", "false"))
+    built = run(["journeymap", "build"], ws)
+    assert built.returncode == 1
+    assert _lines(built.stderr)[:2] == [
+        unknown, "mkdocs.yml:7:14: plugin option 'as_of' must be a date YYYY-MM-DD, got "
+                 "'tomorrow'"]
+    (ws / "mkdocs.yml").write_text(config.replace("maybe", "false").replace(
+        "      as_of: tomorrow\n", ""))
+    check = run(["journeymap", "check"], ws)
+    assert check.returncode == 0 and check.stdout.splitlines() == [unknown]
+    assert run(["journeymap", "build", "--strict", "--as-of", AS_OF], ws).returncode == 1
+    assert not (ws / "elsewhere").exists()
+
+
+def test_a_mkdocs_yml_that_cannot_be_read_for_positions_places_mistakes_on_line_1(
+    tmp_path: Path,
+) -> None:
+    # MkDocs reads anchors; journeymap's reader does not, so it cannot say where.
+    config = ("site_name: Options\ndocs_dir: journeys\ncopyright: &who Acme\n"
+              "site_author: *who\nplugins:\n  - journeymap:\n      lint: {no-surprize: off}\n")
+    ws = bare_workspace(tmp_path / "ws", config)
+    check = run(["journeymap", "check"], ws)
+    assert check.returncode == 1
+    assert check.stdout.splitlines() == [
+        "mkdocs.yml:1:1: plugin option 'lint': unknown rule 'no-surprize' (did you mean "
+        "'no-surprise'?)"]

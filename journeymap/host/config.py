@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,8 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+
+from ..exceptions import Problem
 
 
 class JourneymapConfig(base.Config):
@@ -59,6 +59,7 @@ class WorkspacePaths:
     docs_path: Path
     site_path: Path
     lint: dict[str, Any] | None = None  # the plugin's `lint:` option
+    option_problems: tuple[Problem, ...] = ()  # warnings about the options (an unknown name)
 
     @classmethod
     def of(cls, options: JourneymapConfig, config: MkDocsConfig) -> WorkspacePaths:
@@ -75,15 +76,3 @@ class WorkspacePaths:
         if with_docs:
             found["docs folder"] = self.docs_path
         return found
-
-
-def parse_as_of(text: str | None) -> dt.date | None:
-    """The `as_of` option as a date (None if not given)."""
-    if text is None:
-        return None
-    if str(text).isascii():  # fromisoformat would take other scripts' digits too
-        try:
-            return dt.date.fromisoformat(str(text))
-        except ValueError:
-            pass
-    raise PluginError(f"journeymap: as_of must be a date YYYY-MM-DD, got {text!r}")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import mkdocs
+from mkdocs.config.base import ConfigErrors, ConfigWarnings
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -32,7 +33,7 @@ from ..cache import DiskCache, usable_cores
 from ..derive.check import Checked, check_workspace
 from ..derive.lint import LintSettings
 from ..derive.schedule import Schedules, build_date
-from ..exceptions import JourneymapError, Problem
+from ..exceptions import JourneymapError, PositionedError, Problem
 from ..model import Workspace
 from ..render.env import SITE_CSS, theme_css
 from ..render.html import headings
@@ -42,10 +43,12 @@ from ..render.paths import ASSET_DIR, MEET_DIR, SitePaths
 from ..render.renderer import Renderer
 from ..workspace.load import LoadCache
 from ..workspace.source import inside
-from .config import JourneymapConfig, WorkspacePaths, parse_as_of
+from . import options
+from .config import JourneymapConfig, WorkspacePaths
 from .files import SiteFiles, shown_settings
 from .memory import CollectionPause
 from .nav import inclusion, navigation, toc
+from .options import host_mistakes, place
 from .pdfs import write_pdfs
 from .preview import guarded
 from .progress import Progress
@@ -72,6 +75,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.search = SearchIndex()
         self.collection = CollectionPause()
         self.page_urls: dict[str, int] = {}  # the URL of every page of this build: its place
+        self.option_problems: list[Problem] = []  # what the host found wrong in the options
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
@@ -82,14 +86,21 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         if self.serving:  # the preview's folder is gone with it
             self.files.forget()
 
+    def load_config(self, options: dict[str, Any],
+                    config_file_path: str | None = None) -> tuple[ConfigErrors, ConfigWarnings]:
+        """The host checks the options; what it finds wrong is kept, placed in mkdocs.yml, for
+        on_config (or the command that loaded the configuration) to say in journeymap's own
+        words, instead of the host's unplaced ones."""
+        errors, warnings = super().load_config(options, config_file_path)
+        known = [name for name, _ in self.config_scheme]
+        mistakes = host_mistakes(errors, warnings, options, known)
+        self.option_problems = place(Path(config_file_path or "mkdocs.yml"), mistakes)
+        return [], []
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.collection.pause()
+        as_of, settings = self._options(Path(config.config_file_path or "mkdocs.yml"))
         paths = WorkspacePaths.of(self.config, config)
-        try:
-            as_of = build_date(parse_as_of(self.config.as_of))
-            settings = LintSettings.from_mapping(self.config.lint)
-        except JourneymapError as error:
-            raise PluginError(f"journeymap: {error}") from None
         refused = site_dir_problem(paths.site_path, paths.root, paths.kept_apart(False),
                                    replaced=False)
         if refused is not None:
@@ -123,6 +134,33 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
                                                  for f in theme_css(paths.theme_path))]
         config.extra_css = [*css, *(x for x in config.extra_css if x not in css)]
         return config
+
+    def _options(self, config_file: Path) -> tuple[dt.date, LintSettings]:
+        """The build date and lint settings the options give; every mistake in the options is
+        said first, each placed in mkdocs.yml, and an error stops the build."""
+        problems = list(self.option_problems)
+        as_of: dt.date | None = None
+        settings = LintSettings()
+        if not any(p.severity == "error" for p in problems):  # else the host stopped checking
+            try:
+                as_of = options.as_of(config_file, self.config.as_of)
+            except PositionedError as error:
+                problems += error.problems
+            try:
+                settings = options.lint_settings(config_file, self.config.lint)
+            except PositionedError as error:
+                problems += error.problems
+        for problem in problems:
+            (log.error if problem.severity == "error" else log.warning)(str(problem))
+        errors = sum(p.severity == "error" for p in problems)
+        if errors:
+            raise PluginError(f"journeymap: {errors} problem{'s' * (errors != 1)} in "
+                              f"{options.options_where(config_file)} (listed above); the site "
+                              "was not built")
+        try:
+            return build_date(as_of), settings
+        except JourneymapError as error:  # SOURCE_DATE_EPOCH
+            raise PluginError(f"journeymap: {error}") from None
 
     def _renderer(self, ws: Workspace, as_of: dt.date, config: MkDocsConfig,
                   paths: WorkspacePaths, checked: Checked | None = None) -> Renderer:

@@ -13,12 +13,14 @@ import signal
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import JourneymapError, WorkspaceNotFound, os_error
+from ..exceptions import JourneymapError, PositionedError, WorkspaceNotFound, os_error
 from . import engine
 from .docs_folder import note, stand_in
+from .options import options_where
 from .site_folder import copy_site, one_build_at_a_time, prune_cache, site_dir_problem, swap_in
 
 if TYPE_CHECKING:
@@ -49,7 +51,10 @@ def find_workspace(start: Path | None = None) -> WorkspacePaths:
     if plugin is None:
         raise WorkspaceNotFound(f"{config.name} does not list the journeymap plugin: add "
                                 "'- journeymap' under 'plugins:'")
-    return WorkspacePaths.of(plugin.config, cfg)
+    problems = tuple(getattr(plugin, "option_problems", ()))
+    if any(p.severity == "error" for p in problems):
+        raise PositionedError(problems, options_where(config))
+    return replace(WorkspacePaths.of(plugin.config, cfg), option_problems=problems)
 
 
 def _load_config(config: Path, **overrides: Any) -> MkDocsConfig:

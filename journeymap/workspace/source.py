@@ -76,6 +76,8 @@ class _Refused(MarkedYAMLError):
 class _StrictComposer(Composer):
     """Refuses what a journey file never needs and an attacker might use."""
 
+    allow_tags = False
+
     def compose_document(self) -> Any:
         event = self.parser.peek_event()
         if isinstance(event, DocumentStartEvent) and (event.version or event.tags):
@@ -95,7 +97,7 @@ class _StrictComposer(Composer):
                 problem_mark=event.start_mark,
             )
         tag = getattr(event, "ctag", None)
-        if tag is not None and str(tag) != "!":
+        if tag is not None and str(tag) != "!" and not self.allow_tags:
             shown = str(tag).replace(_YAML_TAG, "!!")
             raise _Refused(
                 problem=f"tags such as {shown} are not allowed: write a plain value",
@@ -113,9 +115,16 @@ class _StrictComposer(Composer):
             self._jm_depth -= 1
 
 
-def _yaml() -> YAML:
+class _TagsComposer(_StrictComposer):
+    """For a host's configuration file (`!ENV`, `!!python/name:`), read only for positions:
+    its tags are kept as plain values."""
+
+    allow_tags = True
+
+
+def _yaml(tags: bool = False) -> YAML:
     yaml = YAML(typ="safe", pure=True)
-    yaml.Composer = _StrictComposer
+    yaml.Composer = _TagsComposer if tags else _StrictComposer
     return yaml
 
 
@@ -190,11 +199,13 @@ def _convert(node: Any, path: str, line_offset: int, problems: list[Problem]) ->
     return Node(values, line, col, "map", keys)
 
 
-def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Node | None, list[Problem]]:
-    """Parse one YAML document. Returns the root node (None if empty) and any problems."""
+def parse_yaml(text: str, path: str, line_offset: int = 0,
+               tags: bool = False) -> tuple[Node | None, list[Problem]]:
+    """Parse one YAML document. Returns the root node (None if empty) and any problems.
+    `tags`: take tags (as a host's configuration file has them) as plain values."""
     problems: list[Problem] = []
     try:
-        root = _yaml().compose(text)
+        root = _yaml(tags).compose(text)
     except MarkedYAMLError as error:
         return None, [_yaml_problem(text, path, line_offset, error)]
     except ReaderError as error:

@@ -10,7 +10,7 @@ import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -239,3 +239,46 @@ def test_a_mkdocs_yml_that_cannot_be_read_for_positions_places_mistakes_on_line_
     assert check.stdout.splitlines() == [
         "mkdocs.yml:1:1: plugin option 'lint': unknown rule 'no-surprize' (did you mean "
         "'no-surprise'?)"]
+
+
+# ---- a preview on a port already taken ----------------------------------------------------------
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        yield int(holder.getsockname()[1])
+
+
+@pytest.mark.parametrize("command", ["journeymap", "mkdocs"])
+def test_a_preview_on_a_taken_port_says_so_in_one_line_before_building(
+    bare: Path, taken_port: int, command: str,
+) -> None:
+    if command == "mkdocs":
+        (bare / "mkdocs.yml").write_text(BARE_CONFIG + "docs_dir: journeys\n")
+    result = run([command, "serve", "--dev-addr", f"127.0.0.1:{taken_port}"], bare)
+    assert result.returncode == 1
+    ours = [line for line in _lines(result.stderr) if line.startswith("journeymap:")]
+    shown = HOST if command == "mkdocs" else "journeymap"
+    assert len(ours) == 1, result.stderr
+    prefix = (f"journeymap: 127.0.0.1:{taken_port} is already in use (by another preview, or "
+              f"another program): stop it, or choose another address: {shown} serve --dev-addr "
+              "127.0.0.1:")
+    assert ours[0].startswith(prefix), result.stderr
+    suggested = int(ours[0].removeprefix(prefix))
+    assert suggested > taken_port
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", suggested))  # free, as said
+    assert "Traceback" not in result.stderr and "Errno" not in result.stderr
+    assert "Documentation built" not in result.stderr and "pages built" not in result.stderr
+    if command == "journeymap":
+        assert result.stderr.splitlines() == ours  # that line alone
+
+
+def test_a_dev_addr_without_a_port_is_a_usage_error(bare: Path) -> None:
+    result = run(["journeymap", "serve", "--dev-addr", "127.0.0.1"], bare)
+    assert result.returncode == 2
+    assert result.stderr == ("journeymap: --dev-addr must be IP:PORT, such as 127.0.0.1:8000, "
+                             "got '127.0.0.1'\n")

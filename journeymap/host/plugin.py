@@ -44,6 +44,7 @@ from ..render.renderer import Renderer
 from ..workspace.load import LoadCache
 from ..workspace.source import inside
 from . import options
+from .address import address_problem
 from .config import JourneymapConfig, WorkspacePaths
 from .files import SiteFiles, shown_settings
 from .memory import CollectionPause
@@ -76,10 +77,12 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.collection = CollectionPause()
         self.page_urls: dict[str, int] = {}  # the URL of every page of this build: its place
         self.option_problems: list[Problem] = []  # what the host found wrong in the options
+        self.address_checked = False  # whether a preview's address is known to be free
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
         self.serving = command == "serve"
+        self.address_checked = False
         self.files = SiteFiles(dirty)
 
     def on_shutdown(self) -> None:
@@ -100,6 +103,8 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.collection.pause()
         as_of, settings = self._options(Path(config.config_file_path or "mkdocs.yml"))
+        if self.serving and not self.address_checked:
+            self._check_address(config)
         paths = WorkspacePaths.of(self.config, config)
         refused = site_dir_problem(paths.site_path, paths.root, paths.kept_apart(False),
                                    replaced=False)
@@ -134,6 +139,14 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
                                                  for f in theme_css(paths.theme_path))]
         config.extra_css = [*css, *(x for x in config.extra_css if x not in css)]
         return config
+
+    def _check_address(self, config: MkDocsConfig) -> None:
+        """Before the first build of a preview: the host binds its server only after it."""
+        self.address_checked = True
+        host, port = config.dev_addr
+        problem = address_problem(str(host), int(port), f"{mkdocs.__name__} serve")
+        if problem is not None:
+            raise PluginError(f"journeymap: {problem}")
 
     def _options(self, config_file: Path) -> tuple[dt.date, LintSettings]:
         """The build date and lint settings the options give; every mistake in the options is

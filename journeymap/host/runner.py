@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..exceptions import JourneymapError, PositionedError, WorkspaceNotFound, os_error
 from . import engine
+from .address import address_problem, parse_address
 from .docs_folder import note, stand_in
 from .options import options_where
 from .site_folder import copy_site, one_build_at_a_time, prune_cache, site_dir_problem, swap_in
@@ -189,6 +190,9 @@ def serve(ws: WorkspacePaths, dev_addr: str, open_browser: bool = False) -> None
     from mkdocs.commands.serve import serve as host_serve
     from mkdocs.exceptions import MkDocsException
 
+    problem = address_problem(*parse_address(dev_addr), "journeymap serve")
+    if problem is not None:  # said before the host builds the whole site
+        raise JourneymapError(problem)
     try:
         with _without_dirty_warning(), _stop_on_terminate():
             host_serve(str(ws.config_file), livereload=True, dev_addr=dev_addr,

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, BIN, HOST, REPO, run
+from conftest import AS_OF, BIN, HOST, REPO, run, tree
 
 # mkdocs.yml as FORMAT.md shows it: a name and the plugin, no docs_dir, no docs/ folder.
 BARE_CONFIG = "site_name: Our client journey\nplugins:\n  - journeymap\n"
@@ -88,7 +88,8 @@ def test_a_workspace_without_docs_reviews_a_change(bare: Path) -> None:
 
 
 def test_a_workspace_without_docs_builds_and_says_what_the_host_needs(bare: Path) -> None:
-    built = run(["journeymap", "build", "--as-of", AS_OF, "--strict", "--no-pdf"], bare)
+    secret = {"JOURNEYMAP_SECRET": "s3cret"}  # without it, --strict fails: see below
+    built = run(["journeymap", "build", "--as-of", AS_OF, "--strict", "--no-pdf"], bare, secret)
     assert built.returncode == 0, built.stderr
     assert (bare / "site" / "index.html").is_file()
     assert (bare / "site" / "journeys" / "client-love" / "index.html").is_file()
@@ -101,7 +102,7 @@ def test_a_workspace_without_docs_builds_and_says_what_the_host_needs(bare: Path
     # builds.
     assert run(["mkdocs", "build"], bare).returncode == 1
     (bare / "mkdocs.yml").write_text(BARE_CONFIG + "docs_dir: journeys\n")
-    plain = run(["mkdocs", "build", "--strict"], bare)
+    plain = run(["mkdocs", "build", "--strict"], bare, secret)
     assert plain.returncode == 0, plain.stderr
     quiet = run(["journeymap", "build", "--as-of", AS_OF, "--no-pdf"], bare)
     assert quiet.returncode == 0 and "no docs/ folder" not in quiet.stderr
@@ -122,6 +123,7 @@ def test_a_workspace_without_docs_is_served(bare: Path, tmp_path: Path) -> None:
             process.terminate()
             process.wait(timeout=20)
     assert "docs_dir" not in log.read_text()
+    assert "guessable" not in log.read_text()  # a preview, on this machine only
 
 
 # ---- journeymap schema ------------------------------------------------------------------------
@@ -282,3 +284,59 @@ def test_a_dev_addr_without_a_port_is_a_usage_error(bare: Path) -> None:
     assert result.returncode == 2
     assert result.stderr == ("journeymap: --dev-addr must be IP:PORT, such as 127.0.0.1:8000, "
                              "got '127.0.0.1'\n")
+
+
+# ---- meet pages without a secret ----------------------------------------------------------------
+
+
+def _guessable_warning(ws: Path, line: int, col: int) -> str:
+    first = min(path.stem for path in (ws / "journeys" / "clients").glob("*.yml"))
+    return (f"mkdocs.yml:{line}:{col}: warning: meet pages are named by client id "
+            f"(meet/{first}.html), so anyone with one client's link can guess another's: set "
+            "the JOURNEYMAP_SECRET environment variable (or the 'secret' option), or "
+            "'guessable_meet_names: true' for a site that is never published")
+
+
+def test_a_build_without_a_secret_warns_once_and_fails_strict(bare: Path) -> None:
+    warning = _guessable_warning(bare, 3, 5)
+    built = run(["journeymap", "build", "--as-of", AS_OF, "--no-pdf"], bare)
+    assert built.returncode == 0, built.stderr
+    assert built.stderr.splitlines().count(warning) == 1, built.stderr
+    first = min(path.stem for path in (bare / "journeys" / "clients").glob("*.yml"))
+    assert (bare / "site" / "meet" / f"{first}.html").is_file()
+    before = tree(bare / "site")
+    strict = run(["journeymap", "build", "--as-of", AS_OF, "--no-pdf", "--strict"], bare)
+    assert strict.returncode == 1 and warning in strict.stderr.splitlines()
+    assert tree(bare / "site") == before
+    (bare / "mkdocs.yml").write_text(BARE_CONFIG + "docs_dir: journeys\n")
+    plain = run(["mkdocs", "build"], bare)
+    assert plain.returncode == 0
+    assert [line for line in _lines(plain.stderr) if "meet pages are named" in line] == [warning]
+
+
+@pytest.mark.parametrize(("config", "env"), [
+    (BARE_CONFIG, {"JOURNEYMAP_SECRET": "s3cret"}),
+    (BARE_CONFIG.replace("  - journeymap\n", "  - journeymap:\n      secret: s3cret\n"), {}),
+    (BARE_CONFIG.replace("  - journeymap\n",
+                         "  - journeymap:\n      guessable_meet_names: true\n"), {}),
+], ids=["environment", "option", "accepted"])
+def test_a_secret_or_the_option_silences_it(tmp_path: Path, config: str,
+                                            env: dict[str, str]) -> None:
+    ws = bare_workspace(tmp_path / "ws", config)
+    built = run(["journeymap", "build", "--as-of", AS_OF, "--no-pdf", "--strict"], ws, env=env)
+    assert built.returncode == 0, built.stderr
+    assert "meet pages are named" not in built.stderr
+    clients = {path.stem for path in (ws / "journeys" / "clients").glob("*.yml")}
+    names = {path.stem for path in (ws / "site" / "meet").glob("*.html")}
+    if "guessable" in config:
+        assert names == clients
+    else:  # the secret names the files
+        assert not names & clients and len(names) == len(clients)
+        assert all(any(name.startswith(f"{c}-") for c in clients) for name in names)
+
+
+def test_a_site_with_no_clients_has_no_meet_pages_to_warn_of(bare: Path) -> None:
+    shutil.rmtree(bare / "journeys" / "clients")
+    built = run(["journeymap", "build", "--as-of", AS_OF, "--no-pdf", "--strict"], bare)
+    assert built.returncode == 0, built.stderr
+    assert "meet pages are named" not in built.stderr

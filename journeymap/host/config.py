@@ -32,6 +32,12 @@ class JourneymapConfig(base.Config):
     """Makes the names of clients' "meet your team" files unguessable (meet/<id>-<token>.html).
     Better set through the JOURNEYMAP_SECRET environment variable than written here."""
 
+    guessable_meet_names = c.Type(bool, default=False)
+    """Without a secret, a meet page is named by the client's id alone (meet/<id>.html), so
+    anyone who has one client's link can guess another's, and a build says so (a warning,
+    which fails --strict). True accepts that, for a site that is never published, and
+    silences the warning; a secret, when there is one, still names the files."""
+
     pdf = c.Type(bool, default=True)
     """Write the PDFs (handoff packets, meet pages) after a build. `journeymap serve` skips
     them, to keep the preview fast."""

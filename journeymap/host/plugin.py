@@ -49,7 +49,7 @@ from .config import JourneymapConfig, WorkspacePaths
 from .files import SiteFiles, shown_settings
 from .memory import CollectionPause
 from .nav import inclusion, navigation, toc
-from .options import host_mistakes, place
+from .options import Mistake, host_mistakes, place
 from .pdfs import write_pdfs
 from .preview import guarded
 from .progress import Progress
@@ -121,6 +121,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         count = len(loaded.errors)
         summary = f"{count} problem{'s' * (count != 1)} in the journey files (listed above)"
         if not loaded.errors:
+            self._warn_of_guessable_names(loaded.workspace, paths.config_file)
             self.renderer = self._renderer(loaded.workspace, as_of, config, paths, checked)
             self.pages = {page.src_uri: page for page in self.renderer.pages()}
         elif not self.serving:
@@ -177,12 +178,27 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
 
     def _renderer(self, ws: Workspace, as_of: dt.date, config: MkDocsConfig,
                   paths: WorkspacePaths, checked: Checked | None = None) -> Renderer:
-        secret = self.config.secret or os.environ.get("JOURNEYMAP_SECRET") or None
         return Renderer(ws, as_of, SitePaths(directory_urls=config.use_directory_urls),
-                        paths.theme_path, secret=secret, cache_dir=paths.cache_path,
+                        paths.theme_path, secret=self._secret(), cache_dir=paths.cache_path,
                         fingerprints=checked.loaded.fingerprints if checked else None,
                         agenda=checked.agenda if checked else None,
                         findings=checked.findings if checked else ())
+
+    def _secret(self) -> str | None:
+        return self.config.secret or os.environ.get("JOURNEYMAP_SECRET") or None
+
+    def _warn_of_guessable_names(self, ws: Workspace, config_file: Path) -> None:
+        """Once a build: meet pages named by client id alone can be guessed from one another
+        (a preview, on this machine only, is spared)."""
+        if self.serving or not ws.clients or self._secret() or self.config.guessable_meet_names:
+            return
+        first = min(ws.clients)
+        message = (f"meet pages are named by client id (meet/{first}.html), so anyone with one "
+                   "client's link can guess another's: set the JOURNEYMAP_SECRET environment "
+                   "variable (or the 'secret' option), or 'guessable_meet_names: true' for a "
+                   "site that is never published")
+        [problem] = place(config_file, [Mistake((), message, severity="warning")])
+        log.warning(str(problem))
 
     def _workers(self) -> int:
         """How many processes may fill the caches: one per core, but only where forking is

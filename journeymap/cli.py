@@ -130,17 +130,32 @@ def _report(problems: list[Problem], style: str, summary: str, where: str) -> No
 
 
 def _workspace_and_lint(style: str) -> tuple[WorkspacePaths, LintSettings]:
-    """The workspace and its lint settings; mistakes in the plugin's options are reported
-    (in `style`) as problems placed in mkdocs.yml, and the command exits."""
-    from .host.options import lint_settings
+    """The workspace and its lint settings; mistakes in the plugin's options (its `lint:`
+    and `words:`) are reported (in `style`) as problems placed in mkdocs.yml, and the command
+    exits."""
+    from .derive.lint import LintSettings
+    from .host.options import lint_settings, words
     from .host.runner import find_workspace
 
     try:
         paths = find_workspace()
-        return paths, lint_settings(paths.config_file, paths.lint)
     except PositionedError as error:
         _report(list(error.problems), style, "", f"{error.problems[0].path}'s plugin options")
         raise  # (_report exits)
+    problems: list[Problem] = []
+    settings = LintSettings()
+    try:
+        words(paths.config_file, paths.words)
+    except PositionedError as error:
+        problems += error.problems
+    try:
+        settings = lint_settings(paths.config_file, paths.lint)
+    except PositionedError as error:
+        problems += error.problems
+    if problems:
+        _report([*paths.option_problems, *problems], style, "",
+                f"{paths.config_file.name}'s plugin options")
+    return paths, settings
 
 
 @main.command()
@@ -157,7 +172,8 @@ def check(style: str, as_of: dt.date | None) -> None:
     paths, settings = _workspace_and_lint(style)
     parsed = LoadCache(store=DiskCache(paths.cache_path, "parsed"))
     checked = check_workspace(paths.root, paths.source, build_date(as_of), settings,
-                              cache=parsed, workers=usable_cores())
+                              cache=parsed, workers=usable_cores(),
+                              business=paths.business, config_file=paths.config_file)
     w = checked.loaded.workspace
     _report([*paths.option_problems, *checked.problems], style,
             f"{paths.source}/ is valid: {len(w.journeys)} journey(s), {len(w.people)} people, "

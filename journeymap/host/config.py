@@ -46,9 +46,20 @@ class JourneymapConfig(base.Config):
     """Where parsed files, pages, calendars, diagrams and PDFs are kept between builds,
     relative to mkdocs.yml. Safe to delete; keep it out of git."""
 
+    words = c.Optional(c.Type(dict))
+    """The site's words for the people it serves and their day 1, over journeymap's:
+    `{client: guest, signing: first visit, signed: first came, sales: the host}`. A journey
+    may name its own (its `words:` key)."""
+
     lint = c.Optional(c.Type(dict))
     """Journey health rules: rule id -> `error`, `warning`, `off` or `{level: ..., threshold: N}`
     (`journeymap lint --rules` lists them)."""
+
+    business = c.Optional(c.Type(object))
+    """Who the clients are clients of, on their meet pages and PDFs: `{name, logo, address,
+    phone, email, website, action: {label, url}}`. Any value is taken here and checked by
+    journeymap (workspace/business.py), so that a mistake is reported at its line in
+    mkdocs.yml."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,8 @@ class WorkspacePaths:
     site_path: Path
     lint: dict[str, Any] | None = None  # the plugin's `lint:` option
     option_problems: tuple[Problem, ...] = ()  # warnings about the options (an unknown name)
+    business: Any = None  # the plugin's `business:` option, as written (checked on loading)
+    words: dict[str, Any] | None = None  # the plugin's `words:` option, as written
 
     @classmethod
     def of(cls, options: JourneymapConfig, config: MkDocsConfig) -> WorkspacePaths:
@@ -73,7 +86,8 @@ class WorkspacePaths:
         root = config_file.parent
         return cls(root, config_file, options.source, root / options.source,
                    root / options.theme_dir, root / options.cache_dir,
-                   Path(config.docs_dir), Path(config.site_dir), options.lint)
+                   Path(config.docs_dir), Path(config.site_dir), options.lint,
+                   business=options.business, words=options.words)
 
     def kept_apart(self, with_docs: bool = True) -> dict[str, Path]:
         """The folders no site folder may be, hold or lie inside: a build empties it."""

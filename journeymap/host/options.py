@@ -1,6 +1,7 @@
 """Mistakes in the plugin's options, placed where mkdocs.yml writes them.
 
-The host checks the options' types and names, and journeymap checks `lint:` and `as_of:`;
+The host checks the options' types and names, and journeymap checks `lint:`, `as_of:` and
+`words:` (and `business:`, with the journey files: workspace/business.py);
 either way the message is one `mkdocs.yml:line:col:` line, found by reading the file again
 for positions (with the project's own YAML reader, tags taken as plain values). A file that
 cannot be read so, or an option that comes from an inherited file, is placed on line 1.
@@ -17,6 +18,7 @@ from typing import Any
 
 from ..derive.lint import OPTION, LintSettings, SettingsError
 from ..exceptions import PositionedError, Problem
+from ..vocabulary import Words
 from ..workspace.schema import did_you_mean
 from ..workspace.source import Node, parse_yaml
 
@@ -89,6 +91,25 @@ def as_of(config_file: Path, text: str | None) -> dt.date | None:
     mistake = Mistake(("as_of",), f"plugin option 'as_of' must be a date YYYY-MM-DD, got "
                                   f"{text!r}")
     raise PositionedError(place(config_file, [mistake]), options_where(config_file))
+
+
+def words(config_file: Path, option: Mapping[str, Any] | None) -> Words:
+    """The `words` option as Words; PositionedError places every word that cannot be used."""
+    if not option:
+        return Words()
+    mistakes = []
+    for key, value in option.items():
+        if key not in Words.FIELDS:
+            mistakes.append(Mistake(("words", str(key)), (
+                f"plugin option 'words': unknown word '{key}'"
+                f"{did_you_mean(str(key), Words.FIELDS)}; the words are "
+                f"{', '.join(Words.FIELDS)}"), at_key=True))
+        elif not isinstance(value, str) or not value.strip() or not value.isprintable():
+            mistakes.append(Mistake(("words", key), f"plugin option 'words': '{key}' must be a "
+                                                    f"word or a few on one line, got {value!r}"))
+    if mistakes:
+        raise PositionedError(place(config_file, mistakes), options_where(config_file))
+    return Words().over({key: value.strip() for key, value in option.items()})
 
 
 def options_where(config_file: Path) -> str:

@@ -41,6 +41,7 @@ from ..render.overlay import inject, overlay_html
 from ..render.pages import Page
 from ..render.paths import ASSET_DIR, MEET_DIR, SitePaths
 from ..render.renderer import Renderer
+from ..vocabulary import Words
 from ..workspace.load import LoadCache
 from ..workspace.source import inside
 from . import options
@@ -77,6 +78,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.collection = CollectionPause()
         self.page_urls: dict[str, int] = {}  # the URL of every page of this build: its place
         self.option_problems: list[Problem] = []  # what the host found wrong in the options
+        self.words = Words()  # the site's words (the `words` option)
         self.address_checked = False  # whether a preview's address is known to be free
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -112,14 +114,16 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             raise PluginError(f"journeymap: {refused}")
         self.cache.store = DiskCache(paths.cache_path, "parsed")
         checked = check_workspace(paths.root, paths.source, as_of, settings, cache=self.cache,
-                                  schedules=self.schedules, workers=self._workers())
+                                  schedules=self.schedules, workers=self._workers(),
+                                  business=paths.business, config_file=paths.config_file)
         for problem in checked.problems:
             (log.error if problem.severity == "error" else log.warning)(str(problem))
         loaded = checked.loaded
         self.problems = list(loaded.errors)
         self.overlay = ""
         count = len(loaded.errors)
-        summary = f"{count} problem{'s' * (count != 1)} in the journey files (listed above)"
+        summary = (f"{count} problem{'s' * (count != 1)} in "
+                   f"{_problem_files(loaded.errors, paths.config_file.name)} (listed above)")
         if not loaded.errors:
             self._warn_of_guessable_names(loaded.workspace, paths.config_file)
             self.renderer = self._renderer(loaded.workspace, as_of, config, paths, checked)
@@ -150,8 +154,9 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             raise PluginError(f"journeymap: {problem}")
 
     def _options(self, config_file: Path) -> tuple[dt.date, LintSettings]:
-        """The build date and lint settings the options give; every mistake in the options is
-        said first, each placed in mkdocs.yml, and an error stops the build."""
+        """The build date and lint settings the options give (and the site's words, kept);
+        every mistake in the options is said first, each placed in mkdocs.yml, and an error
+        stops the build."""
         problems = list(self.option_problems)
         as_of: dt.date | None = None
         settings = LintSettings()
@@ -162,6 +167,10 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
                 problems += error.problems
             try:
                 settings = options.lint_settings(config_file, self.config.lint)
+            except PositionedError as error:
+                problems += error.problems
+            try:
+                self.words = options.words(config_file, self.config.words)
             except PositionedError as error:
                 problems += error.problems
         for problem in problems:
@@ -180,9 +189,11 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
                   paths: WorkspacePaths, checked: Checked | None = None) -> Renderer:
         return Renderer(ws, as_of, SitePaths(directory_urls=config.use_directory_urls),
                         paths.theme_path, secret=self._secret(), cache_dir=paths.cache_path,
+                        words=self.words,
                         fingerprints=checked.loaded.fingerprints if checked else None,
                         agenda=checked.agenda if checked else None,
-                        findings=checked.findings if checked else ())
+                        findings=checked.findings if checked else (),
+                        business=checked.business if checked else None)
 
     def _secret(self) -> str | None:
         return self.config.secret or os.environ.get("JOURNEYMAP_SECRET") or None
@@ -368,6 +379,15 @@ def _never_stuck(builder: Callable[[], None]) -> Callable[[], None]:
                       "showing the last good version")
 
     return rebuild
+
+
+def _problem_files(errors: list[Problem], config_name: str) -> str:
+    """Where the errors are, in words: the journey files, mkdocs.yml (the `business`
+    option), or both."""
+    in_config = {p.path == config_name for p in errors}
+    if in_config == {True}:
+        return config_name
+    return f"the journey files and {config_name}" if True in in_config else "the journey files"
 
 
 def in_folder(path: str, folder: Path) -> bool:

@@ -175,9 +175,13 @@ def check(style: str, as_of: dt.date | None) -> None:
                               cache=parsed, workers=usable_cores(),
                               business=paths.business, config_file=paths.config_file)
     w = checked.loaded.workspace
-    _report([*paths.option_problems, *checked.problems], style,
+    problems = [*paths.option_problems, *checked.problems]
+    # The `business` option is checked with the files: name mkdocs.yml when it is wrong.
+    places = [f"{paths.source}/"] * any(p.path != paths.config_file.name for p in problems)
+    places += [paths.config_file.name] * any(p.path == paths.config_file.name for p in problems)
+    _report(problems, style,
             f"{paths.source}/ is valid: {len(w.journeys)} journey(s), {len(w.people)} people, "
-            f"{len(w.clients)} client(s)", f"{paths.source}/")
+            f"{len(w.clients)} client(s)", " and ".join(places))
 
 
 @main.command("lint")

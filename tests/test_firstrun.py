@@ -243,6 +243,75 @@ def test_a_mkdocs_yml_that_cannot_be_read_for_positions_places_mistakes_on_line_
         "'no-surprise'?)"]
 
 
+WORDS_CONFIG = """site_name: Options
+docs_dir: journeys
+plugins:
+  - journeymap:
+      guessable_meet_names: true
+      words:
+        clent: guest
+        sales: [the host]
+"""
+WORD_LINES = [
+    "mkdocs.yml:7:9: plugin option 'words': unknown word 'clent' (did you mean 'client'?); "
+    "the words are client, clients, signing, signed, sales",
+    "mkdocs.yml:8:16: plugin option 'words': 'sales' must be a word or a few on one line, got "
+    "['the host']",
+]
+
+
+def test_words_option_mistakes_are_placed_in_mkdocs_yml_with_one_prefix(tmp_path: Path) -> None:
+    ws = bare_workspace(tmp_path / "ws", WORDS_CONFIG)
+    for command in (["journeymap", "check"], ["journeymap", "lint"]):
+        found = run(command, ws)
+        assert found.returncode == 1
+        assert found.stdout.splitlines() == WORD_LINES
+        assert found.stderr == "journeymap: 2 problems in mkdocs.yml's plugin options (2 errors)\n"
+    for command in (["journeymap", "build", "--no-pdf"], ["mkdocs", "build"]):
+        built = run(command, ws)
+        assert built.returncode == 1
+        lines = _lines(built.stderr)
+        assert lines[:2] == WORD_LINES, built.stderr
+        assert ("journeymap: 2 problems in mkdocs.yml's plugin options (listed above); the "
+                "site was not built") in lines
+        assert "journeymap: journeymap:" not in built.stderr and "Traceback" not in built.stderr
+    assert not (ws / "site").exists()
+
+
+BUSINESS_CONFIG = """site_name: Options
+docs_dir: journeys
+plugins:
+  - journeymap:
+      guessable_meet_names: true
+      business:
+        name: Cedar & Pine
+        website: http://cedar.example
+"""
+BUSINESS_LINE = ("mkdocs.yml:8:18: 'website' in business must be a web address starting with "
+                 "https://, got 'http://cedar.example'")
+
+
+def test_business_option_mistakes_are_placed_and_counted_in_mkdocs_yml(tmp_path: Path) -> None:
+    ws = bare_workspace(tmp_path / "ws", BUSINESS_CONFIG)
+    check = run(["journeymap", "check"], ws)
+    assert check.returncode == 1
+    assert check.stdout.splitlines() == [BUSINESS_LINE]
+    assert check.stderr == "journeymap: 1 problem in mkdocs.yml (1 error)\n"
+    for command in (["journeymap", "build", "--no-pdf"], ["mkdocs", "build"]):
+        built = run(command, ws)
+        assert built.returncode == 1
+        assert _lines(built.stderr)[:2] == [
+            BUSINESS_LINE, "journeymap: 1 problem in mkdocs.yml (listed above); the site was "
+                           "not built"], built.stderr
+        assert "journeymap: journeymap:" not in built.stderr and "Traceback" not in built.stderr
+    # With a journey file wrong too, the summary names both places.
+    journey = ws / "journeys" / "client-love.yml"
+    journey.write_text(journey.read_text().replace("title: Deep Dive call", "titel: x", 1))
+    both = run(["journeymap", "check"], ws)
+    assert both.returncode == 1
+    assert both.stderr.startswith("journeymap: 2 problems in journeys/ and mkdocs.yml ")
+
+
 # ---- a preview on a port already taken ----------------------------------------------------------
 
 

@@ -273,7 +273,8 @@ def init(directory: Path) -> None:
                               f"({os_error(error)})") from None
     for path in written:
         click.echo(f"created {path}")
-    click.echo(f"\nNext: cd {directory} && journeymap serve", err=True)
+    click.echo(f"\nNext: cd {directory} && journeymap serve\n"
+               "The file format in full: journeymap format", err=True)
 
 
 @main.command()
@@ -347,6 +348,29 @@ def schema_command(kind: str | None, write_dir: Path | None) -> None:
     from .workspace.editor_schema import schema_command as make
 
     click.echo(make(kind, write_dir))
+
+
+@main.command("format")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the reference to this file instead of printing it.")
+@reports_errors
+def format_command(output: Path | None) -> None:
+    """Print the reference of the journey file format: every file, key and rule.
+
+    Needs no workspace. `journeymap format -o FORMAT.md` keeps a copy beside your files.
+    (To put files in canonical form, see `journeymap fmt`.)
+    """
+    from .workspace.reference import format_reference
+
+    text = format_reference()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise JourneymapError(f"cannot write {output} ({os_error(error)})") from None
+    click.echo(f"wrote {output}", err=True)
 
 
 @main.command("fmt")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -92,3 +93,50 @@ def test_the_built_package_carries_the_reference(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     shipped = tmp_path / "lib" / "journeymap" / "workspace" / PACKAGED
     assert shipped.read_text(encoding="utf-8") == _packaged_reference()
+
+
+# ---- the README's first run, and several businesses ---------------------------------------------
+
+
+def _section(title: str) -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    found = re.search(rf"^##+ {re.escape(title)}\n(.*?)(?=^##+ )", readme, re.S | re.M)
+    assert found, f"README has no section '{title}'"
+    return found.group(1)
+
+
+def _command_lines(text: str) -> list[list[str]]:
+    """The journeymap commands in a section's shell blocks, as argument lists (a leading
+    `(cd DIR && ` and a trailing `) &` or comment left off)."""
+    found = []
+    for block in re.findall(r"```sh\n(.*?)```", text, re.S):
+        for line in block.splitlines():
+            line = re.sub(r"^\(cd \S+ && ", "", line.split(" #")[0].strip())
+            line = re.sub(r"\)? *&$", "", line).strip()
+            if line.startswith("journeymap "):
+                found.append(shlex.split(line)[1:])
+    return found
+
+
+def test_the_readme_first_run_uses_real_commands_and_options() -> None:
+    from journeymap.cli import main
+
+    section = _section("Your own site")
+    commands = _command_lines(section)
+    assert [c[0] for c in commands] == ["init", "check", "serve", "build", "format"]
+    for args in commands:  # each parses: the command and its options exist
+        main.commands[args[0]].make_context(args[0], args[1:])
+    assert "JOURNEYMAP_SECRET" in section  # what the first build warns of
+
+
+def test_the_readme_says_one_workspace_is_one_business() -> None:
+    from journeymap.cli import main
+
+    section = _section("One workspace, one business")
+    assert "one business" in section and "several journeys" in section
+    assert "its own `mkdocs.yml`" in section
+    serves = [c for c in _command_lines(section) if c[0] == "serve"]
+    ports = {args[args.index("--dev-addr") + 1] for args in serves}
+    assert len(serves) >= 2 and len(ports) == len(serves)  # one port each
+    for args in serves:
+        main.commands["serve"].make_context("serve", args[1:])

@@ -409,3 +409,30 @@ def test_a_site_with_no_clients_has_no_meet_pages_to_warn_of(bare: Path) -> None
     built = run(["journeymap", "build", "--as-of", AS_OF, "--no-pdf", "--strict"], bare)
     assert built.returncode == 0, built.stderr
     assert "meet pages are named" not in built.stderr
+
+
+# ---- the README's first run, from journeymap init -----------------------------------------------
+
+
+def test_a_new_workspaces_first_build_warning_is_explained_where_it_points(
+    tmp_path: Path,
+) -> None:
+    made = run(["journeymap", "init", "shop"], tmp_path)
+    assert made.returncode == 0, made.stderr
+    ws = tmp_path / "shop"
+    assert not (ws / "docs").exists()
+    assert run(["journeymap", "check"], ws).returncode == 0
+    built = run(["journeymap", "build", "--no-pdf"], ws)
+    assert built.returncode == 0, built.stderr
+    [warning] = [line for line in built.stderr.splitlines() if "meet pages are named" in line]
+    line = int(warning.split(":")[1])
+    # The line the warning names, and the comment under it, say what to do in a new
+    # user's words: no need to look anything up.
+    beside = "\n".join((ws / "mkdocs.yml").read_text().splitlines()[line - 1:line + 4])
+    assert "- journeymap" in beside and "JOURNEYMAP_SECRET" in beside
+    assert "guessable_meet_names: true" in beside
+    # Done as it says, the build is clean (and --strict passes).
+    strict = run(["journeymap", "build", "--no-pdf", "--strict"], ws,
+                 env={"JOURNEYMAP_SECRET": "a long random text"})
+    assert strict.returncode == 0, strict.stderr
+    assert "warning" not in strict.stderr.lower()

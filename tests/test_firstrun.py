@@ -436,3 +436,22 @@ def test_a_new_workspaces_first_build_warning_is_explained_where_it_points(
                  env={"JOURNEYMAP_SECRET": "a long random text"})
     assert strict.returncode == 0, strict.stderr
     assert "warning" not in strict.stderr.lower()
+
+
+def test_two_businesses_are_previewed_at_once_on_their_own_ports(tmp_path: Path) -> None:
+    # As the README says: one workspace per business, one `journeymap serve` per port.
+    sites = {name: (bare_workspace(tmp_path / name, BARE_CONFIG.replace(
+        "Our client journey", f"{name} journeys")), free_port()) for name in ("Cedar", "Harbour")}
+    processes = []
+    try:
+        for ws, port in sites.values():
+            processes.append(subprocess.Popen(
+                [str(BIN / "journeymap"), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=ws,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for name, (_, port) in sites.items():
+            home = f"http://127.0.0.1:{port}/"
+            wait_for(lambda home=home, name=name: f"{name} journeys" in fetch(home))
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=20)

@@ -3,9 +3,10 @@
 Pages are generated in memory (nothing is written into the source tree), the journey files
 themselves never reach the site, and invalid input fails the build before MkDocs empties the
 site folder, with the same positioned messages as `journeymap check`. Each concern lives in a
-module of its own: the options and folders (config), the files and what a rebuild keeps
-(files), the navigation (nav), the search index (search), the PDFs (pdfs), garbage
-collection (memory) and the preview's guard (preview).
+module of its own: the options and folders (config, options, and plugin_options for the hooks
+that read them), the files and what a rebuild keeps (files), the navigation (nav), the search
+index (search), the PDFs (pdfs), garbage collection (memory) and the preview's guard
+(preview).
 """
 
 from __future__ import annotations
@@ -21,19 +22,17 @@ from pathlib import Path
 from typing import Any
 
 import mkdocs
-from mkdocs.config.base import ConfigErrors, ConfigWarnings
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException, PluginError
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as HostPage
 
 from ..cache import DiskCache, usable_cores
 from ..derive.check import Checked, check_workspace
-from ..derive.lint import LintSettings
-from ..derive.schedule import Schedules, build_date
-from ..exceptions import JourneymapError, PositionedError, Problem
+from ..derive.schedule import Schedules
+from ..exceptions import JourneymapError, Problem
 from ..model import Workspace
 from ..render.env import SITE_CSS, theme_css
 from ..render.html import headings
@@ -41,17 +40,14 @@ from ..render.overlay import inject, overlay_html
 from ..render.pages import Page
 from ..render.paths import ASSET_DIR, MEET_DIR, SitePaths
 from ..render.renderer import Renderer
-from ..vocabulary import Words
 from ..workspace.load import LoadCache
 from ..workspace.source import inside
-from . import options
-from .address import address_problem
-from .config import JourneymapConfig, WorkspacePaths
+from .config import WorkspacePaths
 from .files import SiteFiles, shown_settings
 from .memory import CollectionPause
 from .nav import inclusion, navigation, toc
-from .options import Mistake, host_mistakes, place
 from .pdfs import write_pdfs
+from .plugin_options import OptionsPlugin
 from .preview import guarded
 from .progress import Progress
 from .search import SearchIndex
@@ -62,13 +58,13 @@ from .site_folder import site_dir_problem
 log = logging.getLogger(f"{mkdocs.__name__}.plugins.journeymap")
 
 
-class JourneymapPlugin(BasePlugin[JourneymapConfig]):
+class JourneymapPlugin(OptionsPlugin):
     def __init__(self) -> None:
+        super().__init__()
         self.cache = LoadCache()  # kept across `mkdocs serve` rebuilds (see on_startup)
         self.schedules = Schedules()  # ...and so is the last agenda
         self.renderer: Renderer | None = None
         self.pages: dict[str, Page] = {}
-        self.serving = False
         self.problems: list[Problem] = []  # the current errors, while serving a last good site
         self.overlay = ""  # their overlay, laid over every page of the last good site
         self.progress = Progress(False)
@@ -77,9 +73,6 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         self.search = SearchIndex()
         self.collection = CollectionPause()
         self.page_urls: dict[str, int] = {}  # the URL of every page of this build: its place
-        self.option_problems: list[Problem] = []  # what the host found wrong in the options
-        self.words = Words()  # the site's words (the `words` option)
-        self.address_checked = False  # whether a preview's address is known to be free
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
@@ -90,17 +83,6 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
     def on_shutdown(self) -> None:
         if self.serving:  # the preview's folder is gone with it
             self.files.forget()
-
-    def load_config(self, options: dict[str, Any],
-                    config_file_path: str | None = None) -> tuple[ConfigErrors, ConfigWarnings]:
-        """The host checks the options; what it finds wrong is kept, placed in mkdocs.yml, for
-        on_config (or the command that loaded the configuration) to say in journeymap's own
-        words, instead of the host's unplaced ones."""
-        errors, warnings = super().load_config(options, config_file_path)
-        known = [name for name, _ in self.config_scheme]
-        mistakes = host_mistakes(errors, warnings, options, known)
-        self.option_problems = place(Path(config_file_path or "mkdocs.yml"), mistakes)
-        return [], []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.collection.pause()
@@ -145,46 +127,6 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         config.extra_css = [*css, *(x for x in config.extra_css if x not in css)]
         return config
 
-    def _check_address(self, config: MkDocsConfig) -> None:
-        """Before the first build of a preview: the host binds its server only after it."""
-        self.address_checked = True
-        host, port = config.dev_addr
-        problem = address_problem(str(host), int(port), f"{mkdocs.__name__} serve")
-        if problem is not None:
-            raise PluginError(f"journeymap: {problem}")
-
-    def _options(self, config_file: Path) -> tuple[dt.date, LintSettings]:
-        """The build date and lint settings the options give (and the site's words, kept);
-        every mistake in the options is said first, each placed in mkdocs.yml, and an error
-        stops the build."""
-        problems = list(self.option_problems)
-        as_of: dt.date | None = None
-        settings = LintSettings()
-        if not any(p.severity == "error" for p in problems):  # else the host stopped checking
-            try:
-                as_of = options.as_of(config_file, self.config.as_of)
-            except PositionedError as error:
-                problems += error.problems
-            try:
-                settings = options.lint_settings(config_file, self.config.lint)
-            except PositionedError as error:
-                problems += error.problems
-            try:
-                self.words = options.words(config_file, self.config.words)
-            except PositionedError as error:
-                problems += error.problems
-        for problem in problems:
-            (log.error if problem.severity == "error" else log.warning)(str(problem))
-        errors = sum(p.severity == "error" for p in problems)
-        if errors:
-            raise PluginError(f"journeymap: {errors} problem{'s' * (errors != 1)} in "
-                              f"{options.options_where(config_file)} (listed above); the site "
-                              "was not built")
-        try:
-            return build_date(as_of), settings
-        except JourneymapError as error:  # SOURCE_DATE_EPOCH
-            raise PluginError(f"journeymap: {error}") from None
-
     def _renderer(self, ws: Workspace, as_of: dt.date, config: MkDocsConfig,
                   paths: WorkspacePaths, checked: Checked | None = None) -> Renderer:
         return Renderer(ws, as_of, SitePaths(directory_urls=config.use_directory_urls),
@@ -194,22 +136,6 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
                         agenda=checked.agenda if checked else None,
                         findings=checked.findings if checked else (),
                         business=checked.business if checked else None)
-
-    def _secret(self) -> str | None:
-        return self.config.secret or os.environ.get("JOURNEYMAP_SECRET") or None
-
-    def _warn_of_guessable_names(self, ws: Workspace, config_file: Path) -> None:
-        """Once a build: meet pages named by client id alone can be guessed from one another
-        (a preview, on this machine only, is spared)."""
-        if self.serving or not ws.clients or self._secret() or self.config.guessable_meet_names:
-            return
-        first = min(ws.clients)
-        message = (f"meet pages are named by client id (meet/{first}.html), so anyone with one "
-                   "client's link can guess another's: set the JOURNEYMAP_SECRET environment "
-                   "variable (or the 'secret' option), or 'guessable_meet_names: true' for a "
-                   "site that is never published")
-        [problem] = place(config_file, [Mistake((), message, severity="warning")])
-        log.warning(str(problem))
 
     def _workers(self) -> int:
         """How many processes may fill the caches: one per core, but only where forking is

@@ -36,7 +36,8 @@ theme:
   highlightjs: false
 plugins:
   - search
-  - journeymap
+  - journeymap:
+      guessable_meet_names: true  # made-up clients; a real site sets JOURNEYMAP_SECRET
 """
 
 PLAYBOOK_MD = """\

@@ -8,17 +8,21 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from .cache import DiskCache, usable_cores
 from .derive.schedule import build_date
-from .exceptions import JourneymapError, Problem, os_error
+from .exceptions import JourneymapError, PositionedError, Problem, os_error
 from .version import __version__
 from .vocabulary import DIAGRAM_KINDS, EXPORT_FORMATS, EXPORT_SUFFIXES
 from .workspace.load import LoadCache
 from .workspace.schema import FIRST_YEAR, LAST_YEAR
+
+if TYPE_CHECKING:
+    from .derive.lint import LintSettings
+    from .host.config import WorkspacePaths
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,7 +52,9 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except JourneymapError as error:
-            click.echo(f"journeymap: {error}", err=True)
+            # Positioned lines start with their path, for editors and problem matchers.
+            prefix = "" if isinstance(error, PositionedError) else "journeymap: "
+            click.echo(f"{prefix}{error}", err=True)
             sys.exit(error.exit_code)
         except OSError as error:  # a full disk, a folder that cannot be written...
             click.echo(f"journeymap: {os_error(error)}", err=True)
@@ -123,6 +129,35 @@ def _report(problems: list[Problem], style: str, summary: str, where: str) -> No
     sys.exit(1 if errors else 0)
 
 
+def _workspace_and_lint(style: str) -> tuple[WorkspacePaths, LintSettings]:
+    """The workspace and its lint settings; mistakes in the plugin's options (its `lint:`
+    and `words:`) are reported (in `style`) as problems placed in mkdocs.yml, and the command
+    exits."""
+    from .derive.lint import LintSettings
+    from .host.options import lint_settings, words
+    from .host.runner import find_workspace
+
+    try:
+        paths = find_workspace()
+    except PositionedError as error:
+        _report(list(error.problems), style, "", f"{error.problems[0].path}'s plugin options")
+        raise  # (_report exits)
+    problems: list[Problem] = []
+    settings = LintSettings()
+    try:
+        words(paths.config_file, paths.words)
+    except PositionedError as error:
+        problems += error.problems
+    try:
+        settings = lint_settings(paths.config_file, paths.lint)
+    except PositionedError as error:
+        problems += error.problems
+    if problems:
+        _report([*paths.option_problems, *problems], style, "",
+                f"{paths.config_file.name}'s plugin options")
+    return paths, settings
+
+
 @main.command()
 @FORMAT_OPTION
 @AS_OF_OPTION
@@ -133,19 +168,20 @@ def check(style: str, as_of: dt.date | None) -> None:
     Exits 1 if there is an error; lint warnings are printed but do not fail.
     """
     from .derive.check import check_workspace
-    from .derive.lint import LintSettings
-    from .host.runner import find_workspace
 
-    paths = find_workspace()
-    settings = LintSettings.from_mapping(paths.lint)
+    paths, settings = _workspace_and_lint(style)
     parsed = LoadCache(store=DiskCache(paths.cache_path, "parsed"))
     checked = check_workspace(paths.root, paths.source, build_date(as_of), settings,
                               cache=parsed, workers=usable_cores(),
                               business=paths.business, config_file=paths.config_file)
     w = checked.loaded.workspace
-    _report(checked.problems, style, f"{paths.source}/ is valid: {len(w.journeys)} journey(s), "
-                                     f"{len(w.people)} people, {len(w.clients)} client(s)",
-            f"{paths.source}/")
+    problems = [*paths.option_problems, *checked.problems]
+    # The `business` option is checked with the files: name mkdocs.yml when it is wrong.
+    places = [f"{paths.source}/"] * any(p.path != paths.config_file.name for p in problems)
+    places += [paths.config_file.name] * any(p.path == paths.config_file.name for p in problems)
+    _report(problems, style,
+            f"{paths.source}/ is valid: {len(w.journeys)} journey(s), {len(w.people)} people, "
+            f"{len(w.clients)} client(s)", " and ".join(places))
 
 
 @main.command("lint")
@@ -159,12 +195,10 @@ def lint_command(style: str, as_of: dt.date | None, list_rules: bool) -> None:
     Each finding names its rule; set a rule to error, warning or off (and its thresholds)
     under the plugin's `lint:` option in mkdocs.yml.
     """
-    from .derive.lint import RULES, LintSettings, lint
-    from .host.runner import find_workspace
+    from .derive.lint import RULES, lint
     from .workspace.load import load_or_raise
 
-    paths = find_workspace()
-    settings = LintSettings.from_mapping(paths.lint)
+    paths, settings = _workspace_and_lint(style)
     if list_rules:
         for rule in RULES.values():
             current = settings.rules[rule.id]
@@ -173,7 +207,7 @@ def lint_command(style: str, as_of: dt.date | None, list_rules: bool) -> None:
             click.echo(f"{rule.id:<24} {current.level:<8} {rule.summary}{extra}")
         return
     loaded = load_or_raise(paths.root, paths.source)
-    _report(lint(loaded.workspace, build_date(as_of), settings), style,
+    _report([*paths.option_problems, *lint(loaded.workspace, build_date(as_of), settings)], style,
             "The journey is in good health: no lint finding.", f"{paths.source}/")
 
 
@@ -239,7 +273,8 @@ def init(directory: Path) -> None:
                               f"({os_error(error)})") from None
     for path in written:
         click.echo(f"created {path}")
-    click.echo(f"\nNext: cd {directory} && journeymap serve", err=True)
+    click.echo(f"\nNext: cd {directory} && journeymap serve\n"
+               "The file format in full: journeymap format", err=True)
 
 
 @main.command()
@@ -285,13 +320,14 @@ def diff(base: str | None, head: str | None, as_of: dt.date | None) -> None:
     BASE and HEAD are git revisions: BASE defaults to the merge base with the main branch,
     HEAD to the working tree (uncommitted edits included).
     """
-    from .derive.lint import LintSettings, lint
+    from .derive.lint import lint
+    from .host.options import lint_settings
     from .host.runner import find_workspace
     from .review.diff import diff_command
 
     paths = find_workspace()
     day = build_date(as_of)
-    settings = LintSettings.from_mapping(paths.lint)
+    settings = lint_settings(paths.config_file, paths.lint)
     click.echo(diff_command(paths.root, paths.source, base, head, day,
                             lint=lambda w: lint(w, day, settings)), nl=False)
 
@@ -304,12 +340,37 @@ def diff(base: str | None, head: str | None, as_of: dt.date | None) -> None:
 def schema_command(kind: str | None, write_dir: Path | None) -> None:
     """Print the JSON Schema of a KIND of file, for editors, or write all three.
 
+    With no KIND and no --write, lists the three and how to use them.
+
     Files that start with `# yaml-language-server: $schema=<path>` get completion and checks
     as you type in VS Code (with the YAML extension) and other editors.
     """
     from .workspace.editor_schema import schema_command as make
 
     click.echo(make(kind, write_dir))
+
+
+@main.command("format")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the reference to this file instead of printing it.")
+@reports_errors
+def format_command(output: Path | None) -> None:
+    """Print the reference of the journey file format: every file, key and rule.
+
+    Needs no workspace. `journeymap format -o FORMAT.md` keeps a copy beside your files.
+    (To put files in canonical form, see `journeymap fmt`.)
+    """
+    from .workspace.reference import format_reference
+
+    text = format_reference()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise JourneymapError(f"cannot write {output} ({os_error(error)})") from None
+    click.echo(f"wrote {output}", err=True)
 
 
 @main.command("fmt")

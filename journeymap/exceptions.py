@@ -63,15 +63,23 @@ class WorkspaceNotFound(JourneymapError):
     """No mkdocs.yml where a command expected one."""
 
 
-class InvalidWorkspace(JourneymapError):
-    """The journey files have errors; ``problems`` holds every one of them."""
+class PositionedError(JourneymapError):
+    """Errors placed in files: a `path:line:col: message` line each (printed as they are,
+    with no prefix before the path), then a summary of how many there are `where`."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], where: str) -> None:
         self.problems = sorted(problems)
         errors = [p for p in self.problems if p.severity == "error"]
         count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
         lines = [str(p) for p in self.problems]
-        super().__init__("\n".join([*lines, f"journeymap: {count} in the journey files"]))
+        super().__init__("\n".join([*lines, f"journeymap: {count} in {where}"]))
+
+
+class InvalidWorkspace(PositionedError):
+    """The journey files have errors; ``problems`` holds every one of them."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        super().__init__(problems, "the journey files")
 
 
 class MissingTool(JourneymapError):

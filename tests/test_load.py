@@ -201,7 +201,9 @@ def case(name: str, change: Change, *expected: tuple[str, int, int, str], marks=
     return pytest.param(change, list(expected), id=name, marks=marks)
 
 
-ANCHOR_MSG = "invalid YAML: anchors and aliases (& and *) are not allowed: write the value out"
+ANCHOR_MSG = ("invalid YAML: a value that starts with & or * is a YAML anchor or alias, which is "
+              "not allowed: put the value in quotes if the & or * is part of the text, or write "
+              "the value out")
 CHANNELS = "email, call, meeting, video, gift, mail, sms, social, event, in-person, other"
 PHASES = "assess, admit, affirm, activate, acclimate, accomplish, adopt, advocate"
 WINDOWS = "before -30..0, first 1..30, later 31..365, beyond 366..730"
@@ -448,7 +450,8 @@ CASES = [
     case("person-front-matter-a-list", put(S, "---\n- Sam Okafor\n---\n"),
          (S, 2, 1, "a person file is a mapping of keys ('name'), got a list")),
     case("person-yaml-error-line-offset", put(S, "---\nname: Sam\n  title: x\n---\n"),
-         (S, 3, 8, "invalid YAML: mapping values are not allowed here")),
+         (S, 3, 8, "invalid YAML: this line is indented more than the one above it: line it up "
+                   "with 'name' on line 2 (YAML: mapping values are not allowed here)")),
     case("person-duplicate-key-line-offset", put(S, "---\nname: Sam\n\nname: Samuel\n---\n"),
          (S, 4, 1, "duplicate key 'name' (first given on line 2)")),
     # ---- files -----------------------------------------------------------------------------
@@ -485,13 +488,15 @@ CASES = [
     case("nul-bytes", put(C, b"name: Acme\x00\n"),
          (C, 1, 1, "file is not text (it holds NUL bytes)")),
     case("yaml-syntax-error", sub(C, "journey: onboarding\n", "journey: [onboarding\n"),
-         (C, 4, 8, "invalid YAML: expected ',' or ']', but got ':' "
-                   "(while parsing a flow sequence)")),
+         (C, 4, 8, "invalid YAML: the '[' on line 3 is never closed: end the list with ']' "
+                   "(YAML: expected ',' or ']', but got ':', while parsing a flow sequence)")),
     case("yaml-bad-indent", sub(C, "journey: onboarding\n", "  journey: onboarding\n"),
-         (C, 3, 10, "invalid YAML: mapping values are not allowed here")),
+         (C, 3, 10, "invalid YAML: this line is indented more than the one above it: line it "
+                    "up with 'contact' on line 2 (YAML: mapping values are not allowed here)")),
     case("yaml-tab", sub(C, "journey: onboarding\n", "\tjourney: onboarding\n"),
-         (C, 3, 1, "invalid YAML: found character '\\t' that cannot start any token "
-                   "(while scanning for the next token)")),
+         (C, 3, 1, "invalid YAML: this line is indented with a tab: use spaces, not a tab "
+                   "(YAML: found character '\\t' that cannot start any token, while scanning "
+                   "for the next token)")),
     case("anchor", sub(C, "name: Acme Bakery", "name: &n Acme Bakery"),
          (C, 1, 7, ANCHOR_MSG)),
     case("alias", sub(C, "contact: Jordan Lee", "contact: *n"),

@@ -17,9 +17,11 @@ from typing import Any
 import jsonschema
 import pytest
 from conftest import REPO
+from ruamel.yaml import YAML
 
 from journeymap.exceptions import UsageError
 from journeymap.workspace import editor_schema
+from journeymap.workspace.business import load_business
 from journeymap.workspace.editor_schema import (
     KINDS,
     PACKAGE_SCHEMAS,
@@ -139,8 +141,9 @@ def test_schema_command_prints_writes_and_refuses(tmp_path: Path) -> None:
     assert message.count("wrote ") == 3
     schema_command("client", tmp_path / "one")
     assert [p.name for p in (tmp_path / "one").iterdir()] == ["client.schema.json"]
-    with pytest.raises(UsageError, match="name a kind"):
-        schema_command(None, None)
+    index = schema_command(None, None)  # no kind: an index, not a usage error
+    for kind in KINDS:
+        assert f"journeymap schema {kind}" in index
     with pytest.raises(UsageError, match="unknown kind 'team'"):
         schema_command("team", None)
 
@@ -171,18 +174,36 @@ def doc_blocks() -> list[tuple[str, str, str]]:
         for n, (language, body) in enumerate(re.findall(
                 r"^```(yaml|markdown)\n(.*?)^```", text, re.MULTILINE | re.DOTALL)):
             kind = ("person" if language == "markdown" else "journey" if "stages:" in body
-                    else "client" if "day_one:" in body else "unknown")
+                    else "client" if "day_one:" in body
+                    else "mkdocs" if body.startswith("plugins:") else "unknown")
             found.append((f"{doc.name}#{n}", kind, body))
     return found
 
 
 @pytest.mark.skipif(FORMAT_MD is None, reason="FORMAT.md (shared/) is not beside this checkout")
-def test_every_example_block_of_the_format_docs_validates() -> None:
+def test_every_example_block_of_the_format_docs_validates(tmp_path: Path) -> None:
     blocks = doc_blocks()
     assert {kind for _, kind, _ in blocks} >= set(KINDS)
     for where, kind, body in blocks:
+        if kind == "mkdocs":  # the plugin's options, such as `business:` (no JSON Schema)
+            assert mkdocs_option_problems(tmp_path / where, body) == [], where
+            continue
         assert kind in KINDS, where
         assert schema_errors(body, kind) == [], where
+
+
+def mkdocs_option_problems(folder: Path, body: str) -> list[str]:
+    """What journeymap finds wrong in an example of mkdocs.yml's plugin options (its logo
+    taken from the example workspace)."""
+    folder.mkdir(parents=True)
+    (folder / "theme").mkdir()
+    shutil.copy(REPO / "theme" / "logo.png", folder / "theme" / "logo.png")
+    config = folder / "mkdocs.yml"
+    config.write_text(body, encoding="utf-8")
+    [options] = [item["journeymap"] for item in YAML(typ="safe").load(body)["plugins"]
+                 if isinstance(item, dict)]
+    assert set(options) <= {"business", "words", "lint", "secret"}, options
+    return [str(p) for p in load_business(options.get("business"), config)[1]]
 
 
 SCAFFOLD = REPO / "journeymap" / "workspace" / "starter" / "journeys"

@@ -176,27 +176,36 @@ class LintSettings:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any] | None) -> LintSettings:
-        """Settings from the plugin's `lint:` option; JourneymapError lists every mistake."""
+        """Settings from the plugin's `lint:` option; SettingsError lists every mistake."""
         if data is None:
             return cls()
         if not isinstance(data, Mapping):
-            raise JourneymapError(f"journeymap: {OPTION} must map rule ids to a level or "
-                                  f"settings, got {data!r}")
+            raise SettingsError([(None, f"{OPTION} must map rule ids to a level or settings, "
+                                        f"got {data!r}")])
         rules = _all_defaults()
-        errors: list[str] = []
+        mistakes: list[tuple[str | None, str]] = []
         for key, value in data.items():
             rule = RULES.get(key) if isinstance(key, str) else None
             if rule is None:
                 hint = did_you_mean(str(key), RULES) or f"; the rules are {', '.join(RULES)}"
-                errors.append(f"unknown rule '{key}'{hint}")
+                mistakes.append((str(key), f"{OPTION}: unknown rule '{key}'{hint}"))
                 continue
             try:
                 rules[rule.id] = _rule_settings(rule, value)
             except ValueError as error:
-                errors.append(f"{rule.id}: {error}")
-        if errors:
-            raise JourneymapError("\n".join(f"journeymap: {OPTION}: {e}" for e in errors))
+                mistakes.append((rule.id, f"{OPTION}: {rule.id}: {error}"))
+        if mistakes:
+            raise SettingsError(mistakes)
         return cls(rules)
+
+
+class SettingsError(JourneymapError):
+    """Mistakes in the `lint:` option: (the rule's key as written, or None for the option
+    itself; the message) each, for a host to place in its configuration file."""
+
+    def __init__(self, mistakes: list[tuple[str | None, str]]) -> None:
+        super().__init__("\n".join(message for _, message in mistakes))
+        self.mistakes = mistakes
 
 
 def journey_settings(settings: LintSettings, journey: Journey

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,10 +9,8 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
 
-from ..vocabulary import Words
-from ..workspace.schema import did_you_mean
+from ..exceptions import Problem
 
 
 class JourneymapConfig(base.Config):
@@ -34,6 +31,12 @@ class JourneymapConfig(base.Config):
     secret = c.Optional(c.Type(str))
     """Makes the names of clients' "meet your team" files unguessable (meet/<id>-<token>.html).
     Better set through the JOURNEYMAP_SECRET environment variable than written here."""
+
+    guessable_meet_names = c.Type(bool, default=False)
+    """Without a secret, a meet page is named by the client's id alone (meet/<id>.html), so
+    anyone who has one client's link can guess another's, and a build says so (a warning,
+    which fails --strict). True accepts that, for a site that is never published, and
+    silences the warning; a secret, when there is one, still names the files."""
 
     pdf = c.Type(bool, default=True)
     """Write the PDFs (handoff packets, meet pages) after a build. `journeymap serve` skips
@@ -73,7 +76,9 @@ class WorkspacePaths:
     docs_path: Path
     site_path: Path
     lint: dict[str, Any] | None = None  # the plugin's `lint:` option
+    option_problems: tuple[Problem, ...] = ()  # warnings about the options (an unknown name)
     business: Any = None  # the plugin's `business:` option, as written (checked on loading)
+    words: dict[str, Any] | None = None  # the plugin's `words:` option, as written
 
     @classmethod
     def of(cls, options: JourneymapConfig, config: MkDocsConfig) -> WorkspacePaths:
@@ -82,7 +87,7 @@ class WorkspacePaths:
         return cls(root, config_file, options.source, root / options.source,
                    root / options.theme_dir, root / options.cache_dir,
                    Path(config.docs_dir), Path(config.site_dir), options.lint,
-                   business=options.business)
+                   business=options.business, words=options.words)
 
     def kept_apart(self, with_docs: bool = True) -> dict[str, Path]:
         """The folders no site folder may be, hold or lie inside: a build empties it."""
@@ -91,30 +96,3 @@ class WorkspacePaths:
         if with_docs:
             found["docs folder"] = self.docs_path
         return found
-
-
-def site_words(option: dict[str, Any] | None) -> Words:
-    """The `words` option as Words; PluginError says what cannot be used."""
-    if not option:
-        return Words()
-    for key, value in option.items():
-        if key not in Words.FIELDS:
-            raise PluginError(f"journeymap: plugin option 'words': unknown word '{key}'"
-                              f"{did_you_mean(str(key), Words.FIELDS)}; the words are "
-                              f"{', '.join(Words.FIELDS)}")
-        if not isinstance(value, str) or not value.strip() or not value.isprintable():
-            raise PluginError(f"journeymap: plugin option 'words': '{key}' must be a word or "
-                              f"a few on one line, got {value!r}")
-    return Words().over({key: value.strip() for key, value in option.items()})
-
-
-def parse_as_of(text: str | None) -> dt.date | None:
-    """The `as_of` option as a date (None if not given)."""
-    if text is None:
-        return None
-    if str(text).isascii():  # fromisoformat would take other scripts' digits too
-        try:
-            return dt.date.fromisoformat(str(text))
-        except ValueError:
-            pass
-    raise PluginError(f"journeymap: as_of must be a date YYYY-MM-DD, got {text!r}")

@@ -3,9 +3,10 @@
 Pages are generated in memory (nothing is written into the source tree), the journey files
 themselves never reach the site, and invalid input fails the build before MkDocs empties the
 site folder, with the same positioned messages as `journeymap check`. Each concern lives in a
-module of its own: the options and folders (config), the files and what a rebuild keeps
-(files), the navigation (nav), the search index (search), the PDFs (pdfs), garbage
-collection (memory) and the preview's guard (preview).
+module of its own: the options and folders (config, options, and plugin_options for the hooks
+that read them), the files and what a rebuild keeps (files), the navigation (nav), the search
+index (search), the PDFs (pdfs), garbage collection (memory) and the preview's guard
+(preview).
 """
 
 from __future__ import annotations
@@ -23,15 +24,14 @@ from typing import Any
 import mkdocs
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException, PluginError
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as HostPage
 
 from ..cache import DiskCache, usable_cores
 from ..derive.check import Checked, check_workspace
-from ..derive.lint import LintSettings
-from ..derive.schedule import Schedules, build_date
+from ..derive.schedule import Schedules
 from ..exceptions import JourneymapError, Problem
 from ..model import Workspace
 from ..render.env import SITE_CSS, theme_css
@@ -42,11 +42,12 @@ from ..render.paths import ASSET_DIR, MEET_DIR, SitePaths
 from ..render.renderer import Renderer
 from ..workspace.load import LoadCache
 from ..workspace.source import inside
-from .config import JourneymapConfig, WorkspacePaths, parse_as_of, site_words
+from .config import WorkspacePaths
 from .files import SiteFiles, shown_settings
 from .memory import CollectionPause
 from .nav import inclusion, navigation, toc
 from .pdfs import write_pdfs
+from .plugin_options import OptionsPlugin
 from .preview import guarded
 from .progress import Progress
 from .search import SearchIndex
@@ -57,13 +58,13 @@ from .site_folder import site_dir_problem
 log = logging.getLogger(f"{mkdocs.__name__}.plugins.journeymap")
 
 
-class JourneymapPlugin(BasePlugin[JourneymapConfig]):
+class JourneymapPlugin(OptionsPlugin):
     def __init__(self) -> None:
+        super().__init__()
         self.cache = LoadCache()  # kept across `mkdocs serve` rebuilds (see on_startup)
         self.schedules = Schedules()  # ...and so is the last agenda
         self.renderer: Renderer | None = None
         self.pages: dict[str, Page] = {}
-        self.serving = False
         self.problems: list[Problem] = []  # the current errors, while serving a last good site
         self.overlay = ""  # their overlay, laid over every page of the last good site
         self.progress = Progress(False)
@@ -76,6 +77,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
         self.serving = command == "serve"
+        self.address_checked = False
         self.files = SiteFiles(dirty)
 
     def on_shutdown(self) -> None:
@@ -84,12 +86,10 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.collection.pause()
+        as_of, settings = self._options(Path(config.config_file_path or "mkdocs.yml"))
+        if self.serving and not self.address_checked:
+            self._check_address(config)
         paths = WorkspacePaths.of(self.config, config)
-        try:
-            as_of = build_date(parse_as_of(self.config.as_of))
-            settings = LintSettings.from_mapping(self.config.lint)
-        except JourneymapError as error:
-            raise PluginError(f"journeymap: {error}") from None
         refused = site_dir_problem(paths.site_path, paths.root, paths.kept_apart(False),
                                    replaced=False)
         if refused is not None:
@@ -107,6 +107,7 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         summary = (f"{count} problem{'s' * (count != 1)} in "
                    f"{_problem_files(loaded.errors, paths.config_file.name)} (listed above)")
         if not loaded.errors:
+            self._warn_of_guessable_names(loaded.workspace, paths.config_file)
             self.renderer = self._renderer(loaded.workspace, as_of, config, paths, checked)
             self.pages = {page.src_uri: page for page in self.renderer.pages()}
         elif not self.serving:
@@ -128,10 +129,9 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
 
     def _renderer(self, ws: Workspace, as_of: dt.date, config: MkDocsConfig,
                   paths: WorkspacePaths, checked: Checked | None = None) -> Renderer:
-        secret = self.config.secret or os.environ.get("JOURNEYMAP_SECRET") or None
         return Renderer(ws, as_of, SitePaths(directory_urls=config.use_directory_urls),
-                        paths.theme_path, secret=secret, cache_dir=paths.cache_path,
-                        words=site_words(self.config.words),
+                        paths.theme_path, secret=self._secret(), cache_dir=paths.cache_path,
+                        words=self.words,
                         fingerprints=checked.loaded.fingerprints if checked else None,
                         agenda=checked.agenda if checked else None,
                         findings=checked.findings if checked else (),

@@ -13,11 +13,15 @@ import signal
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import JourneymapError, WorkspaceNotFound, os_error
+from ..exceptions import JourneymapError, PositionedError, WorkspaceNotFound, os_error
 from . import engine
+from .address import address_problem, parse_address
+from .docs_folder import note, stand_in
+from .options import options_where
 from .site_folder import copy_site, one_build_at_a_time, prune_cache, site_dir_problem, swap_in
 
 if TYPE_CHECKING:
@@ -48,18 +52,29 @@ def find_workspace(start: Path | None = None) -> WorkspacePaths:
     if plugin is None:
         raise WorkspaceNotFound(f"{config.name} does not list the journeymap plugin: add "
                                 "'- journeymap' under 'plugins:'")
-    return WorkspacePaths.of(plugin.config, cfg)
+    problems = tuple(getattr(plugin, "option_problems", ()))
+    if any(p.severity == "error" for p in problems):
+        raise PositionedError(problems, options_where(config))
+    return replace(WorkspacePaths.of(plugin.config, cfg), option_problems=problems)
 
 
 def _load_config(config: Path, **overrides: Any) -> MkDocsConfig:
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
+    if "docs_dir" not in overrides:
+        overrides.update(_docs_dir(config))
     try:
         with _quiet(f"{engine.name()}.config"):
             return load_config(str(config), **overrides)
     except ConfigurationError as error:
         raise JourneymapError(f"{config.name}: {error}") from None
+
+
+def _docs_dir(config: Path) -> dict[str, Any]:
+    """The host's `docs_dir`, for a workspace without docs/ (see docs_folder.py)."""
+    docs = stand_in(config)
+    return {} if docs is None else {"docs_dir": str(docs)}
 
 
 @contextlib.contextmanager
@@ -136,7 +151,11 @@ def _build(ws: WorkspacePaths, target: Path, strict: bool, pdf: bool | None,
             tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     in_place = into == spare
     try:
-        cfg = _load_config(ws.config_file, site_dir=str(into), strict=strict)
+        docs = _docs_dir(ws.config_file)
+        cfg = _load_config(ws.config_file, site_dir=str(into), strict=strict, **docs)
+        if docs:  # once, where plain `mkdocs build` would stop
+            logging.getLogger(f"{engine.name()}.plugins.journeymap").info(
+                note(ws.config_file, ws.source, engine.name()))
         if pdf is not None:
             cfg.plugins["journeymap"].config.pdf = pdf
         cfg.plugins.on_startup(command="build", dirty=in_place)
@@ -171,10 +190,14 @@ def serve(ws: WorkspacePaths, dev_addr: str, open_browser: bool = False) -> None
     from mkdocs.commands.serve import serve as host_serve
     from mkdocs.exceptions import MkDocsException
 
+    problem = address_problem(*parse_address(dev_addr), "journeymap serve")
+    if problem is not None:  # said before the host builds the whole site
+        raise JourneymapError(problem)
     try:
         with _without_dirty_warning(), _stop_on_terminate():
             host_serve(str(ws.config_file), livereload=True, dev_addr=dev_addr,
-                         open_in_browser=open_browser, build_type="dirty")
+                       open_in_browser=open_browser, build_type="dirty",
+                       **_docs_dir(ws.config_file))
     except MkDocsException as error:
         raise JourneymapError(f"the preview could not start ({error.format_message()}); "
                               "fix the problems above and run it again") from None

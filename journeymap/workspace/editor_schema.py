@@ -35,11 +35,12 @@ KINDS = ("journey", "person", "client")
 PACKAGE_SCHEMAS = Path(str(resources.files("journeymap.workspace") / "schemas"))
 WORKSPACE_SCHEMAS = "schemas"  # where `init` puts them in a new workspace, beside journeys/
 
-TITLES = {
-    "journey": "journeymap journey (journeys/<id>.yml)",
-    "person": "journeymap person (the front matter of journeys/team/<id>.md)",
-    "client": "journeymap client (journeys/clients/<id>.yml)",
+PLACES = {
+    "journey": "journeys/<id>.yml",
+    "person": "the front matter of journeys/team/<id>.md",
+    "client": "journeys/clients/<id>.yml",
 }
+TITLES = {kind: f"journeymap {kind} ({place})" for kind, place in PLACES.items()}
 
 # Python's `\d` also matches other scripts' digits; editors use ECMAScript regexes, so spell
 # the ranges out. Month and day ranges catch most slips; `format: date` catches 02-30.
@@ -209,16 +210,28 @@ def schema_command(kind: str | None, write: Path | None) -> str:
     """`journeymap schema [KIND] [--write DIR]`: the text to print.
 
     With --write, writes the named kind (or all three) into DIR and lists the files;
-    without it, returns the named kind's document."""
+    without it, returns the named kind's document, or with no kind an index of the three."""
     if kind is not None and kind not in KINDS:
         raise UsageError(f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
     if write is not None:
         paths = write_schemas(write, (kind,) if kind else KINDS)
         return "\n".join(f"wrote {path}" for path in paths)
     if kind is None:
-        raise UsageError("name a kind (journey, person or client) to print its schema, "
-                         "or give --write DIR to write all three")
+        return schema_index()
     return schema_text(kind).rstrip("\n")
+
+
+def schema_index() -> str:
+    """What `journeymap schema` alone prints: the three schemas, and how editors use them."""
+    rows = [f"  {kind:<8} {PLACES[kind]:<43} journeymap schema {kind}" for kind in KINDS]
+    return "\n".join([
+        "The JSON Schemas of the journey files, for editors (completion and checks as you type):",
+        "", *rows, "",
+        f"journeymap schema --write {WORKSPACE_SCHEMAS} writes all three into "
+        f"{WORKSPACE_SCHEMAS}/; a file that starts",
+        f"with a line such as '{modeline('journey', 1)}'",
+        "then gets them in VS Code (YAML extension) and other editors that use "
+        "yaml-language-server."])
 
 
 def main() -> None:

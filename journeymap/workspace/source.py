@@ -23,6 +23,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from ..exceptions import Problem
+from .yaml_slips import explain
 
 MAX_DEPTH = 32
 MAX_BYTES = 2_000_000
@@ -75,6 +76,8 @@ class _Refused(MarkedYAMLError):
 class _StrictComposer(Composer):
     """Refuses what a journey file never needs and an attacker might use."""
 
+    allow_tags = False
+
     def compose_document(self) -> Any:
         event = self.parser.peek_event()
         if isinstance(event, DocumentStartEvent) and (event.version or event.tags):
@@ -88,11 +91,13 @@ class _StrictComposer(Composer):
         event = self.parser.peek_event()
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _Refused(
-                problem="anchors and aliases (& and *) are not allowed: write the value out",
+                problem="a value that starts with & or * is a YAML anchor or alias, which is not "
+                        "allowed: put the value in quotes if the & or * is part of the text, or "
+                        "write the value out",
                 problem_mark=event.start_mark,
             )
         tag = getattr(event, "ctag", None)
-        if tag is not None and str(tag) != "!":
+        if tag is not None and str(tag) != "!" and not self.allow_tags:
             shown = str(tag).replace(_YAML_TAG, "!!")
             raise _Refused(
                 problem=f"tags such as {shown} are not allowed: write a plain value",
@@ -110,9 +115,16 @@ class _StrictComposer(Composer):
             self._jm_depth -= 1
 
 
-def _yaml() -> YAML:
+class _TagsComposer(_StrictComposer):
+    """For a host's configuration file (`!ENV`, `!!python/name:`), read only for positions:
+    its tags are kept as plain values."""
+
+    allow_tags = True
+
+
+def _yaml(tags: bool = False) -> YAML:
     yaml = YAML(typ="safe", pure=True)
-    yaml.Composer = _StrictComposer
+    yaml.Composer = _TagsComposer if tags else _StrictComposer
     return yaml
 
 
@@ -187,21 +199,15 @@ def _convert(node: Any, path: str, line_offset: int, problems: list[Problem]) ->
     return Node(values, line, col, "map", keys)
 
 
-def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Node | None, list[Problem]]:
-    """Parse one YAML document. Returns the root node (None if empty) and any problems."""
+def parse_yaml(text: str, path: str, line_offset: int = 0,
+               tags: bool = False) -> tuple[Node | None, list[Problem]]:
+    """Parse one YAML document. Returns the root node (None if empty) and any problems.
+    `tags`: take tags (as a host's configuration file has them) as plain values."""
     problems: list[Problem] = []
     try:
-        root = _yaml().compose(text)
+        root = _yaml(tags).compose(text)
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = (mark.line + 1 + line_offset) if mark else 1
-        col = (mark.column + 1) if mark else 1
-        message = (error.problem or error.context or "invalid YAML").strip()
-        if "another document" in message:
-            message = "a file holds only one document: remove the second '---'"
-        elif error.context and error.problem and "directive" not in message:
-            message = f"{message} ({error.context.strip()})"
-        return None, [Problem(path, line, col, f"invalid YAML: {message}")]
+        return None, [_yaml_problem(text, path, line_offset, error)]
     except ReaderError as error:
         # A control character (U+0007, say) that YAML does not allow in a file.
         line, col = _offset_position(text, error.position)
@@ -211,6 +217,27 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Node | None,
     if root is None:
         return None, problems
     return _convert(root, path, line_offset, problems), problems
+
+
+def _yaml_problem(text: str, path: str, line_offset: int, error: MarkedYAMLError) -> Problem:
+    """A syntax error: the slip in plain words where it is a known one, then the parser's."""
+    mark = error.problem_mark or error.context_mark
+    line, col = (mark.line, mark.column) if mark else (0, 0)
+    problem = (error.problem or "").strip()
+    context = (error.context or "").strip()
+    if isinstance(error, _Refused):  # our own words already
+        message = problem
+    elif "another document" in problem:
+        message = "a file holds only one document: remove the second '---'"
+    else:
+        words = f"{problem}, {context}" if problem and context else problem or context
+        slip = explain(text, error, line_offset)
+        if slip is None:
+            message = words or "invalid YAML"
+        else:
+            line, col = slip.line, slip.col
+            message = f"{slip.advice} (YAML: {words})"
+    return Problem(path, line + 1 + line_offset, col + 1, f"invalid YAML: {message}")
 
 
 def _codepoint(character: object) -> str:

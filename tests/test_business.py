@@ -153,6 +153,16 @@ def test_positions_survive_tags_mkdocs_reads_and_an_option_it_inherited(tmp_path
     assert [(p.line, p.col) for p in problems] == [(1, 1)]
 
 
+def test_a_value_read_from_the_environment_is_shown_as_read(tmp_path: Path) -> None:
+    # `phone: !ENV PHONE` with PHONE=5550123: MkDocs hands over the number; the message shows
+    # it, not the variable's name.
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(HEAD + "        name: Cedar\n        phone: !ENV PHONE\n")
+    problems = [str(p) for p in load_business({"name": "Cedar", "phone": 5550123}, config)[1]]
+    assert problems == ["mkdocs.yml:8:16: 'phone' in business must be text, got 5550123: put "
+                        'it in quotes, "5550123", to keep it as written']
+
+
 # ---- through the command line and a real build --------------------------------------------
 
 

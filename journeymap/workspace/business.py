@@ -215,7 +215,9 @@ def _node(value: Any, yaml_node: Any, fallback: tuple[int, int]) -> Node:
         items = yaml_node.value if isinstance(yaml_node, SequenceNode) else []
         return Node([_node(item, items[i] if i < len(items) else None, (line, col))
                      for i, item in enumerate(value)], line, col, "seq")
-    raw = yaml_node.value if isinstance(yaml_node, ScalarNode) else str(value)
+    # As written, unless a tag (`!ENV PHONE`) stands for a value read elsewhere: that value.
+    written = isinstance(yaml_node, ScalarNode) and not str(yaml_node.tag).startswith("!")
+    raw = yaml_node.value if written else str(value)
     scalar, kind = _scalar(value)
     return Node(scalar, line, col, kind, raw=raw)
 

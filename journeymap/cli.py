@@ -140,7 +140,8 @@ def check(style: str, as_of: dt.date | None) -> None:
     settings = LintSettings.from_mapping(paths.lint)
     parsed = LoadCache(store=DiskCache(paths.cache_path, "parsed"))
     checked = check_workspace(paths.root, paths.source, build_date(as_of), settings,
-                              cache=parsed, workers=usable_cores())
+                              cache=parsed, workers=usable_cores(),
+                              business=paths.business, config_file=paths.config_file)
     w = checked.loaded.workspace
     _report(checked.problems, style, f"{paths.source}/ is valid: {len(w.journeys)} journey(s), "
                                      f"{len(w.people)} people, {len(w.clients)} client(s)",

@@ -39,6 +39,7 @@ class Stage:
     feel: str | None
     description: str | None
     where: Where
+    promise: str | None = None  # what the client is promised here, in words for them
 
     def holds(self, day: int) -> bool:
         return self.start <= day <= self.end
@@ -91,6 +92,8 @@ class Journey:
     path: str
     written_ids: frozenset[str] = frozenset()  # every touchpoint id in the file, valid or not
     key_where: dict[str, Where] = field(default_factory=dict, compare=False, hash=False)
+    lint: dict[str, object] = field(default_factory=dict)  # its own lint settings, as written
+    words: dict[str, str] = field(default_factory=dict)  # its own words (vocabulary.Words)
 
     def stage(self, stage_id: str) -> Stage:
         return next(s for s in self.stages if s.id == stage_id)
@@ -156,6 +159,7 @@ class Client:
     path: str
     contact: str | None = None
     welcome: str | None = None
+    must_know: tuple[str, ...] = ()  # an allergy, an access need: on every internal page
     dates: dict[str, MonthDay] = field(default_factory=dict)
     preferences: dict[str, str] = field(default_factory=dict)
     cares_about: str | None = None
@@ -200,3 +204,25 @@ class Workspace:
         if ref in journey.roles:
             return client.team.get(ref) if client else None
         return ref if ref in self.people else None
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a client can do next, as a button: `Book a table` at a web address."""
+
+    label: str
+    url: str  # https:, mailto: or tel:
+
+
+@dataclass(frozen=True)
+class Business:
+    """The business a site's journeys belong to, as its clients see it on their own page (the
+    plugin's `business` option): all of it is for clients, none of it internal."""
+
+    name: str
+    logo: Path | None = None  # absolute, checked: inside the workspace, a real image
+    address: str | None = None  # may hold line breaks
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None  # https:
+    action: Action | None = None

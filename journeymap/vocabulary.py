@@ -8,6 +8,7 @@ once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -110,3 +111,42 @@ def when_in_words(tp: Touchpoint, style: str = "long") -> str:
         times = f"×{tp.repeat.times}" if short else f"{tp.repeat.times} times"
         return f"{text}, every {tp.repeat.every} days{'' if short else ','} {times}"
     return text
+
+
+# ---- a business's own words -----------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Words:
+    """The words a business uses for the people it serves and the moment day 1 is: a
+    restaurant's guests have a first visit, a firm's clients sign. The site names them (the
+    plugin's `words:` option) and a journey may name its own (its `words:` key)."""
+
+    client: str = "client"
+    clients: str = "clients"
+    signing: str = "signing"  # the moment of day 1, as a noun: "signing", "first visit"
+    signed: str = "signed"  # ...as a verb in the past: "signed", "first came"
+    sales: str = "sales"  # who wins them: "sales", "the host"
+
+    FIELDS = ("client", "clients", "signing", "signed", "sales")
+
+    def count(self, number: int, one: str = "client", many: str | None = None) -> str:
+        """`1 client`, `3 clients` (in these words for client; `one`/`many` otherwise)."""
+        if one == "client":
+            return f"{number:,} {self.client if number == 1 else self.clients}"
+        return f"{number:,} {one if number == 1 else (many or one + 's')}"
+
+    def over(self, given: dict[str, str] | None) -> Words:
+        """These words, with those in `given` instead (`clients` follows `client` unless
+        given: `guest` makes `guests`)."""
+        if not given:
+            return self
+        changes = {key: value for key, value in given.items() if key in self.FIELDS}
+        if "client" in changes and "clients" not in changes:
+            changes["clients"] = changes["client"] + "s"
+        return dataclasses.replace(self, **changes)
+
+
+def count(number: int, one: str, many: str | None = None) -> str:
+    """`1 touchpoint`, `2 touchpoints`, `1 person`, `3 people`."""
+    return f"{number:,} {one if number == 1 else (many or one + 's')}"

@@ -111,7 +111,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 # The build and browser tests, which run under each host (`./dev test` runs them again under
 # ProperDocs with `-m host`).
 HOST_MODULES = {"test_site", "test_plugin", "test_browser", "test_serve", "test_themes",
-                "test_privacy", "test_hardening", "test_export"}
+                "test_privacy", "test_hardening", "test_export", "test_business"}
 
 
 def pytest_configure(config: pytest.Config) -> None:

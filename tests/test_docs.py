@@ -7,13 +7,14 @@ from pathlib import Path
 
 from conftest import REPO
 
+from journeymap.workspace.business import BUSINESS
 from journeymap.workspace.load import load_workspace
 from journeymap.workspace.schema import CLIENT, JOURNEY, PERSON, STAGE, TOUCHPOINT
 
 
 def test_every_key_is_in_the_format_reference() -> None:
     reference = (REPO / "docs" / "format.md").read_text()
-    for record in (JOURNEY, STAGE, TOUCHPOINT, PERSON, CLIENT):
+    for record in (JOURNEY, STAGE, TOUCHPOINT, PERSON, CLIENT, BUSINESS):
         for field in record.fields:
             assert f"| `{field.name}` |" in reference, (record.kind, field.name)
 

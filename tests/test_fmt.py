@@ -201,6 +201,22 @@ title: Order
     assert "  - id: all\n    title: All\n    from: 1\n    to: 10\n" in out
 
 
+def test_a_stages_promise_and_a_clients_must_know_take_their_places() -> None:
+    # `promise` sits between the stage's (internal) feel and its description; `must_know`
+    # right after the welcome, the first of the internal keys.
+    journey = ("title: T\nstages:\n  - description: Notes.\n    promise: We will call.\n"
+               "    feel: Calm\n    id: s\n    title: S\n    from: 1\n    to: 9\n"
+               "touchpoints: []\n")
+    assert ("  - id: s\n    title: S\n    from: 1\n    to: 9\n    feel: Calm\n"
+            "    promise: We will call.\n    description: Notes.\n") in format_text(journey,
+                                                                               "journey")
+    client = ("dates:\n  birthday: 03-14\nmust_know: Nut allergy\nwelcome: Hi\nname: C\n"
+              "journey: j\nday_one: 2026-01-01\nteam:\n  lead: a\n")
+    out = format_text(client, "client")
+    assert re.findall(r"^(\w+):", out, re.MULTILINE) == [
+        "name", "journey", "day_one", "team", "welcome", "must_know", "dates"]
+
+
 def test_unknown_keys_go_after_the_known_ones_in_their_own_order() -> None:
     out = format_text("---\nzeta: 1\nname: X\nalpha: 2\n---\n", "person")
     assert out == "---\nname: X\nzeta: 1\nalpha: 2\n---\n"

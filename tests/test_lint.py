@@ -582,3 +582,73 @@ def test_the_example_workspace() -> None:
     found = lint(loaded.workspace, dt.date(2026, 11, 24))
     # The example is meant to be healthy: it is what a new team copies.
     assert found == []
+
+
+# ---- a journey's own settings ----------------------------------------------------------------
+
+RESTAURANT = """\
+title: Guests
+roles:
+  host: Front of house
+  chef: Kitchen
+lint:
+  no-handoff: {role: host}
+  low-feel: off
+stages:
+  - id: first
+    title: First visit
+    from: 1
+    to: 30
+    phases: [admit]
+touchpoints:
+  - id: welcome
+    title: Welcome at the door
+    day: 1
+    owner: host
+    support: [chef]
+    feel: 2
+"""
+
+
+def test_a_journey_s_own_lint_settings_go_over_the_site_s(tmp_path: Path) -> None:
+    """A restaurant's journey has no `sales` role: it names its own, while the site's other
+    journey keeps the site's settings."""
+    files = {**BASE, "journeys/guests.yml": RESTAURANT}
+    found = lint(load(tmp_path, files), AS_OF, LintSettings.from_mapping({"low-feel": "error"}))
+    guests = [p for p in found if p.path == "journeys/guests.yml"]
+    assert not [p for p in guests if p.rule in ("no-handoff", "low-feel")], guests
+    # The site's setting still holds for the other journey.
+    assert LintSettings.from_mapping({"low-feel": "error"}).level("low-feel") == "error"
+    without = {**files, "journeys/guests.yml": RESTAURANT.replace("  no-handoff: {role: host}\n",
+                                                                 "")}
+    found = lint(load(tmp_path / "two", without), AS_OF)
+    one([p for p in found if p.path == "journeys/guests.yml" and p.rule == "no-handoff"],
+        "journeys/guests.yml", 2, 1, "has no role 'sales'", "this journey's `lint: {no-handoff")
+
+
+def test_a_journey_s_settings_keep_the_site_s_thresholds(tmp_path: Path) -> None:
+    files = {**BASE, "journeys/guests.yml": RESTAURANT.replace(
+        "  low-feel: off\n", "  low-feel: error\n")}
+    found = lint(load(tmp_path, files), AS_OF, LintSettings.from_mapping(
+        {"low-feel": {"level": "warning", "min-feel": 2}}))
+    assert not [p for p in found if p.rule == "low-feel"]  # feel 2 is not below 2
+    found = lint(load(tmp_path / "two", files), AS_OF)
+    one([p for p in found if p.rule == "low-feel"], "journeys/guests.yml", 20, 11,
+        severity="error")
+
+
+@pytest.mark.parametrize(("written", "line", "col", "message"), [
+    ("  no-handof: off\n", 7, 3, "lint: no-handof: unknown rule 'no-handof' (did you mean "
+                                 "'no-handoff'?)"),
+    ("  low-feel: loud\n", 7, 3, "lint: low-feel: level must be error, warning or off, "
+                                 "got 'loud'"),
+    ("  low-feel: {min-feel: 9999999}\n", 7, 3, "lint: low-feel: 'min-feel' must be a whole "
+                                                "number from 1 to 10000"),
+])
+def test_a_journey_s_settings_that_cannot_be_used_are_positioned_errors(
+        tmp_path: Path, written: str, line: int, col: int, message: str) -> None:
+    files = {**BASE, "journeys/guests.yml": RESTAURANT.replace("  low-feel: off\n", written)}
+    found = [p for p in lint(load(tmp_path, files), AS_OF) if p.rule is None]
+    assert [(p.path, p.line, p.col, p.severity) for p in found] == \
+        [("journeys/guests.yml", line, col, "error")]
+    assert found[0].message.startswith(message), found[0].message

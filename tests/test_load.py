@@ -375,9 +375,6 @@ CASES = [
                    "(did you mean 'sales'?)")),
     case("team-unknown-person", sub(C, "lead: alex-rivera", "lead: alex-rivra"),
          (C, 7, 9, "unknown person 'alex-rivra' for role 'lead' (did you mean 'alex-rivera'?)")),
-    case("done-unknown-touchpoint", sub(C, "  deep-dive:", "  deep-div:"),
-         (C, 11, 3, "done: unknown touchpoint 'deep-div' of journey 'onboarding' "
-                    "(did you mean 'deep-dive'?)")),
     case("done-twice-for-one-off", sub(C, "2026-02-20", "[2026-02-20, 2026-02-27]"),
          (C, 11, 3, "done: touchpoint 'deep-dive' happens once, but 2 dates are given")),
     case("done-more-than-times", sub(C, "  deep-dive: 2026-02-20\n",
@@ -1055,3 +1052,21 @@ def test_problem_is_a_plain_value():
     problem = Problem("journeys/x.yml", 3, 5, "boom")
     assert str(problem) == "journeys/x.yml:3:5: boom"
     assert str(Problem("a", 1, 1, "m", "warning")) == "a:1:1: warning: m"
+
+
+def test_a_done_entry_for_a_touchpoint_that_is_gone_is_kept_and_warned_of(tmp_path: Path):
+    """Removing a card in a workshop must not stop the preview: the clients' logs of it stay,
+    and lint names each (as `journeymap lint` and every build show it)."""
+    from journeymap import lint
+
+    root = workspace(tmp_path)
+    sub(C, "  deep-dive:", "  deep-div:")(root)
+    loaded = load_workspace(root)
+    assert loaded.errors == []
+    client = loaded.workspace.clients["acme-bakery"]
+    assert client.done == {"deep-div": (dt.date(2026, 2, 20),)}
+    findings = lint(loaded.workspace, dt.date(2026, 3, 10))
+    stale = [p for p in findings if p.rule == "stale-done"]
+    assert [(p.path, p.line, p.col, p.severity) for p in stale] == [(C, 11, 3, "warning")]
+    assert stale[0].message.startswith("done: 'deep-div' is not a touchpoint of journey "
+                                       "'onboarding' (did you mean 'deep-dive'?)")

@@ -6,6 +6,7 @@ import dataclasses
 import pickle
 from pathlib import Path
 
+import pytest
 from conftest import copy_workspace
 
 from journeymap.cache import DiskCache
@@ -68,3 +69,19 @@ def test_a_broken_file_is_reported_from_the_cache_too(tmp_path: Path) -> None:
     _, first = _load(ws, store)
     _, second = _load(ws, store)
     assert first == second and any("nmae" in str(p) for p in first)
+
+
+def test_a_parse_on_disk_is_named_after_the_code_that_made_it(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    """Parses on disk are pickles of model objects: another model (a new field) must not read
+    an old one back, even under the same version."""
+    from journeymap.cache import DiskCache
+    from journeymap.workspace import load
+
+    file = tmp_path / "c.yml"
+    file.write_text("name: C\n")
+    cache = load.LoadCache(store=DiskCache(tmp_path / "cache", "parsed"))
+    before = cache.key("client", "journeys/clients/c.yml", file)
+    monkeypatch.setattr(load, "parser_code", lambda: "another model")
+    assert cache.key("client", "journeys/clients/c.yml", file) != before

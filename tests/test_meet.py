@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, REPO, run
 from playwright.sync_api import Browser, Dialog, Page
-from test_privacy import TEAMS, write_workspace
+from test_privacy import TEAMS, business_of, write_workspace
 
 from journeymap import meet_name
-from journeymap.model import Workspace
-from journeymap.render.meet import CSP
+from journeymap.model import Action, Business, Workspace
+from journeymap.render.meet import CSP, date_span, paragraphs
 from journeymap.render.renderer import Renderer
 from journeymap.workspace.load import load_workspace
 
@@ -36,9 +36,22 @@ def ws() -> Workspace:
 
 
 @pytest.fixture(scope="module")
-def harbor_html(ws: Workspace) -> str:
-    return Renderer(ws, AS_OF_DATE, theme_dir=REPO / "theme").files()[f"meet/{HARBOR}.html"] \
-        .decode()
+def business() -> Business:
+    """The example's business, from its mkdocs.yml."""
+    found = business_of(REPO)
+    assert found is not None and found.logo is not None
+    return found
+
+
+@pytest.fixture(scope="module")
+def harbor_html(ws: Workspace, business: Business) -> str:
+    return Renderer(ws, AS_OF_DATE, theme_dir=REPO / "theme", business=business).files()[
+        f"meet/{HARBOR}.html"].decode()
+
+
+def words(html: str) -> str:
+    """A page's text, one space between words."""
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def keep_screenshot(path: Path) -> None:
@@ -86,19 +99,20 @@ def test_meet_page_is_self_contained(harbor_html: str) -> None:
     sources = re.findall(r'<img\b[^>]*\ssrc="([^"]*)"', html)
     sources += re.findall(r'<image\b[^>]*\shref="([^"]*)"', html)
     assert sources and all(s.startswith("data:image/") for s in sources)
-    # Each photo once, however many times the face is drawn (by <use> of its one copy).
-    assert len(sources) == len(set(sources)) == html.count("data:image/") == 4
+    # Each photo once, however many times the face is drawn (by <use> of its one copy), and
+    # the business's logo once.
+    assert len(sources) == len(set(sources)) == html.count("data:image/") == 4 + 1
     assert re.findall(r'<use href="([^"]*)"', html) == [f"#photo-{n}" for n in range(1, 5)] * 3
     links = re.findall(r'<a\b[^>]*\shref="([^"]*)"', html)
-    assert links and all(link.startswith(("mailto:", "https://")) for link in links), links
+    assert links and all(link.startswith(("mailto:", "https://", "tel:")) for link in links), \
+        links
     assert not [u for u in re.findall(r"url\(([^)]*)\)", html) if not u.startswith("data:")]
     for tag in ("<link", "<iframe", "<base", "<form", "<object", "<embed"):
         assert tag not in html.lower()
 
 
 def test_meet_page_content(harbor_html: str) -> None:
-    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", harbor_html))
-    text = " ".join(text.split())
+    text = words(harbor_html)
     assert "Marisol, meet your team" in text
     assert "Marisol, welcome!" in text  # the welcome
     for name, role in (("Maya Okonkwo", "Partnerships lead"), ("Jonah Lindqvist", "Client lead"),
@@ -106,16 +120,110 @@ def test_meet_page_content(harbor_html: str) -> None:
         assert name in text and role in text
     assert "Makes a very serious hot sauce" in text  # a fun fact
     assert "Watch Jonah's hello" in text and 'href="https://example.com/videos/' in harbor_html
-    # What happens next: coming client-visible touchpoints, with dates (by hand: day 7 of a
-    # client who signed on Fri 20 Nov 2026 is Thu 26 Nov).
+    # Her journey, step by step: the coming client-visible touchpoints with their dates (by
+    # hand: day 7 of a client who signed on Fri 20 Nov 2026 is Thu 26 Nov), and the done ones.
     assert "Kickoff meeting Thu 26 Nov 2026" in text
     assert "Day 30 review Sat 19 Dec 2026" in text
     assert text.index("Kickoff meeting") < text.index("Day 30 review")
-    # Not: surprises, internal touchpoints, what is past, other people and internal fields.
-    for absent in ("A little welcome gift", "Sales-to-delivery handoff", "Agreement signed",
-                   "Birthday card", "Alex Rivera", "Noor Haddad", "+1 555", "Pistachio",
-                   "Theo at Spoke", "community garden", "Client Love Journey"):
+    assert "Agreement signed Done · Fri 20 Nov 2026" in text
+    # Not: surprises, internal touchpoints, `on:` ones (from her private dates), other
+    # people, internal fields, the stages' intended feelings, the must-know note.
+    for absent in ("A little welcome gift", "Sales-to-delivery handoff", "Birthday card",
+                   "Their business's birthday", "Alex Rivera", "Noor Haddad", "+1 555 010",
+                   "Pistachio", "Theo at Spoke", "community garden", "Client Love Journey",
+                   "Welcomed by real people", "Looked after, and learning", "1pm"):
         assert absent not in text, absent
+
+
+def test_the_journey_is_shown_stage_by_stage_with_its_promises(harbor_html: str) -> None:
+    text = words(harbor_html)
+    # Every stage with a promise or a step for her, in order, each with its promise and its
+    # dates; the courting stage, with neither, is not there.
+    stages = re.findall(r'<li class="stage[^"]*">\s*<div class="stage-head">\s*<h3>([^<]*)</h3>',
+                        harbor_html)
+    assert stages == ["Days 1-7", "Days 8-30", "Days 31-60", "Days 61-100", "Six months",
+                      "Every year"]
+    assert "Pre-game" not in text
+    assert ("Days 1-7 20\u201326 Nov 2026 You are here You meet the people who will look after "
+            "you, and by the end of the kickoff meeting you know exactly what your first "
+            "hundred days hold.") in text
+    assert "Days 8-30 27 Nov \u2013 19 Dec 2026 We set everything up" in text
+    # The whole journey, not only the next year: the stage's steps in it, each once.
+    assert text.count("Weekly check-in") == 3 and "Weekly check-in 3 of 3" in text
+    assert "Annual review Fri 15 Oct 2027" in text
+    # The steps done are ticked, and only they: Agreement signed and Meet your team.
+    done = re.findall(r'<li class="step step--done">.*?<p class="step-title">([^<]*)',
+                      harbor_html, re.S)
+    assert done == ["Agreement signed", "Meet your team"]
+    assert harbor_html.count('<span class="tick"') == 2
+    # The next step, in the welcome.
+    assert "Next: Kickoff meeting Thu 26 Nov 2026" in text
+
+
+def test_the_business_is_on_the_page(harbor_html: str, business: Business) -> None:
+    text = words(harbor_html)
+    assert "<title>Meet your team · Harbor Street Bakery · Lantern &amp; Ledger</title>" \
+        in harbor_html
+    body = words(harbor_html[harbor_html.index("<body>"):])
+    assert body.startswith("Lantern & Ledger For Harbor Street Bakery Marisol, meet your team")
+    assert re.search(r'<img class="logo" src="data:image/png;base64,[A-Za-z0-9+/=]{100,}" '
+                     r'alt="">', harbor_html)
+    assert "14 Quay Street<br>Port Alder, ME 04011" in harbor_html
+    assert '<a href="tel:+15550199">+1 555 0199</a>' in harbor_html
+    assert '<a href="mailto:hello@example.com">hello@example.com</a>' in harbor_html
+    assert '<a href="https://example.com/" rel="noopener noreferrer">example.com</a>' \
+        in harbor_html
+    # The call to action twice, in the welcome and under "How to reach us".
+    assert harbor_html.count('href="https://example.com/book" rel="noopener noreferrer">'
+                             'Book a call with your lead</a>') == 2
+    assert "Prepared for Harbor Street Bakery by Lantern & Ledger on Tue 24 Nov 2026." in text
+
+
+def test_a_page_without_business_details_has_none(ws: Workspace) -> None:
+    html = Renderer(ws, AS_OF_DATE).files()[f"meet/{HARBOR}.html"].decode()
+    assert 'class="brand"' not in html and 'class="business"' not in html
+    assert "<title>Meet your team · Harbor Street Bakery</title>" in html
+    assert "Prepared for Harbor Street Bakery on Tue 24 Nov 2026." in words(html)
+
+
+def test_business_details_reach_the_page_through_the_cache(ws: Workspace, business: Business,
+                                                           tmp_path: Path) -> None:
+    # The meet page's cache entry is made from the business too, and from the logo's file.
+    def page(details: Business) -> str:
+        return Renderer(ws, AS_OF_DATE, cache_dir=tmp_path / "cache", business=details) \
+            .files()[f"meet/{HARBOR}.html"].decode()
+
+    logo = tmp_path / "logo.png"
+    shutil.copy(business.logo, logo)  # type: ignore[arg-type]
+    first = page(Business("Cedar & Pine", logo=logo))
+    assert "Cedar &amp; Pine" in first
+    renamed = page(Business("Oak & Ash", logo=logo, action=Action("Book a table",
+                                                                   "https://example.com/t")))
+    assert "Oak &amp; Ash" in renamed and "Book a table" in renamed
+    logo.write_bytes(logo.read_bytes() + b"\0" * 16)  # a new logo, the same name
+    assert page(Business("Oak & Ash", logo=logo, action=Action(
+        "Book a table", "https://example.com/t"))) != renamed
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("One line.", ("One line.",)),
+    ("A promise written\nover two lines.\n", ("A promise written over two lines.",)),
+    ("First.\n\n  Second,\n  indented.", ("First.", "Second, indented.")),
+    (None, ()), ("\n \n", ()),
+])
+def test_a_promise_is_plain_text_in_paragraphs(text: str | None,
+                                               expected: tuple[str, ...]) -> None:
+    assert paragraphs(text) == expected
+
+
+@pytest.mark.parametrize(("first", "last", "expected"), [
+    ("2026-11-20", "2026-11-26", "20\u201326 Nov 2026"),
+    ("2026-11-27", "2026-12-19", "27 Nov \u2013 19 Dec 2026"),
+    ("2026-12-21", "2027-01-18", "21 Dec 2026 \u2013 18 Jan 2027"),
+    ("2026-12-21", "2026-12-21", "21 Dec 2026"),
+])
+def test_a_stages_dates_in_words(first: str, last: str, expected: str) -> None:
+    assert date_span(dt.date.fromisoformat(first), dt.date.fromisoformat(last)) == expected
 
 
 def test_meet_page_in_chromium(browser: Browser, harbor_html: str, tmp_path: Path) -> None:

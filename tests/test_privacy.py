@@ -2,9 +2,9 @@
 
 A fixture workspace carries a unique marker (`Zq###`) in every text field there is. The
 markers a client may see on their own page are known (their name, contact and welcome, their
-team's client-facing fields, role labels, coming client-visible touchpoint titles); every
-other marker, and every marker of another client or of someone not on their team, must be
-absent from every file under site/meet/.
+team's client-facing fields, role labels, the stages' titles and promises, client-visible
+touchpoint titles, the business details); every other marker, and every marker of another
+client or of someone not on their team, must be absent from every file under site/meet/.
 """
 
 from __future__ import annotations
@@ -19,11 +19,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import AS_OF, REPO, run
 
+from journeymap.model import Business
 from journeymap.render.meet import render_meet
 from journeymap.render.pdf import PdfJob, render_pdfs
 from journeymap.render.renderer import Renderer
+from journeymap.workspace.business import load_business
 from journeymap.workspace.load import load_workspace
 
 PHOTO = REPO / "journeys" / "team" / "alex-rivera.jpg"
@@ -73,7 +76,12 @@ def write_workspace(root: Path, text: Callable[..., str]) -> Path:
     (root / "docs").mkdir()
     (root / "mkdocs.yml").write_text(
         "site_name: Privacy check\nsite_url: https://journeys.example.com/\ndocs_dir: docs\n"
-        "theme:\n  name: mkdocs\nplugins:\n  - search\n  - journeymap\n")
+        "theme:\n  name: mkdocs\nplugins:\n  - search\n  - journeymap:\n      business:\n"
+        + "".join(f"        {key}: {q(text('business.' + key, *both) + end)}\n"
+                  for key, end in (("name", ""), ("address", "\nLine two"), ("phone", ""),
+                                   ("email", "@example.com")))
+        + f"        action: {{label: {q(text('business.action', *both))}, "
+          "url: 'https://example.com/book'}\n")
     (root / "docs" / "about.md").write_text("# About\n\nAn internal page.\n")
 
     def touchpoint(ident: str, day: str, title: str, extra: str = "") -> str:
@@ -89,17 +97,23 @@ def write_workspace(root: Path, text: Callable[..., str]) -> Path:
         f"roles:\n  lead: {q(text('role.lead', *both))}\n"
         f"  helper: {q(text('role.helper', *both))}\n"
         "stages:\n"
-        f"  - id: before\n    title: {q(text('stage.title'))}\n    from: -30\n    to: 0\n"
-        f"    phases: [assess]\n    feel: {q(text('stage.feel'))}\n"
+        f"  - id: before\n    title: {q(text('stage.title', *both))}\n    from: -30\n"
+        f"    to: 0\n    phases: [assess]\n    feel: {q(text('stage.feel'))}\n"
+        f"    promise: {q(text('stage.promise', *both))}\n"
         f"    description: {q(text('stage.description'))}\n"
-        f"  - id: after\n    title: {q(text('stage2.title'))}\n    from: 1\n    to: 400\n"
-        "    phases: [admit]\n"
+        f"  - id: after\n    title: {q(text('stage2.title', *both))}\n    from: 1\n"
+        "    to: 400\n    phases: [admit]\n"
+        # A stage with no step for the client and no promise is not on their page at all.
+        f"  - id: quiet\n    title: {q(text('stage3.title'))}\n    from: 401\n    to: 500\n"
+        f"    feel: {q(text('stage3.feel'))}\n"
         "touchpoints:\n"
         + touchpoint("visible", "day: 10", text("visible.title", *both),
                      "    client_visible: true\n")
         + touchpoint("later", "day: 20", text("later.title", *both),
                      "    client_visible: true\n    uses: [treat_pref]\n")
-        + touchpoint("past", "day: -20", text("past.title"), "    client_visible: true\n")
+        # Past and done: on the page, ticked (the whole journey is shown).
+        + touchpoint("past", "day: -20", text("past.title", *both), "    client_visible: true\n")
+        + touchpoint("quiet", "day: 450", text("quiet.title"))
         + touchpoint("surprise", "day: 12", text("surprise.title"),
                      "    client_visible: true\n    surprise: true\n    uses: [treat_pref]\n")
         + touchpoint("internal", "day: 14", text("internal.title"))
@@ -138,6 +152,8 @@ def write_workspace(root: Path, text: Callable[..., str]) -> Path:
             f"journey: care\nday_one: {day_one}\n"
             "team:\n" + "".join(f"  {role}: {who}\n" for role, who in team.items())
             + f"welcome: {q(text(client + '.welcome', client) + ' **welcome**')}\n"
+            f"must_know:\n  - {q(text(client + '.must_know1'))}\n"
+            f"  - {q(text(client + '.must_know2'))}\n"
             "dates:\n  birthday: 12-24\n  anniversary: 2015-03-01\n"
             f"preferences:\n  treat_pref: {q(text(client + '.pref'))}\n"
             f"  other_pref: {q(text(client + '.pref2'))}\n"
@@ -149,6 +165,16 @@ def write_workspace(root: Path, text: Callable[..., str]) -> Path:
         )
         (root / "journeys" / "clients" / f"{client}.yml").write_text(record)
     return root
+
+
+def business_of(root: Path) -> Business | None:
+    """The `business` option of a workspace's mkdocs.yml, as a build reads it."""
+    config = yaml.safe_load((root / "mkdocs.yml").read_text())
+    option = next((p["journeymap"] for p in config["plugins"]
+                   if isinstance(p, dict) and "journeymap" in p), None) or {}
+    business, problems = load_business(option.get("business"), root / "mkdocs.yml")
+    assert [p for p in problems if p.severity == "error"] == [], problems
+    return business
 
 
 def pdf_text(path: Path) -> str:
@@ -163,7 +189,8 @@ def assert_private(client_id: str, text: str, markers: Markers, where: str) -> N
     # The check can fail: the page does show what it may (here, most of it).
     shown = {markers.field[m] for m in found}
     for field in (f"{client_id}.name", f"{client_id}.welcome", "sam.fact1", "visible.title",
-                  "role.lead"):
+                  "role.lead", "stage.promise", "past.title", "business.name",
+                  "business.action"):
         assert field in shown, f"{where} lacks {field}: the markers did not reach it at all"
 
 
@@ -181,13 +208,14 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, markers: Markers) -> Pat
 def renderer(workspace: Path) -> Renderer:
     loaded = load_workspace(workspace, "journeys")
     assert not loaded.errors, loaded.errors
-    return Renderer(loaded.workspace, dt.date.fromisoformat(AS_OF))
+    return Renderer(loaded.workspace, dt.date.fromisoformat(AS_OF),
+                    business=business_of(workspace))
 
 
 def test_every_field_got_a_marker(markers: Markers, workspace: Path) -> None:
     # Guard against a fixture that silently drops fields: each marker is in the files.
     written = "".join(p.read_text() for p in (workspace / "journeys").rglob("*")
-                      if p.suffix in (".yml", ".md"))
+                      if p.suffix in (".yml", ".md")) + (workspace / "mkdocs.yml").read_text()
     assert set(TOKEN.findall(written)) == set(markers.field)
     assert len(markers.field) > 60
 
@@ -202,15 +230,22 @@ def test_meet_html_shows_nothing_internal(renderer: Renderer, markers: Markers) 
 
 
 def test_internal_fields_do_not_change_the_page_at_all(renderer: Renderer) -> None:
-    # Stronger than markers: the done log, preferences, goals and the rest (dates aside,
-    # which `on:` touchpoints need) can hold no text, so show they have no effect at all.
+    # Stronger than markers: the must-know note, preferences, goals and the rest (dates
+    # aside, which `on:` touchpoints need) can hold no text, so show they have no effect at
+    # all. The done log ticks the client's own steps, and only those: entries for the
+    # surprise and the internal touchpoints change nothing.
     ws, as_of = renderer.ws, renderer.as_of
     for client in ws.clients.values():
+        page = render_meet(ws, client, as_of)
         bare = replace(client, preferences={}, cares_about=None, goals=(), handoff=None,
-                       done={}, notes=None)
-        assert render_meet(ws, client, as_of) == render_meet(ws, bare, as_of)
+                       notes=None, must_know=())
+        assert page == render_meet(ws, bare, as_of)
+        hidden = replace(client, done={**client.done, "surprise": (dt.date(2026, 12, 2),),
+                                       "internal": (dt.date(2026, 12, 4),)})
+        assert page == render_meet(ws, hidden, as_of)
+        assert page != render_meet(ws, replace(client, done={}), as_of)  # the ticks
         undated = replace(client, dates={})
-        assert render_meet(ws, client, as_of) == render_meet(ws, undated, as_of)
+        assert page == render_meet(ws, undated, as_of)
 
 
 def test_meet_pdf_shows_nothing_internal(renderer: Renderer, markers: Markers,

@@ -238,6 +238,23 @@ def test_client_changes_name_fields_not_values(repo: Path) -> None:
     assert "Iced tea" not in out and "Cortado" not in out and "margin" not in out
 
 
+def test_a_stages_promise_changed_is_said_and_a_must_know_only_named(repo: Path) -> None:
+    # The promise is written for clients (their pages show it): the review quotes it. The
+    # must-know note is internal: named, never quoted.
+    edit(repo / JOURNEY, ("      You start to see progress in numbers,",
+                          "      You see your first numbers move,"))
+    edit(repo / "journeys/clients/harbor-street-bakery.yml",
+         ("must_know: No calls before 1pm, ever;", "must_know: No calls before noon;"))
+    out = diff_command(repo, "journeys", "HEAD", None, DAY)
+    assert ("- **Days 31-60** `day-60`: promise to the client: You start to see progress in "
+            "numbers, and we tell you plainly what is on track and what is behind. → You see "
+            "your first numbers move, and we tell you plainly what is on track and what is "
+            "behind.\n") in out
+    assert ("- **Harbor Street Bakery** `harbor-street-bakery`: internal `must_know` "
+            "changed\n") in out
+    assert "noon" not in out and "1pm" not in out
+
+
 def test_a_persons_internal_note_changed(repo: Path) -> None:
     person = repo / "journeys/team/alex-rivera.md"
     edit(person, ("notes: Prefers calls before 10am.", "notes: Away in March."),

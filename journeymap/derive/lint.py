@@ -86,6 +86,9 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          "warning", {"days": 30}),
     Rule("low-feel", "A touchpoint whose intended feel is below `min-feel`.", "warning",
          {"min-feel": 3}),
+    Rule("stale-done",
+         "A client's `done:` log names a touchpoint the journey no longer has (the entry is "
+         "kept, and counts for nothing).", "warning"),
     Rule("visible-surprise",
          "A surprise marked client_visible: a surprise never shows, so the flag does nothing.",
          "warning"),
@@ -122,16 +125,18 @@ def _level(rule: Rule, value: Any) -> str:
     raise ValueError(f"level must be error, warning or off, got {value!r}{hint}")
 
 
-def _rule_settings(rule: Rule, value: Any) -> RuleSettings:
-    """One rule's settings from mkdocs.yml; ValueError says what is wrong."""
+def _rule_settings(rule: Rule, value: Any, base: RuleSettings | None = None) -> RuleSettings:
+    """One rule's settings as written (in mkdocs.yml, or a journey's `lint:`), over `base`
+    (the rule's defaults if None); ValueError says what is wrong."""
+    base = base or _default(rule)
     if not isinstance(value, Mapping):
         if value is None:
             raise ValueError("give a level (error, warning or off) or a mapping such as "
                              "{level: warning" + "".join(f", {k}: {v}" for k, v in
                                                          rule.defaults.items()) + "}")
-        return RuleSettings(_level(rule, value), dict(rule.defaults), dict(rule.texts))
-    level = rule.default_level
-    numbers, texts = dict(rule.defaults), dict(rule.texts)
+        return RuleSettings(_level(rule, value), dict(base.numbers), dict(base.texts))
+    level = base.level
+    numbers, texts = dict(base.numbers), dict(base.texts)
     known = ["level", *numbers, *texts]
     for key, given in value.items():
         if key == "level":
@@ -192,6 +197,29 @@ class LintSettings:
         if errors:
             raise JourneymapError("\n".join(f"journeymap: {OPTION}: {e}" for e in errors))
         return cls(rules)
+
+
+def journey_settings(settings: LintSettings, journey: Journey
+                     ) -> tuple[LintSettings, list[Problem]]:
+    """A journey's settings: the site's, with the journey's own `lint:` over them; and a
+    positioned problem for each of its own that cannot be used (left as the site has it)."""
+    if not journey.lint:
+        return settings, []
+    rules = dict(settings.rules)
+    problems: list[Problem] = []
+    for key, value in journey.lint.items():
+        at = journey.key_where.get(f"lint.{key}", journey.key_where.get("lint"))
+        where = at or Where(journey.path, 1, 1)
+        rule = RULES.get(key)
+        try:
+            if rule is None:
+                hint = did_you_mean(key, RULES) or f"; the rules are {', '.join(RULES)}"
+                raise ValueError(f"unknown rule '{key}'{hint}")
+            rules[key] = _rule_settings(rule, value, settings.rules[key])
+        except ValueError as error:
+            problems.append(Problem(where.path, where.line, where.col,
+                                    f"lint: {key}: {error}"))
+    return LintSettings(rules), problems
 
 
 # ---- helpers over the model -------------------------------------------------------------
@@ -411,8 +439,9 @@ def _no_handoff(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Find
         if sales not in journey.roles:
             yield Finding(_top(journey, "roles", "title"), (
                 f"journey '{journey.id}' has no role '{sales}' to hand a new client over from"
-                f"{did_you_mean(sales, journey.roles)}: set the sales role with lint option "
-                "no-handoff: {role: ...}, or turn the rule off"))
+                f"{did_you_mean(sales, journey.roles)}: name the role that wins clients in "
+                "this journey's `lint: {no-handoff: {role: ...}}` (or the site's lint option), "
+                "or turn the rule off"))
             continue
         delivery = set(journey.roles) - {sales}
         if not delivery:
@@ -541,6 +570,19 @@ def _visible_surprise(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterato
                     "page: 'client_visible: true' has no effect; drop one of the two"))
 
 
+def _stale_done(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
+    """A touchpoint removed from the journey, or a misspelt id, in a client's done log."""
+    for client in sorted(ws.clients.values(), key=lambda c: c.id):
+        journey = ws.journeys[client.journey]
+        ids = [t.id for t in journey.touchpoints]
+        for tp_id in client.done:
+            if journey.touchpoint(tp_id) is None and tp_id not in journey.written_ids:
+                yield Finding(client.where(f"done.{tp_id}", "done"), (
+                    f"done: '{tp_id}' is not a touchpoint of journey '{journey.id}'"
+                    f"{did_you_mean(tp_id, ids)}: the entry is kept but counts for nothing; "
+                    "fix its id, or remove it once you no longer need the record"))
+
+
 CHECKS: dict[str, Check] = {
     "first-100-days-gap": _gap,
     "silent-first-week": _first_week,
@@ -556,8 +598,14 @@ CHECKS: dict[str, Check] = {
     "stage-without-feel": _stage_feel,
     "nothing-visible-early": _visible_early,
     "low-feel": _low_feel,
+    "stale-done": _stale_done,
     "visible-surprise": _visible_surprise,
 }
+
+
+# Rules about people across every journey: run once, with the site's settings. Every other
+# rule looks at one journey and its clients, with that journey's settings.
+SITE_WIDE = frozenset({"busy-week"})
 
 
 def lint(ws: Workspace, as_of: dt.date, settings: LintSettings | None = None,
@@ -567,12 +615,26 @@ def lint(ws: Workspace, as_of: dt.date, settings: LintSettings | None = None,
     settings = settings or LintSettings()
     if agenda is None or agenda.as_of != as_of:
         agenda = make_agenda(ws, as_of)
+    found = _run(ws, agenda, settings, SITE_WIDE)
+    others = frozenset(CHECKS) - SITE_WIDE
+    for journey in sorted(ws.journeys.values(), key=lambda j: j.id):
+        own, problems = journey_settings(settings, journey)
+        found += problems
+        clients = {c.id: c for c in ws.clients.values() if c.journey == journey.id}
+        alone = Workspace(ws.source, {journey.id: journey}, ws.people, clients)
+        found += _run(alone, Agenda(as_of, {c: agenda.schedules[c] for c in clients}), own,
+                      others)
+    return sorted(found)
+
+
+def _run(ws: Workspace, agenda: Agenda, settings: LintSettings,
+         rules: frozenset[str]) -> list[Problem]:
     found: list[Problem] = []
     for rule_id, check in CHECKS.items():
         rule = settings.rules[rule_id]
-        if rule.level == "off":
+        if rule_id not in rules or rule.level == "off":
             continue
         for f in check(ws, agenda, rule):
             found.append(Problem(f.where.path, f.where.line, f.where.col, f.message,
                                  rule.level, rule_id))
-    return sorted(found)
+    return found

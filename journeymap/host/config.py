@@ -12,6 +12,9 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
+from ..vocabulary import Words
+from ..workspace.schema import did_you_mean
+
 
 class JourneymapConfig(base.Config):
     """The options under `- journeymap:` in mkdocs.yml (or properdocs.yml)."""
@@ -40,9 +43,20 @@ class JourneymapConfig(base.Config):
     """Where parsed files, pages, calendars, diagrams and PDFs are kept between builds,
     relative to mkdocs.yml. Safe to delete; keep it out of git."""
 
+    words = c.Optional(c.Type(dict))
+    """The site's words for the people it serves and their day 1, over journeymap's:
+    `{client: guest, signing: first visit, signed: first came, sales: the host}`. A journey
+    may name its own (its `words:` key)."""
+
     lint = c.Optional(c.Type(dict))
     """Journey health rules: rule id -> `error`, `warning`, `off` or `{level: ..., threshold: N}`
     (`journeymap lint --rules` lists them)."""
+
+    business = c.Optional(c.Type(object))
+    """Who the clients are clients of, on their meet pages and PDFs: `{name, logo, address,
+    phone, email, website, action: {label, url}}`. Any value is taken here and checked by
+    journeymap (workspace/business.py), so that a mistake is reported at its line in
+    mkdocs.yml."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +73,7 @@ class WorkspacePaths:
     docs_path: Path
     site_path: Path
     lint: dict[str, Any] | None = None  # the plugin's `lint:` option
+    business: Any = None  # the plugin's `business:` option, as written (checked on loading)
 
     @classmethod
     def of(cls, options: JourneymapConfig, config: MkDocsConfig) -> WorkspacePaths:
@@ -66,7 +81,8 @@ class WorkspacePaths:
         root = config_file.parent
         return cls(root, config_file, options.source, root / options.source,
                    root / options.theme_dir, root / options.cache_dir,
-                   Path(config.docs_dir), Path(config.site_dir), options.lint)
+                   Path(config.docs_dir), Path(config.site_dir), options.lint,
+                   business=options.business)
 
     def kept_apart(self, with_docs: bool = True) -> dict[str, Path]:
         """The folders no site folder may be, hold or lie inside: a build empties it."""
@@ -75,6 +91,21 @@ class WorkspacePaths:
         if with_docs:
             found["docs folder"] = self.docs_path
         return found
+
+
+def site_words(option: dict[str, Any] | None) -> Words:
+    """The `words` option as Words; PluginError says what cannot be used."""
+    if not option:
+        return Words()
+    for key, value in option.items():
+        if key not in Words.FIELDS:
+            raise PluginError(f"journeymap: plugin option 'words': unknown word '{key}'"
+                              f"{did_you_mean(str(key), Words.FIELDS)}; the words are "
+                              f"{', '.join(Words.FIELDS)}")
+        if not isinstance(value, str) or not value.strip() or not value.isprintable():
+            raise PluginError(f"journeymap: plugin option 'words': '{key}' must be a word or "
+                              f"a few on one line, got {value!r}")
+    return Words().over({key: value.strip() for key, value in option.items()})
 
 
 def parse_as_of(text: str | None) -> dt.date | None:

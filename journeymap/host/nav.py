@@ -30,8 +30,8 @@ def navigation(pages: dict[str, Page], files: Files) -> list[Any]:
     if journeys:
         nav.append({"Journeys": journeys} if len(journeys) > 1 else journeys[0])
     team = [{"People": "team/index.md"}, {"Who does what": "team/responsibilities.md"}]
-    if "clients/index.md" in pages:
-        nav.append({"Clients": "clients/index.md"})
+    if "clients/index.md" in pages:  # titled in the site's words: "Clients", "Guests"
+        nav.append({html.escape(pages["clients/index.md"].title): "clients/index.md"})
     if "team/index.md" in pages:
         nav.append({"Team": team})
     return nav + others

@@ -42,7 +42,7 @@ from ..render.paths import ASSET_DIR, MEET_DIR, SitePaths
 from ..render.renderer import Renderer
 from ..workspace.load import LoadCache
 from ..workspace.source import inside
-from .config import JourneymapConfig, WorkspacePaths, parse_as_of
+from .config import JourneymapConfig, WorkspacePaths, parse_as_of, site_words
 from .files import SiteFiles, shown_settings
 from .memory import CollectionPause
 from .nav import inclusion, navigation, toc
@@ -96,14 +96,16 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
             raise PluginError(f"journeymap: {refused}")
         self.cache.store = DiskCache(paths.cache_path, "parsed")
         checked = check_workspace(paths.root, paths.source, as_of, settings, cache=self.cache,
-                                  schedules=self.schedules, workers=self._workers())
+                                  schedules=self.schedules, workers=self._workers(),
+                                  business=paths.business, config_file=paths.config_file)
         for problem in checked.problems:
             (log.error if problem.severity == "error" else log.warning)(str(problem))
         loaded = checked.loaded
         self.problems = list(loaded.errors)
         self.overlay = ""
         count = len(loaded.errors)
-        summary = f"{count} problem{'s' * (count != 1)} in the journey files (listed above)"
+        summary = (f"{count} problem{'s' * (count != 1)} in "
+                   f"{_problem_files(loaded.errors, paths.config_file.name)} (listed above)")
         if not loaded.errors:
             self.renderer = self._renderer(loaded.workspace, as_of, config, paths, checked)
             self.pages = {page.src_uri: page for page in self.renderer.pages()}
@@ -129,9 +131,11 @@ class JourneymapPlugin(BasePlugin[JourneymapConfig]):
         secret = self.config.secret or os.environ.get("JOURNEYMAP_SECRET") or None
         return Renderer(ws, as_of, SitePaths(directory_urls=config.use_directory_urls),
                         paths.theme_path, secret=secret, cache_dir=paths.cache_path,
+                        words=site_words(self.config.words),
                         fingerprints=checked.loaded.fingerprints if checked else None,
                         agenda=checked.agenda if checked else None,
-                        findings=checked.findings if checked else ())
+                        findings=checked.findings if checked else (),
+                        business=checked.business if checked else None)
 
     def _workers(self) -> int:
         """How many processes may fill the caches: one per core, but only where forking is
@@ -301,6 +305,15 @@ def _never_stuck(builder: Callable[[], None]) -> Callable[[], None]:
                       "showing the last good version")
 
     return rebuild
+
+
+def _problem_files(errors: list[Problem], config_name: str) -> str:
+    """Where the errors are, in words: the journey files, mkdocs.yml (the `business`
+    option), or both."""
+    in_config = {p.path == config_name for p in errors}
+    if in_config == {True}:
+        return config_name
+    return f"the journey files and {config_name}" if True in in_config else "the journey files"
 
 
 def in_folder(path: str, folder: Path) -> bool:

@@ -80,6 +80,8 @@ def _event(ws: Workspace, occurrence: Occurrence, scope: str, part: str | None,
     journey = ws.journeys[client.journey]
     owner = ws.people.get(occurrence.owner or "")
     lines = []
+    if client.must_know:  # first, where a calendar app's preview shows it
+        lines.append(f"MUST KNOW: {'; '.join(client.must_know)}")
     if part is not None:
         lines.append(f"Your part: {PART_LABELS[part]}")
     owner_role = journey.roles.get(tp.owner)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Client, Workspace
+from ..vocabulary import Words
 
 # Pages made from one client alone, and so kept between builds while the client is unchanged.
 ONE_CLIENT_TEMPLATES = ("client.html", "packet.html")
@@ -29,14 +30,15 @@ class Page:
         return self.key + ".md"
 
 
-def site_pages(ws: Workspace, clients: list[Client]) -> list[Page]:
+def site_pages(ws: Workspace, clients: list[Client], words: Words | None = None) -> list[Page]:
     """Every page, in the order of the site: the home, the journeys, the clients (`clients`,
-    in the order they are listed), the team and each person."""
+    in the order they are listed), the team and each person; titled in the site's `words`."""
+    words = words or Words()
     pages = [Page("index", "Home", "home.html", {"rows": HOME_ROWS})]
     for journey in sorted(ws.journeys.values(), key=lambda j: j.title):
         pages.append(Page(f"journeys/{journey.id}", journey.title, "journey.html",
                           {"journey": journey}))
-    pages.append(Page("clients/index", "Clients", "clients.html"))
+    pages.append(Page("clients/index", words.clients.capitalize(), "clients.html"))
     for client in clients:
         pages += client_pages(client)
     pages.append(Page("team/index", "Team", "team.html"))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..cache import Fingerprints, recipe
-from ..model import Client, Person, Workspace
+from ..model import Business, Client, Person, Workspace
 from .env import templates_digest
 from .pages import ONE_CLIENT_TEMPLATES, Page
 from .paths import SitePaths
@@ -22,15 +22,18 @@ from .paths import SitePaths
 class Recipes:
     """The recipes of one build's outputs, each worked out once."""
 
-    def __init__(self, ws: Workspace, as_of: dt.date, paths: SitePaths, secret: str | None,
+    def __init__(self, ws: Workspace, as_of: dt.date, paths: SitePaths, settings: object,
                  theme_dir: Path | None, fingerprints: Fingerprints | None = None,
                  clients_of: Callable[[str], set[str]] | None = None,
-                 clients_on: Callable[[str], int] | None = None) -> None:
-        """`fingerprints`: the loader's names for the records it read (their files' hashes);
+                 clients_on: Callable[[str], int] | None = None,
+                 business: Business | None = None) -> None:
+        """`settings`: what else every page shows (the meet pages' secret, the site's words);
+        `fingerprints`: the loader's names for the records it read (their files' hashes);
         `clients_of(person)`: the clients a person's page shows; `clients_on(journey)`: how
-        many clients a journey has."""
-        self.ws, self.as_of, self.paths, self.secret = ws, as_of, paths, secret
+        many clients a journey has; `business`: what the meet pages say of the business."""
+        self.ws, self.as_of, self.paths, self.settings = ws, as_of, paths, settings
         self.theme_dir = theme_dir
+        self.business = business
         self.fingerprints = fingerprints or Fingerprints()
         self._clients_of = clients_of or (lambda person: set())
         self._clients_on = clients_on or (lambda journey: sum(
@@ -61,7 +64,16 @@ class Recipes:
                       clients, journeys, self.build())
 
     def meet(self, client: Client) -> str:
-        return recipe("meet", self.client(client))
+        """A meet page also shows the business, its logo drawn from the file."""
+        return recipe("meet", self.client(client), self.business_details())
+
+    def business_details(self) -> tuple[Business | None, tuple[int, int] | None]:
+        logo = self.business.logo if self.business else None
+        try:
+            stat = logo.stat() if logo else None
+        except OSError:  # gone since it was checked: the page says so when made
+            stat = None
+        return self.business, (stat.st_mtime_ns, stat.st_size) if stat else None
 
     def journey(self, journey_id: str) -> str:
         if journey_id not in self._journeys:
@@ -96,8 +108,9 @@ class Recipes:
         return self._named[journey_id]
 
     def build(self) -> str:
-        """What every client's outputs share: the date, the paths, the secret, the templates."""
+        """What every client's outputs share: the date, the paths, the settings, the
+        templates."""
         if self._shared is None:
-            self._shared = recipe(self.as_of, self.paths, self.secret,
+            self._shared = recipe(self.as_of, self.paths, self.settings,
                                   templates_digest(self.theme_dir))
         return self._shared

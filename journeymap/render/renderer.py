@@ -21,7 +21,8 @@ from ..cache import DiskCache, Fingerprints, Output, fill_in_parallel
 from ..derive.schedule import Agenda
 from ..derive.schedule import agenda as make_agenda
 from ..exceptions import Problem
-from ..model import Client, Journey, Workspace
+from ..model import Business, Client, Journey, Workspace
+from ..vocabulary import Words
 from .calendars import calendar_feeds, calendar_outputs
 from .diagrams import SiteDiagrams
 from .env import environment, site_css
@@ -38,23 +39,27 @@ class Renderer:
     def __init__(self, ws: Workspace, as_of: dt.date, paths: SitePaths | None = None,
                  theme_dir: Path | None = None, secret: str | None = None,
                  cache_dir: Path | None = None, fingerprints: Fingerprints | None = None,
-                 agenda: Agenda | None = None, findings: Iterable[Problem] = ()) -> None:
+                 agenda: Agenda | None = None, findings: Iterable[Problem] = (),
+                 words: Words | None = None, business: Business | None = None) -> None:
         """`secret` makes meet page names unguessable; `cache_dir` keeps what was made
         between builds; `fingerprints` are the loader's names for the records it read;
         `agenda` (as of `as_of`) is made here if not given; `findings` are the lint findings
-        the journey pages show."""
+        the journey pages show; `words` are the site's (vocabulary.Words); `business` is who
+        the clients' meet pages come from."""
         self.ws = ws
         self.as_of = as_of
         self.paths = paths or SitePaths()
         self.theme_dir = theme_dir
         self.secret = secret
+        self.business = business
         self.page_cache = DiskCache(cache_dir, "pages")
         self.file_cache = DiskCache(cache_dir, "files")
         self.env = environment(theme_dir, cache_dir)
         self.agenda = agenda if agenda is not None else make_agenda(ws, as_of)
         self.view = View(ws, as_of, self.paths, agenda=self.agenda, findings=findings,
-                         diagrams=SiteDiagrams(ws, cache_dir), secret=secret)
-        self.recipes = Recipes(ws, as_of, self.paths, secret, theme_dir, fingerprints,
+                         diagrams=SiteDiagrams(ws, cache_dir), secret=secret, words=words)
+        self.recipes = Recipes(ws, as_of, self.paths, (secret, words), theme_dir, fingerprints,
+                               business=business,
                                clients_of=lambda person: self.view.people_data.clients_of(person),
                                clients_on=lambda journey: len(
                                    self.view.clients(ws.journeys[journey])))
@@ -62,7 +67,7 @@ class Renderer:
     # ---- what the site holds ----------------------------------------------------------------
 
     def pages(self) -> list[Page]:
-        return site_pages(self.ws, self.view.clients())
+        return site_pages(self.ws, self.view.clients(), self.view.site_words)
 
     def assets(self) -> dict[str, Path]:
         """Files the pages refer to: site path → file on disk."""
@@ -127,7 +132,8 @@ class Renderer:
                                              functools.partial(self._meet_bytes, client)))
 
     def _meet_bytes(self, client: Client) -> bytes:
-        return render_meet(self.ws, client, self.as_of, self.theme_dir, self.env).encode()
+        return render_meet(self.ws, client, self.as_of, self.theme_dir, self.env,
+                           self.business).encode()
 
     def pdf_jobs(self) -> list[tuple[str, str]]:
         """(site path of a built HTML file, site path of its PDF) for every PDF to print."""

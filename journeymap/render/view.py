@@ -20,7 +20,7 @@ from ..derive.people import Involvement, People, PlanItem, clients_by_name
 from ..derive.schedule import Agenda, Occurrence, agenda, stage_name
 from ..exceptions import Problem
 from ..model import Client, Journey, Person, Touchpoint, Workspace
-from ..vocabulary import STATUS_LABELS, when_in_words
+from ..vocabulary import STATUS_LABELS, Words, count, when_in_words
 from .diagrams import SiteDiagrams
 from .map_layout import JourneyMap, feel_y, journey_map
 from .pages import Page
@@ -36,13 +36,15 @@ class View:
 
     def __init__(self, ws: Workspace, as_of: dt.date, paths: SitePaths | None = None, *,
                  agenda: Agenda | None = None, findings: Iterable[Problem] = (),
-                 diagrams: SiteDiagrams | None = None, secret: str | None = None) -> None:
+                 diagrams: SiteDiagrams | None = None, secret: str | None = None,
+                 words: Words | None = None) -> None:
         self.ws = ws
         self.as_of = as_of
         self.paths = paths or SitePaths()
         self.findings = list(findings)  # lint findings, shown on the journey pages
         self.diagrams = diagrams or SiteDiagrams(ws)
         self.secret = secret  # makes meet page names unguessable (paths.meet_name)
+        self.site_words = words or Words()
         self._agenda = agenda
         self._people: People | None = None
         self._clients: list[Client] | None = None
@@ -69,6 +71,7 @@ class View:
             "people": sorted(self.ws.people.values(), key=lambda p: p.name),
             "clients": self.clients(),
             "journeys": sorted(self.ws.journeys.values(), key=lambda j: j.title),
+            "words": self.site_words,
         }
 
     def links(self, page: Page) -> dict[str, Any]:
@@ -85,6 +88,15 @@ class View:
                 "view": self}
 
     # ---- the records ----------------------------------------------------------------------
+
+    def words(self, journey: Journey | None = None) -> Words:
+        """The words a page uses: a journey's own over the site's (the site's for pages of
+        every journey)."""
+        return self.site_words.over(journey.words) if journey is not None else self.site_words
+
+    def count(self, number: int, one: str, many: str | None = None) -> str:
+        """`1 touchpoint`, `3 touchpoints`."""
+        return count(number, one, many)
 
     def person(self, person_id: str | None) -> Person | None:
         return self.ws.people.get(person_id) if person_id else None

@@ -55,8 +55,8 @@ KINDS: tuple[tuple[str, str, str], ...] = (
 _KIND_ORDER = {kind: i for i, (kind, _, _) in enumerate(KINDS)}
 SPARKS = {1: "▁", 2: "▂", 3: "▄", 4: "▆", 5: "█"}
 NO_CHANGES = "No changes to the journey, the team or the clients."
-_INTERNAL_CLIENT_FIELDS = ("dates", "preferences", "cares_about", "goals", "handoff", "done",
-                           "notes")
+_INTERNAL_CLIENT_FIELDS = ("must_know", "dates", "preferences", "cares_about", "goals",
+                           "handoff", "done", "notes")
 
 
 # ---- the review as data -----------------------------------------------------------------
@@ -295,6 +295,9 @@ def _stage_details(o: Stage, n: Stage) -> list[str]:
                        f"{', '.join(n.phases) or 'none'}")
     if o.feel != n.feel:
         details.append(f"intended feeling: {md(o.feel or 'none')} → {md(n.feel or 'none')}")
+    if o.promise != n.promise:  # the clients' own pages show it
+        details.append(f"promise to the client: {md(o.promise or 'none')} → "
+                       f"{md(n.promise or 'none')}")
     if o.description != n.description:
         details.append("description changed")
     return details

@@ -8,12 +8,14 @@ does not parse a thousand unchanged client files again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,18 @@ class Parsed:
     problems: list[Problem]
 
 
+@functools.lru_cache(maxsize=1)
+def parser_code() -> str:
+    """The hash of the code a parse is made by, and of the model it makes: the parses on disk
+    are pickles of model objects, so a changed model (a new field, say) must not read an old
+    one back, whatever the version says."""
+    digest = hashlib.sha256()
+    package = resources.files("journeymap")
+    for name in ("model.py", "workspace/load.py", "workspace/schema.py", "workspace/source.py"):
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
 @dataclass
 class LoadCache:
     """Parsed files kept between loads, keyed by path; reused while a file is unchanged."""
@@ -77,7 +91,7 @@ class LoadCache:
             digest = hashlib.sha256(file.read_bytes()).hexdigest()
         except OSError:
             return ""
-        return recipe("parsed", kind, rel, digest)
+        return recipe("parsed", kind, rel, digest, parser_code())
 
     def stored(self, kind: str, rel: str, file: Path,
                key: str | None = None) -> tuple[str, Parsed | None]:
@@ -185,6 +199,7 @@ def _stages(checked: CheckedRecord, problems: Problems) -> tuple[list[Stage], bo
             id=values["id"], title=values["title"], start=values["from"], end=values["to"],
             phases=tuple(values.get("phases", ())), feel=values.get("feel"),
             description=values.get("description"), where=_where(problems, node),
+            promise=(values.get("promise") or "").strip() or None,  # a block's last line break
         )
         if stage.id in seen:
             problems.add(s.at("id"), f"stage id '{stage.id}' is used twice "
@@ -334,7 +349,8 @@ def _journey(file: Path, rel: str) -> Parsed:
         touchpoints=tuple(sorted(touchpoints, key=lambda t: t.sort_key)), path=rel,
         written_ids=frozenset(item.get("id") for item in checked.get("touchpoints", [])
                               if isinstance(item.get("id"), str)),
-        key_where=_key_where(problems, checked),
+        key_where=_key_where(problems, checked), lint=dict(checked.get("lint", {})),
+        words=dict(words.values) if (words := checked.get("words")) else {},
     )
     return Parsed(journey, problems.items)
 
@@ -419,6 +435,7 @@ def _client(file: Path, rel: str) -> Parsed:
     client = Client(
         id=file.stem, name=v["name"], journey=v["journey"], day_one=v["day_one"],
         team=dict(v["team"]), path=rel, contact=v.get("contact"), welcome=v.get("welcome"),
+        must_know=tuple(v.get("must_know", ())),
         dates={k: MonthDay(*parts) for k, parts in v.get("dates", {}).items()},
         preferences=dict(v.get("preferences", {})), cares_about=v.get("cares_about"),
         goals=tuple(v.get("goals", ())), handoff=v.get("handoff"),
@@ -484,13 +501,11 @@ def _check_client(
         for tp_id, dates in client.done.items():
             tp = journey.touchpoint(tp_id)
             at = done_node.keys.get(tp_id, done_node)
-            if tp is None and tp_id in journey.written_ids:
-                continue  # that touchpoint has errors of its own
             if tp is None:
-                ids = [t.id for t in journey.touchpoints]
-                problems.add(at, f"done: unknown touchpoint '{tp_id}' of journey '{journey.id}'"
-                                 f"{did_you_mean(tp_id, ids)}")
-            elif tp.repeat is None and tp.on is None and len(dates) > 1:
+                # A touchpoint that is gone (or misspelt): a lint warning (`stale-done`), so
+                # that removing a card in a workshop does not stop every client's pages.
+                continue
+            if tp.repeat is None and tp.on is None and len(dates) > 1:
                 problems.add(at, f"done: touchpoint '{tp_id}' happens once, but {len(dates)} "
                                  "dates are given")
             elif tp.repeat and not tp.repeat.yearly and len(dates) > tp.repeat.times:

@@ -333,6 +333,41 @@ class AnyOf(Type):
         return {"anyOf": [option.json_schema() for option in self.options]}
 
 
+class RuleOverrides(Type):
+    """A journey's own lint settings: rule id -> a level (`error`, `warning`, `off`), or a
+    mapping of the rule's settings. Which rules there are, and what each takes, lint knows:
+    it checks them (with their positions) when it runs."""
+
+    expected = "a mapping of lint rule ids to a level or to the rule's settings"
+
+    def check(self, node: Node, name: str, where: str, problems: Problems) -> Any:
+        if node.kind != "map":
+            return self.wrong(node, name, where, problems)
+        found: dict[str, Any] = {}
+        for rule, value in node.value.items():
+            if value.kind == "map":
+                settings = {key: item.value for key, item in value.value.items()
+                            if item.kind in ("str", "int", "bool")}
+                if len(settings) != len(value.value):
+                    problems.add(value, f"'{name}: {rule}'{where} takes plain values "
+                                        "(a level, numbers, ids)")
+                    continue
+                found[rule] = settings
+            elif value.kind in ("str", "bool"):
+                found[rule] = value.value
+            else:
+                problems.add(value, f"'{name}: {rule}'{where} must be a level (error, "
+                                    f"warning or off) or a mapping of settings, got "
+                                    f"{value.shown()}")
+        return found
+
+    def json_schema(self) -> dict[str, Any]:
+        level = {"enum": ["error", "warning", "off"]}
+        return {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
+                "additionalProperties": {"anyOf": [level, {"type": "boolean"},
+                                                   {"type": "object"}]}}
+
+
 @dataclass
 class Field:
     name: str
@@ -441,6 +476,19 @@ def Day() -> Integer:  # noqa: N802 - reads as a type
     return Integer(FIRST_DAY, LAST_DAY)
 
 
+WORDS = Record(
+    "words",
+    [
+        Field("client", Text(), "One of the people the journey serves: client, guest, member."),
+        Field("clients", Text(), "More than one (by default the word for one, plus s)."),
+        Field("signing", Text(), "The moment of day 1, as a noun: signing, first visit."),
+        Field("signed", Text(), "The same, as a verb in the past: signed, first came."),
+        Field("sales", Text(), "Who wins them: sales, the host."),
+    ],
+    doc="A business's own words, over journeymap's (client, signing, sales).",
+)
+
+
 def _repeat_every() -> Record:
     return Record(
         "repeat",
@@ -467,7 +515,10 @@ STAGE = Record(
         Field("to", Day(), "Last day of the window; windows must not overlap.", required=True),
         Field("phases", ListOf(Choice(PHASES), unique=True),
               "Joey Coleman's phases this stage serves."),
-        Field("feel", Text(), "What we want the client to feel in this stage."),
+        Field("feel", Text(), "What we want the client to feel in this stage (internal)."),
+        Field("promise", Text(one_line=False),
+              "What we promise the client in this stage, in words for them: plain text, "
+              "shown on their own page."),
         Field("description", Text(markdown=True), "Markdown notes on the stage."),
     ],
     doc="A stretch of the journey, a window of day numbers.",
@@ -515,6 +566,11 @@ JOURNEY = Record(
         Field("summary", Text(markdown=True), "Markdown introduction."),
         Field("roles", MapOf(Ident(), Text()),
               "Roles that own touchpoints, with a label; each client names a person for each."),
+        Field("words", WORDS,
+              "The words this journey's pages use for its people and its day 1 (a "
+              "restaurant: `{client: guest, signing: first visit}`)."),
+        Field("lint", RuleOverrides(),
+              "This journey's own health rules, over the site's (`journeymap lint --rules`)."),
         Field("stages", ListOf(STAGE), "The stages, in order.", required=True),
         Field("touchpoints", ListOf(TOUCHPOINT), "The touchpoints.", required=True),
     ],
@@ -544,11 +600,13 @@ PERSON = Record(
 
 # What a page for a client may show of each kind of record (FORMAT.md), by the model's field
 # names: a person's client-facing keys and their Markdown bio; a client's name, contact and
-# welcome; a coming touchpoint's title and channel (with its date). Client-facing code reads
+# welcome; a stage's title and promise (never its `feel`, which is the team's aim); a
+# client-visible touchpoint's title and channel (with its date). Client-facing code reads
 # records only through this allowlist (render.meet.allowed).
 CLIENT_FACING = {
     "Person": ("name", "title", "pronouns", "photo", "email", "video", "fun_facts", "bio"),
     "Client": ("name", "contact", "welcome"),
+    "Stage": ("title", "promise"),
     "Touchpoint": ("title", "channel"),
 }
 
@@ -564,6 +622,10 @@ CLIENT = Record(
         Field("team", MapOf(Ident(), Ident()), "A person for every role of the journey.",
               required=True),
         Field("welcome", Text(markdown=True), "Markdown shown on the client's own page."),
+        Field("must_know", ListOf(Text(), allow_single=True),
+              "What everyone serving them must know (an allergy, an access need): shown on "
+              "every internal page, packet line and calendar event about them, never to the "
+              "client (internal)."),
         Field("dates", MapOf(Key(), Date(year_optional=True)),
               "Dates that `on:` touchpoints use; the year is optional."),
         Field("preferences", MapOf(Key(), Text()), "Preferences touchpoints use (internal)."),

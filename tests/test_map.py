@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page
 
+from journeymap import Renderer
 from journeymap.model import Journey, Workspace
 from journeymap.render.map_layout import column_widths, journey_map, spread
+from journeymap.render.view import short_label
+from journeymap.workspace.load import load_workspace
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +55,59 @@ def test_spread_keeps_order_and_bounds() -> None:
 
 def test_no_stage_and_no_cards() -> None:
     assert column_widths((), []) == []
+
+
+@pytest.mark.parametrize(("label", "short"), [
+    ("Owner", "Owner"),
+    ("Front-of-house host", "Front-of-house host"),  # 19 characters: fits
+    ("Partnerships and marketing manager", "Partnerships\u2026"),  # never "... and…"
+    ("Events and catering coordinator", "Events and catering\u2026"),
+    ("Head of guest-relations planning", "Head of guest\u2026"),  # a hyphen ends a word
+    ("Gästezufriedenheitsbeauftragte", "Gästezufriedenheits\u2026"),  # one long word: cut
+])
+def test_short_label_keeps_whole_words(label: str, short: str) -> None:
+    assert short_label(label) == short
+    assert len(short_label(label)) <= 20
+
+
+GUEST = Path(__file__).parent / "fixtures" / "map" / "guest-journey.yml"
+
+
+@pytest.fixture(scope="module")
+def guest_map(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The journey page of the restaurant's guest journey (roles `pm`, `owner`, ...), as HTML."""
+    root = tmp_path_factory.mktemp("guest")
+    (root / "journeys").mkdir()
+    (root / "journeys" / GUEST.name).write_bytes(GUEST.read_bytes())
+    loaded = load_workspace(root, "journeys")
+    assert not loaded.errors, loaded.errors
+    renderer = Renderer(loaded.workspace, dt.date(2026, 12, 1))
+    page = next(p for p in renderer.pages() if p.key == "journeys/guest-journey")
+    html = renderer.render(page)
+    return html[html.index('<figure class="jm-map"'):html.index("</figure>")]
+
+
+def test_map_cards_name_the_role_by_its_label(guest_map: str) -> None:
+    """A card's owner is the role's label from the journey's `roles:`, cut to its first words
+    if long (the whole label its tooltip), never the role's id title-cased ("Pm")."""
+    owners = re.findall(r'<span class="jm-map-owner" title="([^"]*)">([^<]*)</span>', guest_map)
+    by_title = dict(owners)
+    assert by_title == {
+        "Partnerships and marketing manager": "Partnerships\u2026",
+        "Events and catering coordinator": "Events and catering\u2026",
+        "Front-of-house host": "Front-of-house host",
+        "Chef": "Chef",
+        "Owner": "Owner",
+    }
+    assert ">Pm<" not in guest_map and ">Sales<" not in guest_map
+
+
+def test_map_legend_names_each_role_once_by_its_label(guest_map: str) -> None:
+    legend = guest_map[guest_map.index('<ul class="jm-map-legend"'):]
+    roles = re.findall(r'<span class="jm-swatch"[^>]*></span>([^<]*)</li>', legend)
+    assert roles == ["Partnerships and marketing manager", "Owner", "Front-of-house host",
+                     "Chef", "Events and catering coordinator"]
+    assert "(Owner)" not in legend and "Pm" not in legend
 
 
 GEOMETRY = """() => {

@@ -9,6 +9,7 @@ the derived data (`derive/`); the view only puts them in the words and shapes pa
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -25,6 +26,23 @@ from .diagrams import SiteDiagrams
 from .map_layout import JourneyMap, feel_y, journey_map
 from .pages import Page
 from .paths import SitePaths, meet_path, photo_path
+
+SHORT_LABEL = 20  # characters: what a map card's line holds beside "Day -45"
+# Words a cut label should not end on ("Partnerships and…" says less than "Partnerships…").
+_DANGLING = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to",
+                       "with", "&", "+", "/", "-", "–"})
+
+
+def short_label(text: str, limit: int = SHORT_LABEL) -> str:
+    """`text` if it has at most `limit` characters, else its first whole words (a hyphen ends
+    a word too) that fit, with an ellipsis; a first word longer than that is cut."""
+    if len(text) <= limit:
+        return text
+    ends = [m.start() for m in re.finditer(r"\s|(?<=-)", text) if 0 < m.start() < limit]
+    words = text[:max(ends)].split() if ends else [text[:limit - 1]]
+    while len(words) > 1 and words[-1].lower() in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(",;:.-–") + "\u2026"
 
 
 class View:
@@ -173,11 +191,9 @@ class View:
         return when_in_words(tp, "card")
 
     def owner_short(self, journey: Journey, ref: str) -> str:
-        """A short owner label for a map card: the role's id in words, or the person's name."""
-        if ref in journey.roles:
-            return ref.replace("-", " ").replace("_", " ").capitalize()
-        person = self.person(ref)
-        return person.name if person else ref
+        """A short owner label for a map card: the role's label or the person's name, cut to
+        its first words if long (the full one is the card's tooltip)."""
+        return short_label(self.ref_label(journey, ref))
 
     def badge(self, status: str) -> Markup:
         return Markup('<span class="jm-status jm-status--{0}">{1}</span>').format(

@@ -55,7 +55,7 @@ class View:
     def __init__(self, ws: Workspace, as_of: dt.date, paths: SitePaths | None = None, *,
                  agenda: Agenda | None = None, findings: Iterable[Problem] = (),
                  diagrams: SiteDiagrams | None = None, secret: str | None = None,
-                 words: Words | None = None) -> None:
+                 words: Words | None = None, pdf_note: str | None = None) -> None:
         self.ws = ws
         self.as_of = as_of
         self.paths = paths or SitePaths()
@@ -63,6 +63,7 @@ class View:
         self.diagrams = diagrams or SiteDiagrams(ws)
         self.secret = secret  # makes meet page names unguessable (paths.meet_name)
         self.site_words = words or Words()
+        self.pdf_note = pdf_note  # said in place of a link to a PDF this build does not make
         self._agenda = agenda
         self._people: People | None = None
         self._clients: list[Client] | None = None
@@ -194,6 +195,13 @@ class View:
         """A short owner label for a map card: the role's label or the person's name, cut to
         its first words if long (the full one is the card's tooltip)."""
         return short_label(self.ref_label(journey, ref))
+
+    def pdf_link(self, href: str, label: str = "PDF") -> Markup:
+        """A link to one of the build's PDFs; where the build makes none (a live preview),
+        the label and `pdf_note` as plain text, not a link that leads nowhere."""
+        if self.pdf_note is None:
+            return Markup('<a href="{0}">{1}</a>').format(href, label)
+        return Markup('<span class="jm-pdf-later">{0}: {1}</span>').format(label, self.pdf_note)
 
     def badge(self, status: str) -> Markup:
         return Markup('<span class="jm-status jm-status--{0}">{1}</span>').format(

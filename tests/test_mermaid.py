@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import json
+import re
+import string
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,10 +15,15 @@ from playwright.sync_api import Browser, Page
 
 from journeymap.model import Journey, Workspace
 from journeymap.render.mermaid import (
+    ACTOR,
     NEUTRAL_SCORE,
-    escape,
+    SECTION,
+    TASK,
+    TITLE,
     escape_actor,
+    escape_section,
     escape_task,
+    escape_title,
     journey_mermaid,
     journey_mermaid_markdown,
 )
@@ -171,6 +179,63 @@ def test_odd_titles_show_exactly_as_written(mermaid: Page, odd: tuple[Workspace,
                                               "Kim, Pat: #2; the 1%"])
 
 
+# Every ASCII punctuation character, a few non-ASCII ones, and Mermaid's own stand-ins for an
+# entity code (ﬂ° and ¶ß), each at the start, alone, inside, doubled and at the end.
+CHARACTERS = [*string.punctuation, "é", "–", "’", "😀", "\ufb02\u00b0", "\u00b6\u00df"]
+
+
+def shapes(c: str) -> str:
+    return f"{c}A {c} b{c}{c}c {c}"
+
+
+@pytest.fixture(scope="module")
+def punctuated(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """A journey per character (and one with all the punctuation at once), the character in
+    its title, its stage's title, its task's name and both actors' names (a role's label and
+    a person's name)."""
+    root = tmp_path_factory.mktemp("punctuated")
+    (root / "journeys" / "team").mkdir(parents=True)
+    texts = [shapes(c) for c in CHARACTERS] + [string.punctuation]
+    for i, text in enumerate(texts):
+        q = json.dumps(text)  # JSON strings are YAML flow scalars
+        (root / "journeys" / f"p{i:02}.yml").write_text(
+            f"title: {json.dumps('T' + text)}\nroles:\n  r: {json.dumps('R' + text)}\n"
+            f"stages:\n  - {{id: s, title: {json.dumps('S' + text)}, from: 1, to: 9}}\n"
+            f"touchpoints:\n  - {{id: t, title: {q}, day: 1, owner: r, support: [p{i:02}],"
+            f" feel: 4}}\n", encoding="utf-8")
+        (root / "journeys" / "team" / f"p{i:02}.md").write_text(
+            f"---\nname: {json.dumps('P' + text)}\n---\n", encoding="utf-8")
+    loaded = load_workspace(root, "journeys")
+    assert not loaded.errors, loaded.errors
+    assert len(loaded.workspace.journeys) == len(texts)
+    return loaded.workspace
+
+
+def codes(line: str) -> set[str]:
+    """The characters a line of Mermaid source writes as entity codes."""
+    return {chr(int(code)) for code in re.findall(r"#(\d+);", line)}
+
+
+def test_every_punctuation_character_is_drawn_as_written(
+    mermaid: Page, punctuated: Workspace
+) -> None:
+    for journey in sorted(punctuated.journeys.values(), key=lambda j: j.id):
+        source = journey_mermaid(punctuated, journey)
+        drawn = draw(mermaid, source)
+        assert "error" not in drawn, (journey.title, source, drawn["error"])
+        tp = journey.touchpoints[0]
+        seen = (drawn["title"], drawn["sections"], drawn["tasks"], sorted(drawn["actors"]))
+        actors = sorted([journey.roles["r"], punctuated.people[tp.support[0]].name])
+        assert seen == (flat(journey.title), [flat(journey.stages[0].title)], [flat(tp.title)],
+                        [flat(a) for a in actors]), source
+        # ...and nothing is coded that its field can hold as it is: `&` stays `&`.
+        _, title, section, task = source.splitlines()
+        assert codes(title) <= TITLE and codes(section) <= SECTION
+        name, _, names = task.strip().split(": ")  # every `:` in a field is coded
+        assert codes(name) <= TASK
+        assert codes(names) <= ACTOR
+
+
 def test_a_touchpoint_without_feel_is_a_neutral_face_with_a_note(
     mermaid: Page, odd: tuple[Workspace, Journey]
 ) -> None:
@@ -205,16 +270,21 @@ def test_what_mermaid_would_misread_breaks_the_unescaped_source(mermaid: Page) -
 
 
 def test_escaping() -> None:
-    assert escape("a: b; c # d % e") == "a#58; b#59; c #35; d #37; e"
-    assert escape("x & <y>") == "x #38; #60;y#62;"
-    assert escape("two\n  lines\t") == "two lines"
-    assert escape("a, b") == "a, b"
-    assert escape_actor("a, b: c") == "a#44; b#58; c"
+    assert escape_title("a: b; c # d % e") == "a: b#59; c #35; d #37; e"
+    # `&` and `>` as they are: Mermaid draws them so (a code is shown as such by anything
+    # that reads the source without Mermaid's decoding step).
+    assert escape_title("Cedar & Pine <x>") == "Cedar & Pine #60;x>"
+    assert escape_section("Cedar & Pine: <br> 2") == "Cedar & Pine#58; #60;br> 2"
+    assert escape_title("two\n  lines\t") == "two lines"
+    assert escape_title("a, b") == "a, b"
+    assert escape_actor("a, b: c & d <e>") == "a#44; b#58; c & d <e>"
     assert escape_task("journey planning") == "#106;ourney planning"
     assert escape_task("Title page") == "#84;itle page"
     assert escape_task("section 2: more") == "#115;ection 2#58; more"
     assert escape_task("Journeys") == "Journeys"  # not the keyword
     assert escape_task("%% hidden?") == "#37;#37; hidden?"
+    # Mermaid's own stand-ins for a code while it parses: coded, so never decoded.
+    assert escape_title("\ufb02\u00b0 \u00b6\u00df") == "#64258;\u00b0 #182;\u00df"
 
 
 def test_markdown_fences_the_source(odd: tuple[Workspace, Journey]) -> None:

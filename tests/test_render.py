@@ -66,3 +66,27 @@ def test_the_home_page_shows_the_first_rows_of_long_lists(example_workspace: obj
     assert f"The 1 oldest of {len(overdue)} are shown" in short
     assert "All 5 clients</a>" in short
     assert "jm-clients" in everything and "jm-clients" not in short  # the client table
+
+
+def test_a_build_without_pdfs_says_so_in_place_of_the_links(example_workspace: object) -> None:
+    """The renderer takes a plain `pdf_note`: given one (a preview, which prints no PDF), the
+    client page and the packet show it in place of each link to a PDF."""
+    import datetime as dt
+
+    from conftest import AS_OF
+
+    from journeymap import Renderer
+    from journeymap.model import Workspace
+
+    assert isinstance(example_workspace, Workspace)
+    keys = {"clients/harbor-street-bakery", "clients/harbor-street-bakery/handoff"}
+    for note in (None, "made by journeymap build"):
+        renderer = Renderer(example_workspace, dt.date.fromisoformat(AS_OF), pdf_note=note)
+        pages = {p.key: p for p in renderer.pages()}
+        for key in keys:
+            html = renderer.render(pages[key])
+            if note is None:
+                assert 'handoff.pdf">PDF' in html and "jm-pdf-later" not in html
+            else:
+                assert ".pdf\"" not in html, key
+                assert '<span class="jm-pdf-later">PDF' in html and note in html

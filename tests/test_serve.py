@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -168,3 +169,36 @@ def test_a_rebuild_makes_only_the_pages_an_edit_touches(served: tuple[Path, str,
     assert titles["clients/harbor-street-bakery/"] == "Harbour Street Bakery"
     # Kept as the full build wrote it: text, which MkDocs' search script escapes to show.
     assert titles["clients/fern-and-fold/"] == "Fern & Fold Design Studio"
+
+
+PDF_HREF = re.compile(r'href="([^"]*\.pdf)"')
+
+
+def test_the_preview_links_to_no_pdf_it_does_not_make(served: tuple[Path, str, Path]) -> None:
+    """The preview prints no PDF: the client page and the packet say where the PDFs come
+    from, in plain text, where a build links to them (see test_a_build_links_to_its_pdfs)."""
+    _, url, _ = served
+    for path in ("clients/harbor-street-bakery/", "clients/harbor-street-bakery/handoff/"):
+        html = _get(url + path)
+        assert PDF_HREF.findall(html) == [], f"{path} links to a PDF the preview never makes"
+        assert '<span class="jm-pdf-later">' in html and "made by journeymap build" in html
+    client = _get(url + "clients/harbor-street-bakery/")
+    assert client.count("PDF: made by journeymap build") == 2  # the packet's and the meet page's
+    with pytest.raises(urllib.error.HTTPError):  # indeed not there
+        _get(url + "clients/harbor-street-bakery/handoff.pdf")
+
+
+def test_a_build_links_to_its_pdfs(example_site: Path) -> None:
+    """A build prints the PDFs and links to each, from the client page and the packet."""
+    import posixpath
+
+    for path in ("clients/harbor-street-bakery/index.html",
+                 "clients/harbor-street-bakery/handoff/index.html"):
+        html = (example_site / path).read_text()
+        links = PDF_HREF.findall(html)
+        assert links and "jm-pdf-later" not in html and "made by journeymap build" not in html
+        for link in links:
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), link))
+            assert (example_site / target).is_file(), f"{path} links to a missing {target}"
+    assert len(PDF_HREF.findall((example_site / "clients/harbor-street-bakery/index.html")
+                                .read_text())) == 2

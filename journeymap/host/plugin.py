@@ -135,7 +135,16 @@ class JourneymapPlugin(OptionsPlugin):
                         fingerprints=checked.loaded.fingerprints if checked else None,
                         agenda=checked.agenda if checked else None,
                         findings=checked.findings if checked else (),
-                        business=checked.business if checked else None)
+                        business=checked.business if checked else None,
+                        pdf_note=self._pdf_note())
+
+    def _pdf_note(self) -> str | None:
+        """What the pages say in place of a link to a PDF this build does not make (the
+        PDFs are printed only by a build, with the `pdf` option on); None where it makes
+        them."""
+        if self.serving:
+            return "made by journeymap build"
+        return None if self.config.pdf else "not made (the pdf option is off)"
 
     def _workers(self) -> int:
         """How many processes may fill the caches: one per core, but only where forking is

@@ -1,9 +1,14 @@
 """The journey map's layout: stage columns, card lanes, the emotion curve, phase coverage.
 
-Pure geometry in percentages, so the same numbers place the HTML columns and the points of the
-SVG curve, and the map needs no JavaScript. Columns are sized by their day windows, but on a
-compressed scale: a strictly proportional map would squeeze the first week (7 days, the most
-important ones) into a sliver beside the yearly stage (165 days).
+Pure geometry in percentages, and the map needs no JavaScript. Columns are sized by their day
+windows, but on a compressed scale: a strictly proportional map would squeeze the first week
+(7 days, the most important ones) into a sliver beside the yearly stage (165 days).
+
+The emotion curve is drawn in pieces, one in each stage's column: every piece shows the whole
+curve through a window onto its stage's share of it (`Column.view_box`), and places its points
+across its own column. So the curve keeps to its columns however wide the browser makes them
+(a column is never narrower than its longest word) and whichever way they are laid out (side by
+side, or stacked on a phone), and the pieces of neighbouring columns meet where they touch.
 """
 
 from __future__ import annotations
@@ -33,6 +38,20 @@ class Column:
     left: float
     width: float
     cards: tuple[Touchpoint, ...]
+
+    @property
+    def view_box(self) -> str:
+        """The SVG viewBox of this column's piece of the curve: its share of the 1000 x 100
+        box the whole curve is drawn in."""
+        return f"{self.left * 10:.3f} 0 {self.width * 10:.3f} 100"
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+    def across(self, x: float) -> float:
+        """A point `x` percent across the map, in percent across this column."""
+        return (x - self.left) / self.width * 100 if self.width else 50.0
 
     def x_of(self, day: int) -> float:
         """Where a day lies across the column, in percent of the whole map."""
@@ -80,8 +99,13 @@ class JourneyMap:
 
     @property
     def grid_columns(self) -> str:
-        """The CSS `grid-template-columns` that gives every stage its share of the width."""
-        return " ".join(f"{c.width:.3f}fr" for c in self.columns)
+        """The CSS `grid-template-columns` of the stages: each its share of the width, but
+        never narrower than its content's longest word (`min-content`); the map's stylesheet
+        sets a narrowest column too (`--jm-col-min`)."""
+        return " ".join(f"minmax(min-content, {c.width:.3f}fr)" for c in self.columns)
+
+    def points_in(self, column: Column) -> tuple[CurvePoint, ...]:
+        return tuple(p for p in self.points if p.stage == column.stage.id)
 
     @property
     def curve_path(self) -> str:

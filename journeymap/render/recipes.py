@@ -27,7 +27,8 @@ class Recipes:
                  clients_of: Callable[[str], set[str]] | None = None,
                  clients_on: Callable[[str], int] | None = None,
                  business: Business | None = None) -> None:
-        """`settings`: what else every page shows (the meet pages' secret, the site's words);
+        """`settings`: what else every page shows (the meet pages' secret, the site's words,
+        what stands for the PDFs where the build makes none);
         `fingerprints`: the loader's names for the records it read (their files' hashes);
         `clients_of(person)`: the clients a person's page shows; `clients_on(journey)`: how
         many clients a journey has; `business`: what the meet pages say of the business."""

@@ -40,12 +40,14 @@ class Renderer:
                  theme_dir: Path | None = None, secret: str | None = None,
                  cache_dir: Path | None = None, fingerprints: Fingerprints | None = None,
                  agenda: Agenda | None = None, findings: Iterable[Problem] = (),
-                 words: Words | None = None, business: Business | None = None) -> None:
+                 words: Words | None = None, business: Business | None = None,
+                 pdf_note: str | None = None) -> None:
         """`secret` makes meet page names unguessable; `cache_dir` keeps what was made
         between builds; `fingerprints` are the loader's names for the records it read;
         `agenda` (as of `as_of`) is made here if not given; `findings` are the lint findings
         the journey pages show; `words` are the site's (vocabulary.Words); `business` is who
-        the clients' meet pages come from."""
+        the clients' meet pages come from; `pdf_note`, if given, says that this build makes
+        no PDFs (a live preview): the pages say it in place of the links to them."""
         self.ws = ws
         self.as_of = as_of
         self.paths = paths or SitePaths()
@@ -57,8 +59,10 @@ class Renderer:
         self.env = environment(theme_dir, cache_dir)
         self.agenda = agenda if agenda is not None else make_agenda(ws, as_of)
         self.view = View(ws, as_of, self.paths, agenda=self.agenda, findings=findings,
-                         diagrams=SiteDiagrams(ws, cache_dir), secret=secret, words=words)
-        self.recipes = Recipes(ws, as_of, self.paths, (secret, words), theme_dir, fingerprints,
+                         diagrams=SiteDiagrams(ws, cache_dir), secret=secret, words=words,
+                         pdf_note=pdf_note)
+        self.recipes = Recipes(ws, as_of, self.paths, (secret, words, pdf_note), theme_dir,
+                               fingerprints,
                                business=business,
                                clients_of=lambda person: self.view.people_data.clients_of(person),
                                clients_on=lambda journey: len(

@@ -9,6 +9,7 @@ the derived data (`derive/`); the view only puts them in the words and shapes pa
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -26,6 +27,23 @@ from .map_layout import JourneyMap, feel_y, journey_map
 from .pages import Page
 from .paths import SitePaths, meet_path, photo_path
 
+SHORT_LABEL = 20  # characters: what a map card's line holds beside "Day -45"
+# Words a cut label should not end on ("Partnerships and…" says less than "Partnerships…").
+_DANGLING = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to",
+                       "with", "&", "+", "/", "-", "–"})
+
+
+def short_label(text: str, limit: int = SHORT_LABEL) -> str:
+    """`text` if it has at most `limit` characters, else its first whole words (a hyphen ends
+    a word too) that fit, with an ellipsis; a first word longer than that is cut."""
+    if len(text) <= limit:
+        return text
+    ends = [m.start() for m in re.finditer(r"\s|(?<=-)", text) if 0 < m.start() < limit]
+    words = text[:max(ends)].split() if ends else [text[:limit - 1]]
+    while len(words) > 1 and words[-1].lower() in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(",;:.-–") + "\u2026"
+
 
 class View:
     """The helpers of one build's templates (one workspace, one date).
@@ -37,7 +55,7 @@ class View:
     def __init__(self, ws: Workspace, as_of: dt.date, paths: SitePaths | None = None, *,
                  agenda: Agenda | None = None, findings: Iterable[Problem] = (),
                  diagrams: SiteDiagrams | None = None, secret: str | None = None,
-                 words: Words | None = None) -> None:
+                 words: Words | None = None, pdf_note: str | None = None) -> None:
         self.ws = ws
         self.as_of = as_of
         self.paths = paths or SitePaths()
@@ -45,6 +63,7 @@ class View:
         self.diagrams = diagrams or SiteDiagrams(ws)
         self.secret = secret  # makes meet page names unguessable (paths.meet_name)
         self.site_words = words or Words()
+        self.pdf_note = pdf_note  # said in place of a link to a PDF this build does not make
         self._agenda = agenda
         self._people: People | None = None
         self._clients: list[Client] | None = None
@@ -173,11 +192,16 @@ class View:
         return when_in_words(tp, "card")
 
     def owner_short(self, journey: Journey, ref: str) -> str:
-        """A short owner label for a map card: the role's id in words, or the person's name."""
-        if ref in journey.roles:
-            return ref.replace("-", " ").replace("_", " ").capitalize()
-        person = self.person(ref)
-        return person.name if person else ref
+        """A short owner label for a map card: the role's label or the person's name, cut to
+        its first words if long (the full one is the card's tooltip)."""
+        return short_label(self.ref_label(journey, ref))
+
+    def pdf_link(self, href: str, label: str = "PDF") -> Markup:
+        """A link to one of the build's PDFs; where the build makes none (a live preview),
+        the label and `pdf_note` as plain text, not a link that leads nowhere."""
+        if self.pdf_note is None:
+            return Markup('<a href="{0}">{1}</a>').format(href, label)
+        return Markup('<span class="jm-pdf-later">{0}: {1}</span>').format(label, self.pdf_note)
 
     def badge(self, status: str) -> Markup:
         return Markup('<span class="jm-status jm-status--{0}">{1}</span>').format(

@@ -299,7 +299,9 @@ PAYLOAD = (
 
 
 def payload(field: str, *visible_to: str) -> str:
-    if field.endswith((".email", ".video")):  # these must stay a web and a mail address
+    if field.endswith(".email"):  # an address may not hold quotes or <> (test_business.py)
+        return f"{field}+`{{x}}|!*~^$"  # the domain is added
+    if field.endswith(".video"):  # this must stay a web address
         return f'{field}"><img/src/onerror=alert(8)>'
     return f"{field} {PAYLOAD}"
 

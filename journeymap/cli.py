@@ -16,7 +16,7 @@ from .cache import DiskCache, usable_cores
 from .derive.schedule import build_date
 from .exceptions import JourneymapError, PositionedError, Problem, os_error
 from .version import __version__
-from .vocabulary import DIAGRAM_KINDS, EXPORT_FORMATS, EXPORT_SUFFIXES
+from .vocabulary import DIAGRAM_KINDS, EXPORT_FORMATS, EXPORT_SUFFIXES, count
 from .workspace.load import LoadCache
 from .workspace.schema import FIRST_YEAR, LAST_YEAR
 
@@ -180,8 +180,9 @@ def check(style: str, as_of: dt.date | None) -> None:
     places = [f"{paths.source}/"] * any(p.path != paths.config_file.name for p in problems)
     places += [paths.config_file.name] * any(p.path == paths.config_file.name for p in problems)
     _report(problems, style,
-            f"{paths.source}/ is valid: {len(w.journeys)} journey(s), {len(w.people)} people, "
-            f"{len(w.clients)} client(s)", " and ".join(places))
+            f"{paths.source}/ is valid: {count(len(w.journeys), 'journey')}, "
+            f"{count(len(w.people), 'person', 'people')}, {count(len(w.clients), 'client')}",
+            " and ".join(places))
 
 
 @main.command("lint")
@@ -393,5 +394,5 @@ def fmt_command(check: bool, paths: tuple[Path, ...]) -> None:
     for problem in result.problems:
         click.echo(str(problem), err=True)
     if not check and not result.changed and not result.problems:
-        click.echo(f"{len(result.unchanged)} file(s) already formatted", err=True)
+        click.echo(f"{count(len(result.unchanged), 'file')} already formatted", err=True)
     sys.exit(result.exit_code(check))

@@ -79,7 +79,7 @@ def test_a_generated_workspace_is_realistic_passes_check_and_builds(tmp_path: Pa
     checked = run(["journeymap", "check"], ws)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert ": error:" not in checked.stdout
-    assert "1 journey(s), 6 people, 10 client(s)" in checked.stderr
+    assert "1 journey, 6 people, 10 clients" in checked.stderr
 
     loaded = load_workspace(ws, "journeys")
     assert not loaded.errors

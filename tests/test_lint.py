@@ -330,7 +330,7 @@ def three_new_clients() -> dict[str, str]:
 def test_busy_week_counts_across_clients(tmp_path: Path) -> None:
     files = three_new_clients()
     one(run(tmp_path, files, "busy-week", {"busy-week": {"per-week": 5}}), P, 2, 1,
-        "Pat Kim owns 6 touchpoints in the week of 2026-11-23 (2026-W48) for 3 client(s), "
+        "Pat Kim owns 6 touchpoints in the week of 2026-11-23 (2026-W48) for 3 clients, "
         "more than 5: nobody gives that many moments real care")
     assert run(tmp_path, files, "busy-week", {"busy-week": {"per-week": 6}}) == []
     assert run(tmp_path, files, "busy-week") == []  # far from the default of 10

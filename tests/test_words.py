@@ -150,3 +150,17 @@ def test_a_journey_s_words_that_cannot_be_used_are_positioned(
     problems = load_workspace(tmp_path).errors
     assert [(p.path, p.line) for p in problems] == [("journeys/dinner.yml", 3)], problems
     assert problems[0].message.startswith(message), problems[0].message
+
+
+def test_check_counts_in_the_singular_for_one(restaurant: Workspace) -> None:
+    from conftest import run
+
+    from journeymap.derive.lint import RULES
+
+    root = restaurant.source.parent
+    quiet = "".join(f"        {rule}: off\n" for rule in RULES)  # the summary of a clean check
+    (root / "mkdocs.yml").write_text("site_name: Cedar\nplugins:\n  - journeymap:\n"
+                                     "      lint:\n" + quiet)
+    checked = run(["journeymap", "check", "--as-of", "2026-11-24"], root)
+    assert "journeys/ is valid: 1 journey, 2 people, 1 client" in checked.stderr + checked.stdout
+    assert "(s)" not in checked.stderr + checked.stdout

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..exceptions import JourneymapError, Problem
 from ..model import Client, Journey, Stage, Touchpoint, Where, Workspace
-from ..vocabulary import PHASES
+from ..vocabulary import PHASES, count
 from ..workspace.schema import did_you_mean
 from .responsibility import weekly_load
 from .schedule import Agenda
@@ -418,9 +418,10 @@ def _busy_week(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Findi
         monday = max(sorted(over), key=lambda m: len(over[m]))  # busiest; the earliest on a tie
         year, week, _ = monday.isocalendar()
         others = f"; {len(over)} of the next {weeks} weeks are over" if len(over) > 1 else ""
+        clients = count(len(set(over[monday])), "client")
         yield Finding(person.key_where.get("name", Where(person.path, 1, 1)), (
             f"{person.name} owns {len(over[monday])} touchpoints in the week of "
-            f"{monday.isoformat()} ({year}-W{week:02d}) for {len(set(over[monday]))} client(s), "
+            f"{monday.isoformat()} ({year}-W{week:02d}) for {clients}, "
             f"more than {per_week}: nobody gives that many moments real care; share them out "
             f"or spread them over other weeks{others}"))
 

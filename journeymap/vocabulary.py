@@ -130,11 +130,9 @@ class Words:
 
     FIELDS = ("client", "clients", "signing", "signed", "sales")
 
-    def count(self, number: int, one: str = "client", many: str | None = None) -> str:
-        """`1 client`, `3 clients` (in these words for client; `one`/`many` otherwise)."""
-        if one == "client":
-            return f"{number:,} {self.client if number == 1 else self.clients}"
-        return f"{number:,} {one if number == 1 else (many or one + 's')}"
+    def count(self, number: int) -> str:
+        """`1 client`, `3 clients`, in these words (`1 guest`)."""
+        return count(number, self.client, self.clients)
 
     def over(self, given: dict[str, str] | None) -> Words:
         """These words, with those in `given` instead (`clients` follows `client` unless

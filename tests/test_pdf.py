@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import AS_OF, BIN, REPO
@@ -90,6 +91,68 @@ def test_several_jobs_share_one_browser_and_builds_are_reproducible(
     # Printing the same page twice gives the same bytes: no wall-clock time inside.
     assert (tmp_path / "p0.pdf").read_bytes() == (tmp_path / "again.pdf").read_bytes()
     assert b"/CreationDate (D:20261124000000+00'00')" in (tmp_path / "p0.pdf").read_bytes()
+
+
+def document(folder: Path, name: str, title: str) -> Path:
+    """A page with headings in order, a table with header cells (whose structure elements
+    a tagged PDF names by DOM node) and a language."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = "".join(f"<tr><th scope=row>Step {n}</th><td>Call {n}</td></tr>" for n in range(30))
+    html = folder / f"{name}.html"
+    html.write_text(f'<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+                    f"<title>{title}</title></head><body><h1>{title}</h1>"
+                    f"<h2>First part</h2><p>Alpha paragraph.</p>"
+                    f"<table><tr><th scope=col>When</th><th scope=col>What</th></tr>{rows}"
+                    f"</table><h2>Second part</h2><p>Omega paragraph.</p></body></html>")
+    return html
+
+
+def outline(path: Path) -> list[tuple[int, str]]:
+    """The PDF's outline, as (depth, title) in order."""
+    import pypdf
+
+    found: list[tuple[int, str]] = []
+
+    def walk(items: list[Any], depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title))
+
+    walk(pypdf.PdfReader(path).outline, 0)
+    return found
+
+
+def test_pdfs_are_tagged_titled_outlined_and_read_in_order(tmp_path: Path) -> None:
+    out = tmp_path / "a.pdf"
+    render_pdfs([PdfJob(document(tmp_path, "a", "Packet for Anna"), out)], cache_dir=None)
+    info = pdfinfo(out)
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+    assert re.search(r"^Title:\s+Packet for Anna$", info, re.M), info
+    import pypdf
+
+    assert pypdf.PdfReader(out).trailer["/Root"]["/Lang"] == "fr"
+    assert outline(out) == [(0, "Packet for Anna"), (1, "First part"), (1, "Second part")]
+    structure = subprocess.run(["pdfinfo", "-struct", str(out)], capture_output=True,
+                               text=True, check=True).stdout
+    assert "H1" in structure and "Table" in structure and "TH" in structure
+    text = pdftotext(out)
+    order = [text.index(words) for words in ("Packet for Anna", "First part", "Alpha",
+                                             "Step 0", "Step 29", "Second part", "Omega")]
+    assert order == sorted(order), text
+
+
+def test_a_page_prints_the_same_bytes_whatever_its_tab_printed_before(tmp_path: Path) -> None:
+    """One tab prints page after page; a tagged PDF's element names must not carry over."""
+    a = document(tmp_path, "a", "Anna")
+    b = document(tmp_path, "b", "Bert")
+    jobs = [PdfJob(a, tmp_path / "first.pdf"), PdfJob(b, tmp_path / "b.pdf"),
+            PdfJob(a, tmp_path / "again.pdf")]
+    assert render_pdfs(jobs, cache_dir=None, workers=1).rendered == 3
+    first = (tmp_path / "first.pdf").read_bytes()
+    assert b"(node0" in first  # the names renumbered are there
+    assert first == (tmp_path / "again.pdf").read_bytes()
 
 
 def moving_page(folder: Path) -> Path:

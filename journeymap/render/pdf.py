@@ -1,11 +1,16 @@
 """PDFs of built HTML pages, printed by headless Chromium (Playwright), with a cache.
 
-One browser serves every job of a run, a few pages at a time. A job's PDF is cached under
+One browser serves every job of a run: one tab per core, each printing one page after
+another (a new tab costs a new renderer process, more than printing a page). A job's PDF is
+cached under
 the hash of its HTML and of the local files it references (stylesheets, images, scripts), so
 an unchanged page is copied instead of printed again, and the browser is launched only when
 some page changed. A page is printed at rest (animations settled, images decoded, fonts
 loaded), so the same page gives the same bytes however busy the machine. Writes are atomic:
 a reader never sees half a PDF.
+
+The PDFs are tagged (a structure tree a screen reader follows, in the page's reading order),
+with the page's title and language, and an outline of its headings.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from ..atomic import write_atomic
-from ..cache import DiskCache
+from ..cache import DiskCache, usable_cores
 from ..exceptions import MissingTool
 
 if TYPE_CHECKING:
@@ -36,8 +41,8 @@ CHROMIUM = "/usr/lib/chromium/chromium"  # Debian's; JOURNEYMAP_CHROMIUM overrid
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-dev-shm-usage"]
 MARGIN: PdfMargins = {"top": "14mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
 # Part of every cache key: change it when the print settings above, or how a page is made
-# ready for printing (SETTLE), change. v2: pages are printed at rest.
-PRINT_SETTINGS = f"A4 background {sorted(MARGIN.items())} v2"
+# ready for printing (SETTLE), change. v2: pages are printed at rest; v3: tagged, outlined.
+PRINT_SETTINGS = f"A4 background {sorted(MARGIN.items())} tagged outline v3"
 INSTALL_HINT = (
     "install Chromium (Debian/Ubuntu: 'apt-get install chromium'; elsewhere: "
     "'playwright install chromium'), or set JOURNEYMAP_CHROMIUM to the path of a "
@@ -45,6 +50,7 @@ INSTALL_HINT = (
 )
 _CSS_URL = re.compile(rb"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)""")
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) ?\(D:[0-9+\-Z']*\)")
+_NODE_ID = re.compile(rb"\(node(\d{8})\)")
 
 
 @dataclass(frozen=True)
@@ -189,6 +195,18 @@ def _fixed_dates(data: bytes) -> bytes:
     return _PDF_DATE.sub(replace, data)
 
 
+def _fixed_ids(data: bytes) -> bytes:
+    """A tagged PDF names its structure elements after the DOM nodes they come from, whose
+    numbers run on through every page a tab has shown: renumbered from 1 here, in the same
+    order (the ID tree stays sorted) and at the same length (the offsets stay right), so a
+    page prints the same bytes whatever the tab printed before it."""
+    numbers = sorted(set(_NODE_ID.findall(data)))
+    if len(numbers) > 99_999_999:  # cannot happen with eight digits; keeps the width fixed
+        return data
+    rank = {number: b"%08d" % index for index, number in enumerate(numbers, 1)}
+    return _NODE_ID.sub(lambda match: b"(node" + rank[match.group(1)] + b")", data)
+
+
 # Run in every page between its load and its printing, so that the PDF shows the page at rest,
 # whatever the moment of printing: the same HTML gives the same bytes on a busy machine too.
 SETTLE = """async () => {
@@ -221,6 +239,15 @@ SETTLE = """async () => {
 # ---- printing -----------------------------------------------------------------------------
 
 
+async def _print_one(page: Any, job: PdfJob) -> bytes:
+    """One job's PDF, printed in `page` (a tab that may have printed others before)."""
+    await page.goto(job.html.resolve().as_uri(), wait_until="load")
+    await page.evaluate(SETTLE)
+    data = await page.pdf(format="A4", print_background=True, margin=MARGIN, tagged=True,
+                          outline=True)
+    return _fixed_ids(_fixed_dates(data))
+
+
 async def _print_all(jobs: list[tuple[PdfJob, str]], cache: DiskCache, workers: int,
                      one_done: Callable[[], None]) -> None:
     from playwright.async_api import Error, async_playwright
@@ -234,35 +261,32 @@ async def _print_all(jobs: list[tuple[PdfJob, str]], cache: DiskCache, workers: 
             # One context: pages share its caches. JavaScript stays on: some pages lay out
             # with it. Reduced motion: a page that honours it starts no animation at all.
             context = await chromium.new_context(reduced_motion="reduce")
-            limit = asyncio.Semaphore(max(1, workers))
+            queue = list(reversed(jobs))
 
-            async def one(job: PdfJob, key: str) -> None:
-                async with limit:
-                    page = await context.new_page()
-                    try:
-                        await page.goto(job.html.resolve().as_uri(), wait_until="load")
-                        # Print media before settling: the fonts and images only the print
-                        # styles use are then loaded too, and a transition the change of
-                        # media starts is finished with the others.
-                        await page.emulate_media(media="print")
-                        await page.evaluate(SETTLE)
-                        data = await page.pdf(format="A4", print_background=True,
-                                              margin=MARGIN)
-                    finally:
-                        await page.close()
-                data = _fixed_dates(data)
-                write_atomic(job.out, data)
-                cache.put(key, data)
-                one_done()
+            async def tab() -> None:
+                page = await context.new_page()
+                # Print media before loading: the fonts and images only the print styles use
+                # are loaded with the page, and no transition runs from screen to print.
+                await page.emulate_media(media="print")
+                try:
+                    while queue:
+                        job, key = queue.pop()
+                        data = await _print_one(page, job)
+                        write_atomic(job.out, data)
+                        cache.put(key, data)
+                        one_done()
+                finally:
+                    await page.close()
 
-            await asyncio.gather(*(one(job, key) for job, key in jobs))
+            await asyncio.gather(*(tab() for _ in range(max(1, min(workers, len(jobs))))))
         finally:
             await chromium.close()
 
 
-def render_pdfs(jobs: Sequence[PdfJob], cache_dir: Path | None, workers: int = 2,
+def render_pdfs(jobs: Sequence[PdfJob], cache_dir: Path | None, workers: int | None = None,
                 progress: Callable[[int], None] | None = None) -> PdfReport:
-    """Write each job's PDF: from the cache when its page is unchanged, else printed.
+    """Write each job's PDF: from the cache when its page is unchanged, else printed, in
+    `workers` tabs at once (default: one per usable core).
 
     `progress` is told how many PDFs are written so far, after each one.
     """
@@ -287,7 +311,7 @@ def render_pdfs(jobs: Sequence[PdfJob], cache_dir: Path | None, workers: int = 2
         else:  # missing, or damaged (the cache checks each entry's hash): print it again
             todo.append((job, key))
     if todo:
-        _run(_print_all(todo, cache, workers, one_done))
+        _run(_print_all(todo, cache, workers or usable_cores(), one_done))
     return PdfReport(rendered=len(todo), cached=cached)
 
 

@@ -50,9 +50,12 @@ PROFILES: list[str] = []  # printed after the table
 FIGURES = (
     ("cold_build_s", "cold", "s"),
     ("cold_build_pdf_s", "cold+pdf", "s"),
+    ("pdf_ratio", "pdf ratio", "x"),
+    ("pdf_ms_each", "per PDF", "ms"),
     ("bare_mkdocs_s", "bare mkdocs", "s"),
     ("ratio_vs_bare", "ratio", "x"),
     ("warm_rebuild_s", "warm", "s"),
+    ("warm_rebuild_pdf_s", "warm+pdf", "s"),
     ("check_s", "check", "s"),
     ("peak_rss_mb", "RSS", "MB"),
     ("peak_rss_pdf_mb", "RSS+pdf", "MB"),
@@ -69,6 +72,7 @@ class BenchError(Exception):
 class Run:
     seconds: float
     peak_rss_mb: float
+    output: str = ""
 
 
 def log(message: str) -> None:
@@ -98,11 +102,12 @@ def measure(args: list[str], cwd: Path, timeout: float = 3600) -> Run:
             killer.cancel()
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
+        output.seek(0)
+        text = output.read().decode(errors="replace")
         if process.returncode != 0:
-            output.seek(0)
-            text = output.read().decode(errors="replace")[-3000:]
-            raise BenchError(f"{' '.join(args)} exited {process.returncode} in {cwd}:\n{text}")
-    return Run(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+            raise BenchError(f"{' '.join(args)} exited {process.returncode} in {cwd}:\n"
+                             f"{text[-3000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024, text)  # ru_maxrss is in KiB on Linux
 
 
 def median(values: list[float]) -> float:
@@ -268,9 +273,22 @@ def clean(ws: Path) -> None:
         shutil.rmtree(ws / folder, ignore_errors=True)
 
 
-def cold_build(ws: Path, as_of: dt.date, flags: list[str]) -> Run:
+def cold_build(ws: Path, as_of: dt.date, flags: list[str], quiet: bool = True) -> Run:
     clean(ws)
-    return measure([str(JOURNEYMAP), "build", "--as-of", as_of.isoformat(), "-q", *flags], ws)
+    return measure([str(JOURNEYMAP), "build", "--as-of", as_of.isoformat(),
+                    *(["-q"] if quiet else []), *flags], ws)
+
+
+# The build's own line for its PDF stage: how many were printed, and how long the stage took.
+PDF_LINE = re.compile(r"journeymap: \d+ PDFs \((\d+) printed, .*\) in ([\d.]+) s")
+
+
+def pdf_stage_ms(run: Run) -> float | None:
+    """Milliseconds per printed PDF in a build's PDF stage, from its log; None if not shown."""
+    match = PDF_LINE.search(run.output)
+    if match is None or int(match.group(1)) == 0:
+        return None
+    return 1000 * float(match.group(2)) / int(match.group(1))
 
 
 def bare_build(bare: Path) -> Run:
@@ -440,9 +458,16 @@ def bench_size(clients: int, repeat: int, args: argparse.Namespace,
         runs["peak_rss_mb"] = [r.peak_rss_mb for r in cold]
         if pdf and args.pdf:
             log(f"[{clients}] cold builds with PDFs")
-            with_pdf = [cold_build(ws, as_of, pdf[0]) for _ in range(repeat)]
+            # Not quiet: the PDF stage's own time is in the build's log.
+            with_pdf = [cold_build(ws, as_of, pdf[0], quiet=False) for _ in range(repeat)]
             runs["cold_build_pdf_s"] = [r.seconds for r in with_pdf]
             runs["peak_rss_pdf_mb"] = [r.peak_rss_mb for r in with_pdf]
+            each = [ms for ms in map(pdf_stage_ms, with_pdf) if ms is not None]
+            if each:
+                runs["pdf_ms_each"] = each
+            log(f"[{clients}] rebuilds with PDFs after one client edit")
+            runs["warm_rebuild_pdf_s"] = [warm_rebuild(ws, as_of, pdf[0], n).seconds
+                                          for n in range(1, repeat + 1)]
         log(f"[{clients}] bare mkdocs builds")
         runs["bare_mkdocs_s"] = [bare_build(bare).seconds for _ in range(repeat)]
         log(f"[{clients}] warm rebuilds")
@@ -474,6 +499,8 @@ def bench_size(clients: int, repeat: int, args: argparse.Namespace,
             figures[key] = result.pop(key, NA if "pdf" in key else None)
     cold_s, bare_s = figures["cold_build_s"], figures["bare_mkdocs_s"]
     figures["ratio_vs_bare"] = round(cold_s / bare_s, 2) if bare_s else None
+    with_pdf = figures["cold_build_pdf_s"]
+    figures["pdf_ratio"] = round(with_pdf / cold_s, 2) if isinstance(with_pdf, float) else NA
     runs_shown = {k: [round(v, 3) for v in vs] for k, vs in runs.items()}
     return {**result, **figures, "runs": runs_shown}
 

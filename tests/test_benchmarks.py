@@ -139,8 +139,12 @@ def test_a_small_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
         assert isinstance(size[key], float) and size[key] > 0, (key, size[key])
     assert size["peak_rss_mb"] > 20  # a Python process with MkDocs loaded, not a shell
     pdf = report["meta"]["pdf"] == "measured"
-    for key in ("cold_build_pdf_s", "peak_rss_pdf_mb"):
+    for key in ("cold_build_pdf_s", "peak_rss_pdf_mb", "pdf_ratio", "pdf_ms_each",
+                "warm_rebuild_pdf_s"):
         assert (isinstance(size[key], float) if pdf else size[key] == "n/a"), (key, size[key])
+    if pdf:  # the ratio is of the two cold builds; each PDF costs a positive time
+        assert size["pdf_ratio"] == round(size["cold_build_pdf_s"] / size["cold_build_s"], 2)
+        assert 0 < size["pdf_ms_each"] < 1000 * size["cold_build_pdf_s"]
     assert set(report["exponents"]) >= set(figures)
     assert all(v is None for v in report["exponents"].values())  # one size: no slope
     # The table and the profile are printed; the profile is saved beside the JSON.

@@ -3,6 +3,7 @@ the cache, and, in a rebuild in place, kept when their page was)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from .stamps import made_after
 def write_pdfs(jobs: list[tuple[str, str]], site: Path, kept: set[str], made: set[str],
                cache: Path, progress: Callable[[int, int], None]) -> str:
     """Print each (HTML, PDF) site path pair in `jobs` whose page is not in `kept` (or was
-    made after its PDF), adding every PDF to `made`; returns the line to log."""
+    made after its PDF), adding every PDF to `made`; returns the line to log, with the
+    stage's own time (the benchmark reads it)."""
+    start = time.perf_counter()
     todo, left = [], 0
     for html_path, pdf_path in jobs:
         made.add(pdf_path)
@@ -26,4 +29,4 @@ def write_pdfs(jobs: list[tuple[str, str]], site: Path, kept: set[str], made: se
     report = render_pdfs(todo, cache, progress=lambda done: progress(done, len(todo)))
     also = f", {left} kept from the last build" if left else ""
     return (f"journeymap: {len(todo) + left} PDFs ({report.rendered} printed, "
-            f"{report.cached} from the cache{also})")
+            f"{report.cached} from the cache{also}) in {time.perf_counter() - start:.1f} s")

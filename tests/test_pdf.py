@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import sys
+import time
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from conftest import AS_OF, BIN, REPO
 
 from journeymap.cache import DiskCache
 from journeymap.exceptions import MissingTool
-from journeymap.render.pdf import PdfJob, browser, is_pdf, job_hash, render_pdfs
+from journeymap.render.pdf import PdfJob, _references, browser, is_pdf, job_hash, render_pdfs
 
 PHOTO = REPO / "journeys" / "team" / "alex-rivera.jpg"
 
@@ -153,6 +155,58 @@ def test_a_page_prints_the_same_bytes_whatever_its_tab_printed_before(tmp_path: 
     first = (tmp_path / "first.pdf").read_bytes()
     assert b"(node0" in first  # the names renumbered are there
     assert first == (tmp_path / "again.pdf").read_bytes()
+
+
+class ParsedReferences(HTMLParser):
+    """What the cache key follows, read by the standard library's HTML parser: the
+    reference the faster reader in pdf.py is checked against."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values: dict[str, str] = {}
+        for name, value in attrs:
+            if value:
+                values.setdefault(name, value)
+        if tag == "link" and {"stylesheet", "icon"} & set(values.get("rel", "").lower().split()):
+            self.found += [values["href"]] if "href" in values else []
+        self.found += [values[name] for name in ("src", "poster", "xlink:href") if name in values]
+        if tag in ("image", "use") and "href" in values:
+            self.found.append(values["href"])
+        if "style" in values:
+            self.found += re.findall(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)""", values["style"])
+
+
+TRICKY = """<!doctype html><HTML><head><LINK REL="Stylesheet" HREF='css/a.css'>
+<link rel=icon href=img/fav.ico><link rel="alternate" href="feed.xml">
+<script src="js/x.js?v=1&amp;w=2"></script></head><body>
+<img alt="a > b" src="img/one.png"><img src = "img/two%20words.png" loading=lazy>
+<p style="background: url('img/bg.png')">text with a quote ' and a "</p>
+<svg><image href="img/three.png"/><use xlink:href="#p1"/></svg>
+<video poster="img/poster.jpg" src="media/v.mp4"></video><img src="data:image/png;base64,AAAA">
+<a href="../other.html">a link, not a load</a><img src="img/one.png" src="img/second-src.png">
+</body></HTML>"""
+
+
+def test_the_cache_key_follows_what_an_html_parser_finds(example_site: Path) -> None:
+    pages = [TRICKY, *(p.read_text() for p in sorted(example_site.rglob("*.html")))]
+    assert len(pages) > 20
+    for text in pages:
+        parser = ParsedReferences()
+        parser.feed(text)
+        assert _references(text) == parser.found
+    assert _references(TRICKY)[:4] == ["css/a.css", "img/fav.ico", "js/x.js?v=1&w=2",
+                                       "img/one.png"]
+
+
+def test_the_reference_reader_takes_linear_time_on_hostile_markup() -> None:
+    for hostile in ("<a " + "b=" * 200_000, "<a " + '"' * 200_000, "<a" + " x='y'" * 50_000,
+                    "<" + "a" * 200_000, "<a b=c/" * 50_000, "<a" * 100_000, '<a "' * 100_000):
+        started = time.perf_counter()
+        _references(hostile)
+        assert time.perf_counter() - started < 10  # seconds; a backtracking reader takes hours
 
 
 def moving_page(folder: Path) -> Path:

@@ -24,6 +24,7 @@ import html
 import os
 import re
 import shutil
+import threading
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -279,8 +280,13 @@ async def _print_one(page: Any, job: PdfJob) -> bytes:
     return _fixed_ids(_fixed_dates(data))
 
 
-async def _print_all(jobs: list[tuple[PdfJob, str]], cache: DiskCache, workers: int,
-                     one_done: Callable[[], None]) -> None:
+Todo = tuple[PdfJob, str]  # a job to print, and its cache key
+
+
+async def _print_all(first: Todo, next_todo: Callable[[], Todo | None], cache: DiskCache,
+                     workers: int, printed: Callable[[], None]) -> None:
+    """Print `first`, then whatever `next_todo` (run in a thread: it hashes pages and copies
+    unchanged ones from the cache) gives, until None, in `workers` tabs."""
     from playwright.async_api import Error, async_playwright
 
     async with async_playwright() as p:
@@ -292,7 +298,11 @@ async def _print_all(jobs: list[tuple[PdfJob, str]], cache: DiskCache, workers: 
             # One context: pages share its caches. JavaScript stays on: some pages lay out
             # with it. Reduced motion: a page that honours it starts no animation at all.
             context = await chromium.new_context(reduced_motion="reduce")
-            queue = list(reversed(jobs))
+            waiting, taking = [first], asyncio.Lock()
+
+            async def take() -> Todo | None:
+                async with taking:  # next_todo walks one list: one caller at a time
+                    return waiting.pop() if waiting else await asyncio.to_thread(next_todo)
 
             async def tab() -> None:
                 page = await context.new_page()
@@ -300,16 +310,16 @@ async def _print_all(jobs: list[tuple[PdfJob, str]], cache: DiskCache, workers: 
                 # are loaded with the page, and no transition runs from screen to print.
                 await page.emulate_media(media="print")
                 try:
-                    while queue:
-                        job, key = queue.pop()
+                    while (todo := await take()) is not None:
+                        job, key = todo
                         data = await _print_one(page, job)
                         write_atomic(job.out, data)
                         cache.put(key, data)
-                        one_done()
+                        printed()
                 finally:
                     await page.close()
 
-            await asyncio.gather(*(tab() for _ in range(max(1, min(workers, len(jobs))))))
+            await asyncio.gather(*(tab() for _ in range(max(1, workers))))
         finally:
             await chromium.close()
 
@@ -317,34 +327,40 @@ async def _print_all(jobs: list[tuple[PdfJob, str]], cache: DiskCache, workers: 
 def render_pdfs(jobs: Sequence[PdfJob], cache_dir: Path | None, workers: int | None = None,
                 progress: Callable[[int], None] | None = None) -> PdfReport:
     """Write each job's PDF: from the cache when its page is unchanged, else printed, in
-    `workers` tabs at once (default: one per usable core).
+    `workers` tabs at once (default: one per usable core). The pages are hashed while the
+    tabs print; the browser starts only once a page is found that must be printed.
 
     `progress` is told how many PDFs are written so far, after each one.
     """
-    done = 0
+    counts = {"printed": 0, "cached": 0}
+    counting = threading.Lock()  # PDFs are counted from the tabs and from the hashing thread
 
-    def one_done() -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done)
+    def one_done(kind: str) -> None:
+        with counting:
+            counts[kind] += 1
+            if progress is not None:
+                progress(counts["printed"] + counts["cached"])
 
     cache = DiskCache(cache_dir, "pdf")
-    todo: list[tuple[PdfJob, str]] = []
-    cached = 0
     known: Known = {}
-    for job in jobs:
-        key = job_hash(job.html, known)
-        data = cache.get(key)
-        if data is not None and is_pdf(data):
+    pending = iter(jobs)
+
+    def next_todo() -> Todo | None:
+        """The next job to print; the unchanged ones before it copied from the cache."""
+        for job in pending:
+            key = job_hash(job.html, known)
+            data = cache.get(key)
+            if data is None or not is_pdf(data):  # missing, or damaged: print it again
+                return job, key
             write_atomic(job.out, data)
-            cached += 1
-            one_done()
-        else:  # missing, or damaged (the cache checks each entry's hash): print it again
-            todo.append((job, key))
-    if todo:
-        _run(_print_all(todo, cache, workers or usable_cores(), one_done))
-    return PdfReport(rendered=len(todo), cached=cached)
+            one_done("cached")
+        return None
+
+    first = next_todo()
+    if first is not None:
+        _run(_print_all(first, next_todo, cache, workers or usable_cores(),
+                        lambda: one_done("printed")))
+    return PdfReport(rendered=counts["printed"], cached=counts["cached"])
 
 
 def _run(job: Coroutine[Any, Any, None]) -> None:

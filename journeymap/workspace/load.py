@@ -12,6 +12,7 @@ import functools
 import hashlib
 import os
 import pickle
+import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -640,3 +641,21 @@ def load_or_raise(root: Path, source: str = "journeys", cache: LoadCache | None 
     if loaded.errors:
         raise InvalidWorkspace(loaded.problems)
     return loaded
+
+
+def load_with(root: Path, source: str, cache: LoadCache, texts: dict[Path, str]) -> Loaded:
+    """The workspace as it would load with `texts` in place of those files' contents, for
+    checking an edit before it is written. The files on disk and `cache` are left as they
+    are (the other files' parses are reused from it)."""
+    trial = LoadCache(files=dict(cache.files))
+    folder = root / source
+    with tempfile.TemporaryDirectory(prefix="journeymap-edit-") as scratch:
+        for file, text in texts.items():
+            copy = Path(scratch) / file.name
+            copy.write_text(text, encoding="utf-8")
+            rel = file.relative_to(root).as_posix()
+            kind = "journey" if file.parent == folder else "client"
+            parsed = _journey(copy, rel) if kind == "journey" else _client(copy, rel)
+            stat = file.stat()
+            trial.files[file] = ((stat.st_mtime_ns, stat.st_size), parsed)
+        return load_workspace(root, source, trial)

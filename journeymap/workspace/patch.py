@@ -82,7 +82,9 @@ def _inline(value: Value) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_inline(v) for v in value) + "]"
     assert isinstance(value, str)
-    return str(value) if isinstance(value, Raw) else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Raw):
+        return str(value)
+    return json.dumps(value.rstrip("\n"), ensure_ascii=False)  # one line: no `|` block
 
 
 def _is_block(value: Value) -> bool:

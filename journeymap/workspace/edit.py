@@ -23,7 +23,7 @@ from ..atomic import write_atomic
 from ..exceptions import Problem
 from ..model import Journey, Workspace
 from ..vocabulary import CHANNEL_LABELS, PHASES
-from .load import LoadCache, load_with, load_workspace
+from .load import LoadCache, Parsed, load_with, load_workspace, parse_text
 from .patch import PatchError, Raw, Text, Value, canonical, child, compose, item_with_id, top
 
 TOUCHPOINT_FIELDS = {  # what the form may set, and the type each takes
@@ -124,16 +124,18 @@ class Editor:
             if op == "touchpoint.set" and journey is not None:
                 _follow_stage(journey, request)
             try:
-                edited, what = _OPS[str(op)](text, request)
-                result = canonical(edited, kind, rel)
+                doc, what = _OPS[str(op)](text, request)
+                result = canonical(doc.text, kind, rel) if doc.moved else doc.text
             except PatchError as error:
                 raise Refused(f"not saved: {error}") from None
             except KeyError:
                 raise Refused(f"unknown edit {op!r}") from None
-            self._check(file, result, errors_before)
+            parsed = self._check(file, result, errors_before)
             after = result.encode("utf-8")
             if after != before:
                 write_atomic(file, after, durable=True)
+                stat = file.stat()  # the next load need not parse it again
+                self.cache.files[file] = ((stat.st_mtime_ns, stat.st_size), parsed)
                 self.done.append(Change(file, before, after, what))
                 self.undone.clear()
             return {"ok": True, "file": rel, "hash": digest(after), "did": what}
@@ -146,14 +148,17 @@ class Editor:
             raise Refused("only the files of the journey folder can be edited")
         return self.root / rel
 
-    def _check(self, file: Path, text: str, errors_before: list[Problem]) -> None:
-        """Refuse `text` for `file` if the workspace would have an error it has not now."""
-        loaded = load_with(self.root, self.source, self.cache, {file: text})
+    def _check(self, file: Path, text: str, errors_before: list[Problem]) -> Parsed:
+        """Refuse `text` for `file` if the workspace would have an error it has not now;
+        else the file's parse."""
+        parsed = parse_text(self.root, self.source, file, text)
+        loaded = load_with(self.root, self.source, self.cache, {file: parsed})
         known = {(p.path, p.message) for p in errors_before}
         new = [p for p in loaded.errors if (p.path, p.message) not in known]
         if new:
             raise Refused("not saved, because the journey would then be broken: "
                           + "; ".join(str(p) for p in new[:3]))
+        return parsed
 
     def _step(self, undo: bool) -> dict[str, Any]:
         source, target = (self.done, self.undone) if undo else (self.undone, self.done)
@@ -264,17 +269,17 @@ def _set_on(doc: Text, key: str, changes: dict[str, dict[str, Value]]) -> None:
     doc.apply(splices)
 
 
-def touchpoint_set(text: str, request: dict[str, Any]) -> tuple[str, str]:
+def touchpoint_set(text: str, request: dict[str, Any]) -> tuple[Text, str]:
     wanted = _text(request, "id")
     fields = _fields(request, TOUCHPOINT_FIELDS)
     if "day" in fields and fields["day"] is not None:
         fields.setdefault("stage", None)  # a day places it; a stage is only for `on:` ones
     doc = Text(text)
     _set_on(doc, "touchpoints", {wanted: fields})
-    return doc.text, f"changed touchpoint '{wanted}'"
+    return doc, f"changed touchpoint '{wanted}'"
 
 
-def touchpoint_add(text: str, request: dict[str, Any]) -> tuple[str, str]:
+def touchpoint_add(text: str, request: dict[str, Any]) -> tuple[Text, str]:
     fields = _fields(request, TOUCHPOINT_FIELDS)
     tp_id = fields.get("id")
     if not isinstance(tp_id, str) or not _ID.fullmatch(tp_id):
@@ -285,28 +290,28 @@ def touchpoint_add(text: str, request: dict[str, Any]) -> tuple[str, str]:
     written = [(k, v) for k, v in fields.items() if v is not None]
     written.sort(key=lambda kv: list(TOUCHPOINT_FIELDS).index(kv[0]))
     doc.append_item(seq, written)
-    return doc.text, f"added touchpoint '{tp_id}'"
+    return doc, f"added touchpoint '{tp_id}'"
 
 
-def touchpoint_delete(text: str, request: dict[str, Any]) -> tuple[str, str]:
+def touchpoint_delete(text: str, request: dict[str, Any]) -> tuple[Text, str]:
     wanted = _text(request, "id")
     doc, seq = _seq(text, "touchpoints")
     item = item_with_id(seq, wanted)
     if item is None:
         raise PatchError(f"'{wanted}' is not in the file (any more)")
     doc.remove_item(seq, item)
-    return doc.text, f"deleted touchpoint '{wanted}'"
+    return doc, f"deleted touchpoint '{wanted}'"
 
 
-def stage_set(text: str, request: dict[str, Any]) -> tuple[str, str]:
+def stage_set(text: str, request: dict[str, Any]) -> tuple[Text, str]:
     wanted = _text(request, "id")
     fields = _fields(request, STAGE_FIELDS)
     doc = Text(text)
     _set_on(doc, "stages", {wanted: fields})
-    return doc.text, f"changed stage '{wanted}'"
+    return doc, f"changed stage '{wanted}'"
 
 
-def stage_boundary(text: str, request: dict[str, Any]) -> tuple[str, str]:
+def stage_boundary(text: str, request: dict[str, Any]) -> tuple[Text, str]:
     """Move the boundary after stage `stage` to the end of day `to`: the next stage starts
     the day after."""
     wanted = _text(request, "stage")
@@ -319,10 +324,10 @@ def stage_boundary(text: str, request: dict[str, Any]) -> tuple[str, str]:
         raise PatchError(f"stage '{wanted}' has no stage after it")
     after = ids[ids.index(wanted) + 1]
     _set_on(doc, "stages", {wanted: {"to": last}, after: {"from": last + 1}})
-    return doc.text, f"moved the boundary between '{wanted}' and '{after}'"
+    return doc, f"moved the boundary between '{wanted}' and '{after}'"
 
 
-def done_add(text: str, request: dict[str, Any]) -> tuple[str, str]:
+def done_add(text: str, request: dict[str, Any]) -> tuple[Text, str]:
     tp_id = _text(request, "touchpoint")
     date = _text(request, "date")
     if not _DATE.fullmatch(date) or not _ID.fullmatch(tp_id):
@@ -341,10 +346,10 @@ def done_add(text: str, request: dict[str, Any]) -> tuple[str, str]:
             written = [old.value] if isinstance(old.value, str) else [v.value for v in old.value]
             dates = [Raw(d) for d in (*written, date)]
         doc.set_keys(done, {tp_id: dates}, indent, at_end=True)
-    return doc.text, f"marked '{tp_id}' done on {date}"
+    return doc, f"marked '{tp_id}' done on {date}"
 
 
-_OPS: dict[str, Callable[[str, dict[str, Any]], tuple[str, str]]] = {
+_OPS: dict[str, Callable[[str, dict[str, Any]], tuple[Text, str]]] = {
     "touchpoint.set": touchpoint_set, "touchpoint.add": touchpoint_add,
     "touchpoint.delete": touchpoint_delete, "stage.set": stage_set,
     "stage.boundary": stage_boundary, "done.add": done_add,

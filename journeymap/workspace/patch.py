@@ -13,7 +13,6 @@ drops them (see fmt.py).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,9 +21,11 @@ from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..exceptions import InvalidWorkspace, Problem
-from .fmt import format_text
+from .fmt import canonical_scalar, format_text
 
 Value = str | int | bool | list[str] | None
+# What places a touchpoint (and a stage's heading) in fmt's order.
+ORDER_KEYS = frozenset({"day", "on", "stage", "from", "to", "id"})
 
 
 class Raw(str):
@@ -73,18 +74,18 @@ def item_with_id(seq: Node, wanted: str) -> MappingNode | None:
 # ---- writing values ----------------------------------------------------------------------
 
 
-def _inline(value: Value) -> str:
-    """A value on one line: JSON's double-quoted strings are YAML too."""
+def _inline(value: Value, context: str = "value") -> str:
+    """A value on one line, quoted as fmt would quote it."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, list):
-        return "[" + ", ".join(_inline(v) for v in value) + "]"
+        return "[" + ", ".join(_inline(v, "flow") for v in value) + "]"
     assert isinstance(value, str)
     if isinstance(value, Raw):
         return str(value)
-    return json.dumps(value.rstrip("\n"), ensure_ascii=False)  # one line: no `|` block
+    return canonical_scalar(value.rstrip("\n"), context)  # one line: no `|` block
 
 
 def _is_block(value: Value) -> bool:
@@ -103,6 +104,9 @@ class Text:
     """A file's text being edited; positions come from a fresh compose after each change."""
 
     text: str
+    # False while every change is a one-line value replaced in place, which keeps a file in
+    # fmt's canonical form: fmt (four full parses) is then not needed.
+    moved: bool = False
 
     def lines(self) -> list[str]:
         return self.text.splitlines(keepends=True)
@@ -140,7 +144,9 @@ class Text:
         if value is None:
             if found is None:
                 return 0, 0, ""
+            self.moved = True
             return self._removal(mapping, found)
+        self.moved = self.moved or found is None or _is_block(value) or key in ORDER_KEYS
         if found is None:
             return self._addition(mapping, key, value, indent, at_end)
         k, v = found
@@ -156,6 +162,7 @@ class Text:
             rest = ""
         else:
             raise PatchError(f"'{key}' holds a block of its own here: edit it in the file")
+        self.moved = self.moved or after != header_end  # a block made one line
         start = v.start_mark.index
         if _is_block(value):
             assert isinstance(value, str)
@@ -220,6 +227,7 @@ class Text:
         return start, end
 
     def remove_item(self, seq: SequenceNode, item: Node) -> None:
+        self.moved = True
         start, end = self.item_span(seq, item)
         lines = self.lines()
         if start > 0 and not lines[start - 1].strip():
@@ -228,6 +236,7 @@ class Text:
 
     def append_item(self, seq: SequenceNode, fields: Sequence[tuple[str, Value]]) -> None:
         """A new mapping at the end of a block list (fmt sorts touchpoints into day order)."""
+        self.moved = True
         if seq.flow_style or not seq.value:
             raise PatchError("the list is written on one line ([...]): edit it in the file")
         last = seq.value[-1]
@@ -252,6 +261,7 @@ class Text:
 
     def add_top(self, key: str, body: list[str]) -> None:
         """A new top-level key at the end of the file (fmt puts it in its place)."""
+        self.moved = True
         if self.text and not self.text.endswith("\n"):
             self.text += "\n"
         self.text += f"{key}:\n" + "".join(body)

@@ -163,7 +163,7 @@
     var feel = field(form, "Feel, 1 (upset) to 5 (delighted)", input("feel", tp.feel, "number"));
     feel.min = 1; feel.max = 5;
     field(form, "Emotion (one word)", input("emotion", tp.emotion));
-    var desc = el("textarea", { name: "description", rows: "4" });
+    var desc = el("textarea", { name: "description", rows: "5" });
     desc.value = tp.description || "";
     field(form, "Description", desc);
     field(form, "A surprise (never announced)", input("surprise", tp.surprise, "checkbox"));
@@ -410,7 +410,7 @@
       var date = el("input", { type: "date", "aria-label": "Done on (date) for " + title });
       date.value = new Date().toISOString().slice(0, 10);
       var today = el("button", { type: "button", "class": "jm-ed-done-today" }, "Done today");
-      var onDate = el("button", { type: "button", "class": "jm-ed-done-on" }, "Done on date");
+      var onDate = el("button", { type: "button", "class": "jm-ed-done-on" }, "Done then");
       today.setAttribute("aria-label", "Mark \u201c" + title + "\u201d done today");
       today.addEventListener("click", function () {
         send({ op: "done.add", client: cid, touchpoint: tpId, date: new Date().toISOString().slice(0, 10) });
@@ -418,7 +418,7 @@
       onDate.addEventListener("click", function () {
         if (date.value) send({ op: "done.add", client: cid, touchpoint: tpId, date: date.value });
       });
-      box.append(" ", today, " ", date, " ", onDate);
+      box.append(today, date, onDate);
       row.lastElementChild.append(box);
     });
   }
@@ -436,7 +436,7 @@
     ".jm-ed-field{display:grid;grid-template-columns:12em 1fr;gap:.5em;align-items:center;margin:.4em 0}" +
     ".jm-ed-field input,.jm-ed-field select,.jm-ed-field textarea{font:inherit;padding:.2em}.jm-ed-field input[type=checkbox]{justify-self:start}" +
     ".jm-ed-error{color:#a61e1e;font-weight:600;white-space:pre-wrap}.jm-ed-error:empty{display:none}.jm-ed-phases label{margin-right:.8em;white-space:nowrap}" +
-    ".jm-ed-delete{margin-left:auto;color:#a61e1e!important}.jm-ed-buttons{display:flex;gap:.5em}.jm-ed-done{white-space:nowrap}";
+    ".jm-ed-delete{margin-left:auto;color:#a61e1e!important}.jm-ed-buttons{display:flex;gap:.5em}.jm-ed-done{display:flex;flex-wrap:wrap;gap:.3em;margin-top:.3em}.jm-ed-done button,.jm-ed-done input{font-size:.85em!important;padding:.15em .4em!important}";
 
   call("GET", "state").then(function (s) {
     if (!s.journeys) return;

@@ -396,3 +396,39 @@ def test_screenshots(served: Served, page: Page, tmp_path: Path) -> None:
         target = Path(os.environ.get("JM_SHOTS", tmp_path)) / f"edit-mode-{width}.png"
         page.screenshot(path=str(target))
         assert target.stat().st_size > 10_000
+
+
+# ---- the middleware alone --------------------------------------------------------------
+
+
+def _call(app: Any, method: str, path: str, headers: dict[str, str],
+          body: bytes = b"") -> tuple[str, bytes]:
+    import io
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "wsgi.input": io.BytesIO(body),
+               "CONTENT_LENGTH": str(len(body)), **headers}
+    got: list[str] = []
+    data = b"".join(app(environ, lambda status, _headers, _exc=None: got.append(status)))
+    return got[0], data
+
+
+def test_read_only_refuses_every_edit_and_adds_no_script(tmp_path: Path) -> None:
+    from journeymap.host.editing import editing
+
+    def site(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/html")])
+        return [b'<html><body><figure class="jm-map"></figure></body></html>']
+
+    app = editing(site, None, "127.0.0.1", 8000)
+    own = {"HTTP_HOST": "127.0.0.1:8000", "HTTP_ORIGIN": "http://127.0.0.1:8000",
+           "CONTENT_TYPE": "application/json"}
+    status, data = _call(app, "POST", "/_journeymap/edit", own, b'{"op": "undo"}')
+    assert status.startswith("403") and b"--read-only" in data
+    status, data = _call(app, "GET", "/journeys/x/", {"HTTP_HOST": "127.0.0.1:8000"})
+    assert status.startswith("200") and b"_journeymap" not in data
+
+
+def test_the_state_in_the_page_cannot_close_its_element() -> None:
+    from journeymap.host.editing import tag
+    shown = tag("token", {"title": "</script><img src=x onerror=alert(1)>"})
+    assert shown.count("</script>") == 2  # the state's and the script's own
+    assert "<img" not in shown

@@ -10,6 +10,7 @@ its own origin can read. Anything else is answered 403, and nothing is written.
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 from collections.abc import Callable, Iterable
@@ -31,14 +32,24 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+@functools.lru_cache(maxsize=1)
 def editor_script() -> bytes:
     return (resources.files("journeymap") / "host" / "assets" / "editor.js").read_bytes()
 
 
-def tag(token: str) -> str:
-    """What a served page gets before `</body>`: the token and the script."""
-    return (f'<meta name="journeymap-edit-token" content="{token}">'
-            f'<script src="{PREFIX}editor.js" defer></script>')
+def tag(token: str, state: dict[str, Any] | None = None) -> str:
+    """What a served page gets at the start of its body: the token, the script and, on the
+    pages it edits, the editor's state (saving a request after each reload). The JSON is
+    made safe to stand in HTML: no `<` in it can end the element."""
+    shown = ""
+    if state is not None:
+        data = json.dumps(state).replace("<", "\\u003c").replace(">", "\\u003e")
+        shown = f'<script type="application/json" id="jm-edit-state">{data}</script>'
+    # The script itself inline too: one request less before the editor is ready again.
+    script = editor_script().decode("utf-8")
+    assert "</script" not in script.lower()
+    return (f'<meta name="journeymap-edit-token" content="{token}">{shown}'
+            f'<script>{script}</script>')
 
 
 def _answer(start_response: Callable[..., Any], status: str, body: dict[str, Any]) -> list[bytes]:
@@ -91,7 +102,7 @@ def _body(environ: dict[str, Any]) -> dict[str, Any] | str:
 
 
 def _with_editor(app: WsgiApp, environ: dict[str, Any], start_response: Callable[..., Any],
-                 token: str) -> Iterable[bytes]:
+                 token: str, editor: Editor) -> Iterable[bytes]:
     """The page as the server gives it, with the editor's tag in an HTML page: added as it
     is served, so that the site's files (and a build) never hold it."""
     held: list[Any] = []
@@ -109,7 +120,9 @@ def _with_editor(app: WsgiApp, environ: dict[str, Any], start_response: Callable
     page = b"".join(body)
     if hasattr(body, "close"):
         body.close()
-    page = inject(page.decode("utf-8", "replace"), tag(token)).encode("utf-8")
+    text = page.decode("utf-8", "replace")
+    edits = 'class="jm-map"' in text or 'class="jm jm-client"' in text
+    page = inject(text, tag(token, editor.state() if edits else None)).encode("utf-8")
     headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
     start_response(status, [*headers, ("Content-Length", str(len(page)))], exc_info)
     return [page]
@@ -125,14 +138,8 @@ def editing(app: WsgiApp, editor: Editor | None, served_on: str, port: int) -> W
         if not path.startswith(PREFIX):
             if editor is None or environ.get("REQUEST_METHOD") != "GET":
                 return app(environ, start_response)
-            return _with_editor(app, environ, start_response, token)
+            return _with_editor(app, environ, start_response, token, editor)
         method = environ.get("REQUEST_METHOD", "GET")
-        if path == PREFIX + "editor.js" and method == "GET" and editor is not None:
-            data = editor_script()
-            start_response("200 OK", [("Content-Type", "text/javascript; charset=utf-8"),
-                                      ("Content-Length", str(len(data))),
-                                      ("Cache-Control", "no-store")])
-            return [data]
         if editor is None:
             return _answer(start_response, "403 Forbidden", {
                 "ok": False, "message": "editing is off: the preview runs with --read-only"})

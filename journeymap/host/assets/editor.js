@@ -1,7 +1,7 @@
-/* The journey map's editor, served by `journeymap serve` only (a built site never has it).
+/* The journey map's editor, put in the pages by `journeymap serve` only (never in a build).
    Edits go to /_journeymap/edit as JSON with the server's token in a header; the server
    writes the files, the live server rebuilds and reloads the page. Plain DOM, no library. */
-(function () {
+function journeymapEditor() {
   "use strict";
   var meta = document.querySelector('meta[name="journeymap-edit-token"]');
   if (!meta) return;
@@ -438,7 +438,8 @@
     ".jm-ed-error{color:#a61e1e;font-weight:600;white-space:pre-wrap}.jm-ed-error:empty{display:none}.jm-ed-phases label{margin-right:.8em;white-space:nowrap}" +
     ".jm-ed-delete{margin-left:auto;color:#a61e1e!important}.jm-ed-buttons{display:flex;gap:.5em}.jm-ed-done{display:flex;flex-wrap:wrap;gap:.3em;margin-top:.3em}.jm-ed-done button,.jm-ed-done input{font-size:.85em!important;padding:.15em .4em!important}";
 
-  call("GET", "state").then(function (s) {
+  var inline = document.getElementById("jm-edit-state");
+  (inline ? Promise.resolve(JSON.parse(inline.textContent)) : call("GET", "state")).then(function (s) {
     if (!s.journeys) return;
     state = s;
     if (map && !wireMap()) return;
@@ -449,4 +450,6 @@
     if (y !== null) { sessionStorage.removeItem("jm-scroll"); window.scrollTo(0, parseInt(y, 10)); }
     document.documentElement.dataset.jmEditor = "ready";
   });
-})();
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", journeymapEditor);
+else journeymapEditor();

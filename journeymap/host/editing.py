@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import secrets
 from collections.abc import Callable, Iterable
 from importlib import resources
@@ -122,7 +123,10 @@ def _with_editor(app: WsgiApp, environ: dict[str, Any], start_response: Callable
         body.close()
     text = page.decode("utf-8", "replace")
     edits = 'class="jm-map"' in text or 'class="jm jm-client"' in text
-    page = inject(text, tag(token, editor.state() if edits else None)).encode("utf-8")
+    # A page carries only its own client's file hash (not a thousand of them).
+    client = re.search(r"/clients/([a-z0-9-]+)/", environ.get("PATH_INFO", ""))
+    state = editor.state(client.group(1) if client else None, all_clients=False) if edits else None
+    page = inject(text, tag(token, state)).encode("utf-8")
     headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
     start_response(status, [*headers, ("Content-Length", str(len(page)))], exc_info)
     return [page]

@@ -295,7 +295,12 @@ class JourneymapPlugin(OptionsPlugin):
             if folder.is_dir() and not folder.resolve().is_relative_to(docs):
                 server.watch(str(folder))
         host, port = config.dev_addr
-        editor = None if os.environ.get(READ_ONLY_ENV) else Editor(paths.root, paths.source)
+        editor = None
+        if not os.environ.get(READ_ONLY_ENV):
+            # Its own parses in memory, the plugin's on disk: a first edit reads them back
+            # rather than parsing a thousand clients again.
+            editor = Editor(paths.root, paths.source,
+                            LoadCache(store=DiskCache(paths.cache_path, "parsed")))
         # The guard outermost: the edit endpoints see only requests for this machine.
         server.set_app(guarded(editing(server.get_app(), editor, str(host), int(port)),
                                str(host)))

@@ -76,13 +76,14 @@ class Editor:
         loaded = load_workspace(self.root, self.source, self.cache)
         return loaded.workspace, loaded.errors
 
-    def state(self) -> dict[str, Any]:
+    def state(self, client: str | None = None, all_clients: bool = True) -> dict[str, Any]:
         """What the page's editor needs: each journey's stages, touchpoints and roles, the
-        team, each client's team, and the hash of every file."""
+        team, and the clients (every one, or only `client`), with the hash of each file."""
         ws, _ = self.workspace()
         journeys = {jid: _journey_state(j, self._hash(j.path)) for jid, j in ws.journeys.items()}
         clients = {cid: {"name": c.name, "journey": c.journey, "path": c.path,
-                         "hash": self._hash(c.path)} for cid, c in ws.clients.items()}
+                         "hash": self._hash(c.path)} for cid, c in ws.clients.items()
+                   if all_clients or cid == client}
         return {"journeys": journeys, "clients": clients,
                 "people": {pid: p.name for pid, p in sorted(ws.people.items())},
                 "undo": len(self.done), "redo": len(self.undone),

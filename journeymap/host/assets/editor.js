@@ -432,7 +432,7 @@ function journeymapEditor() {
     ".jm-editing .jm-map-card{cursor:grab;touch-action:none}.jm-editing .jm-curve-point{cursor:ns-resize;touch-action:none}" +
     ".jm-ed-over{background:#e7f5ff;outline:2px dashed #1c5d99}" +
     ".jm-ed-dragging{opacity:.4}.jm-ed-ghost{position:fixed;z-index:50;pointer-events:none;width:12em;list-style:none;background:#fff;border:1px solid #495057;padding:.4em;box-shadow:0 4px 12px #0003}" +
-    ".jm-ed-dialog{max-width:34em;width:90vw;border:1px solid #495057;border-radius:8px}.jm-ed-dialog h2{margin-top:0}" +
+    ".jm-ed-dialog{max-width:46em;width:90vw;border:1px solid #495057;border-radius:8px}.jm-ed-dialog h2{margin-top:0}" +
     ".jm-ed-field{display:grid;grid-template-columns:12em 1fr;gap:.5em;align-items:center;margin:.4em 0}" +
     ".jm-ed-field input,.jm-ed-field select,.jm-ed-field textarea{font:inherit;padding:.2em}.jm-ed-field input[type=checkbox]{justify-self:start}" +
     ".jm-ed-error{color:#a61e1e;font-weight:600;white-space:pre-wrap}.jm-ed-error:empty{display:none}.jm-ed-phases label{margin-right:.8em;white-space:nowrap}" +

@@ -156,6 +156,7 @@ def test_mark_done_appends_to_the_log(ws: Path, editor: Editor) -> None:
     ({"owner": "nobody"}, "owner 'nobody' of touchpoint 'kickoff' is neither a role"),
     ({"day": 400}, "day 400 of touchpoint 'kickoff' falls in no stage window"),
     ({"feel": 9}, "feel"),
+    ({"owner": ""}, "owner"),  # the owner removed
 ])
 def test_refused_edits_write_nothing(ws: Path, editor: Editor, fields: dict[str, Any],
                                      words: str) -> None:
@@ -194,6 +195,14 @@ def test_undo_and_redo(ws: Path, editor: Editor) -> None:
         editor.apply({"op": "redo"})
     assert refused.value.conflict
     assert (ws / JOURNEY).read_bytes().endswith(b"# saved in an editor meanwhile\n")
+
+
+def test_an_id_that_done_logs_name_is_kept(ws: Path, editor: Editor) -> None:
+    before = (ws / JOURNEY).read_bytes()
+    with pytest.raises(Refused) as refused:
+        _edit(editor, op="touchpoint.set", id="kickoff", fields={"id": "kick-off"})
+    assert "done logs" in str(refused.value)
+    assert (ws / JOURNEY).read_bytes() == before
 
 
 def test_only_journey_folder_files(ws: Path, editor: Editor) -> None:

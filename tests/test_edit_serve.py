@@ -388,6 +388,47 @@ def test_mark_done_on_a_clients_page(served: Served, page: Page) -> None:
     _check_clean(served)
 
 
+def test_keyboard_only_on_the_workshop_view(served: Served, page: Page) -> None:
+    from journeymap.workspace.fmt import format_text
+
+    page.set_viewport_size({"width": 1920, "height": 1080})  # a projector
+    page.goto(served.url + MAP + "workshop.html")
+    expect(page.locator("html[data-jm-editor=ready]")).to_have_count(1, timeout=20_000)
+    page.locator(".jm-ed-toggle").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".jm-ed-toggle")).to_have_attribute("aria-pressed", "true")
+    before = served.text()
+    page.locator('.jm-map-card[data-touchpoint="team-intro"] a').focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("dialog.jm-ed-dialog")
+    expect(dialog.locator("input[name=title]")).to_be_focused()
+    for _ in range(6):  # title, id, day, owner, channel, feel: then the emotion
+        page.keyboard.press("Tab")
+    expect(dialog.locator("input[name=emotion]")).to_be_focused()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("expected")
+    _mark(page)
+    page.keyboard.press("Enter")
+    _until_redrawn(page, served, before)
+    edited = before.replace("    emotion: welcomed\n", "    emotion: expected\n", 1)
+    assert served.text() == edited
+
+    expect(page.locator(".jm-ed-toggle")).to_have_attribute("aria-pressed", "true")  # kept
+    page.locator('.jm-map-card[data-touchpoint="setup-done"] a').focus()
+    _mark(page)
+    page.keyboard.press("Alt+ArrowRight")  # to the next stage, Days 31-60
+    _until_redrawn(page, served, edited)
+    block = _block(edited, "setup-done")
+    moved = block.replace("    day: 10\n", "    day: 31\n").replace(
+        "    phase: activate\n", "    phase: acclimate\n")
+    expected = format_text(edited.replace(block, moved, 1), "journey", JOURNEY)
+    assert served.text() == expected
+    assert expected.index("id: setup-done") > expected.index("- Days 31-60\n")
+    expect(page.locator('.jm-map-cards[data-stage="day-60"] '
+                        '.jm-map-card[data-touchpoint="setup-done"]')).to_be_visible()
+    _check_clean(served)
+
+
 def test_screenshots(served: Served, page: Page, tmp_path: Path) -> None:
     for width in (1280, 1920):
         _open(page, served, width=width)

@@ -124,6 +124,7 @@ class Editor:
             text = before.decode("utf-8")
             if op == "touchpoint.set" and journey is not None:
                 _follow_stage(journey, request)
+                _keep_done_logs(ws, journey, request)
             try:
                 doc, what = _OPS[str(op)](text, request)
                 result = canonical(doc.text, kind, rel) if doc.moved else doc.text
@@ -197,6 +198,21 @@ def _follow_stage(journey: Journey, request: dict[str, Any]) -> None:
         return
     at = PHASES.index(tp.phase)
     fields["phase"] = min(stage.phases, key=lambda p: abs(PHASES.index(p) - at))
+
+
+def _keep_done_logs(ws: Workspace, journey: Journey, request: dict[str, Any]) -> None:
+    """A new id would leave the clients' `done:` entries under the old one (only a lint
+    warning then): refused while any client's log names it."""
+    fields = request.get("fields")
+    old = request.get("id")
+    if not isinstance(fields, dict) or fields.get("id") in (None, old):
+        return
+    logged = sorted(c.name for c in ws.clients.values()
+                    if c.journey == journey.id and old in c.done)
+    if logged:
+        raise Refused(f"not saved: the done logs of {', '.join(logged[:3])}"
+                      f"{' and others' if len(logged) > 3 else ''} name '{old}'; keep its id "
+                      "(or rename it in those files too)")
 
 
 def _journey_state(j: Journey, file_hash: str) -> dict[str, Any]:

@@ -144,6 +144,13 @@ def test_state_needs_the_token(served: Served) -> None:
     assert status == 403
 
 
+def test_only_the_pages_it_edits_carry_the_editor(served: Served) -> None:
+    assert "journeymap-edit-token" in _get(served.url + MAP + "workshop.html")
+    assert "journeymap-edit-token" in _get(served.url + "clients/harbor-street-bakery/")
+    for path in ("meet/harbor-street-bakery.html", "", "team/"):  # the client's own page
+        assert "journeymap-edit-token" not in _get(served.url + path), path
+
+
 def test_the_built_site_has_no_editor(example_site: Path) -> None:
     for page in example_site.rglob("*.html"):
         text = page.read_text()

@@ -122,11 +122,13 @@ def _with_editor(app: WsgiApp, environ: dict[str, Any], start_response: Callable
     if hasattr(body, "close"):
         body.close()
     text = page.decode("utf-8", "replace")
-    edits = 'class="jm-map"' in text or 'class="jm jm-client"' in text
-    # A page carries only its own client's file hash (not a thousand of them).
-    client = re.search(r"/clients/([a-z0-9-]+)/", environ.get("PATH_INFO", ""))
-    state = editor.state(client.group(1) if client else None, all_clients=False) if edits else None
-    page = inject(text, tag(token, state)).encode("utf-8")
+    # Only the pages it edits: the map (journey page, workshop view) and a client's page;
+    # never a client's meet page, which goes to the client.
+    if 'class="jm-map"' in text or 'class="jm jm-client"' in text:
+        # A page carries only its own client's file hash (not a thousand of them).
+        client = re.search(r"/clients/([a-z0-9-]+)/", environ.get("PATH_INFO", ""))
+        state = editor.state(client.group(1) if client else None, all_clients=False)
+        page = inject(text, tag(token, state)).encode("utf-8")
     headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
     start_response(status, [*headers, ("Content-Length", str(len(page)))], exc_info)
     return [page]

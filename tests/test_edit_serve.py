@@ -436,6 +436,19 @@ def test_keyboard_only_on_the_workshop_view(served: Served, page: Page) -> None:
     _check_clean(served)
 
 
+def test_the_editor_passes_axe(served: Served, page: Page) -> None:
+    from test_quality import axe
+
+    _open(page, served, MAP + "workshop.html", width=1920)
+    found = [str(v) for v in axe(page, []) if "jm-ed" in v.html or "jm-curve-point" in v.html]
+    assert found == []
+    page.locator('.jm-map-card[data-touchpoint="kickoff"] a').focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("dialog.jm-ed-dialog")).to_be_visible()
+    found = [str(v) for v in axe(page, []) if "jm-ed" in v.target or "jm-ed" in v.html]
+    assert found == []
+
+
 def test_screenshots(served: Served, page: Page, tmp_path: Path) -> None:
     for width in (1280, 1920):
         _open(page, served, width=width)

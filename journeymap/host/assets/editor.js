@@ -259,7 +259,7 @@ function journeymapEditor() {
     });
     var low = before === null ? stage.from : before, high = after === null ? stage.to : after;
     if (before === null && after !== null) return Math.max(stage.from, Math.min(after, stage.from));
-    if (after === null && before !== null) return Math.min(stage.to, before);
+    if (after === null && before !== null) return Math.min(stage.to, before + 1);  // after the last
     return Math.max(stage.from, Math.min(stage.to, Math.floor((low + high) / 2)));
   }
   function moveCard(id, column, y) {

@@ -72,6 +72,8 @@ function journeymapEditor() {
     bar.append(toggle, undo, redo, statusEl);
     var host = map || clientPage.querySelector("h1");
     host.parentNode.insertBefore(bar, host);
+    var header = document.querySelector(".navbar.fixed-top, .md-header");  // the theme's own bar
+    if (header) bar.style.top = header.offsetHeight + "px";
     document.addEventListener("keydown", function (e) {
       if (!on || !(e.ctrlKey || e.metaKey) || e.target.closest("input, textarea, select")) return;
       var key = e.key.toLowerCase();

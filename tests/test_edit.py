@@ -197,6 +197,14 @@ def test_undo_and_redo(ws: Path, editor: Editor) -> None:
     assert (ws / JOURNEY).read_bytes().endswith(b"# saved in an editor meanwhile\n")
 
 
+def test_a_byte_order_mark_is_kept_and_not_counted(ws: Path, editor: Editor) -> None:
+    before = "\ufeff" + (ws / JOURNEY).read_text()
+    (ws / JOURNEY).write_text(before, encoding="utf-8")
+    _edit(editor, op="touchpoint.set", id="first-hello", fields={"emotion": "intrigued"})
+    assert (ws / JOURNEY).read_text(encoding="utf-8") == before.replace(
+        "    emotion: curious\n", "    emotion: intrigued\n", 1)
+
+
 def test_an_id_that_done_logs_name_is_kept(ws: Path, editor: Editor) -> None:
     before = (ws / JOURNEY).read_bytes()
     with pytest.raises(Refused) as refused:

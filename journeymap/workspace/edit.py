@@ -126,8 +126,10 @@ class Editor:
                 _follow_stage(journey, request)
                 _keep_done_logs(ws, journey, request)
             try:
-                doc, what = _OPS[str(op)](text, request)
-                result = canonical(doc.text, kind, rel) if doc.moved else doc.text
+                # A byte order mark is set aside while patching and put back, as fmt does.
+                bom = "\ufeff" if text.startswith("\ufeff") else ""
+                doc, what = _OPS[str(op)](text.removeprefix(bom), request)
+                result = bom + (canonical(doc.text, kind, rel) if doc.moved else doc.text)
             except PatchError as error:
                 raise Refused(f"not saved: {error}") from None
             except KeyError:

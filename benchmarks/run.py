@@ -61,6 +61,7 @@ FIGURES = (
     ("peak_rss_pdf_mb", "RSS+pdf", "MB"),
     ("serve_start_s", "serve up", "s"),
     ("serve_reload_s", "save->page", "s"),
+    ("edit_to_map_s", "drop->map", "s"),
 )
 
 
@@ -344,13 +345,46 @@ def _fetch(url: str) -> str:
         return ""
 
 
+def edit_to_map(page: Any, url: str, repeat: int, timeout: float) -> list[float]:
+    """[seconds from dropping a point of the emotion curve to the redrawn map], with the
+    map's editor (edit mode on): the edit is written, the site rebuilt, the page reloaded
+    by live reload and its editor ready again, showing the new feel."""
+    page.goto(url)
+    page.wait_for_selector("html[data-jm-editor=ready]", timeout=timeout * 1000)
+    if page.get_attribute(".jm-ed-toggle", "aria-pressed") != "true":
+        page.click(".jm-ed-toggle")
+    times = []
+    for _ in range(repeat):
+        point = page.locator(".jm-curve-point").first
+        point.scroll_into_view_if_needed()
+        feel = int(point.inner_text())
+        wanted = 5 if feel < 5 else 1
+        box, curve = point.bounding_box(), point.locator("xpath=..").bounding_box()
+        x = box["x"] + box["width"] / 2
+        page.mouse.move(x, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(x, curve["y"] + curve["height"] * (0.14 if wanted == 5 else 0.86),
+                        steps=4)
+        page.evaluate("window.__jmShown = 1")
+        start = time.perf_counter()
+        page.mouse.up()
+        page.wait_for_function(
+            "n => !window.__jmShown && document.documentElement.dataset.jmEditor === 'ready'"
+            " && document.querySelector('.jm-curve-point').textContent.trim() === String(n)",
+            arg=wanted, timeout=timeout * 1000)
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def serve_reload(
     ws: Path, as_of: dt.date, repeat: int, timeout: float
-) -> tuple[float, list[float]]:
-    """(seconds until `journeymap serve` answers, [seconds from a save to the changed page]).
+) -> tuple[float, list[float], list[float]]:
+    """(seconds until `journeymap serve` answers, [seconds from a save to the changed page],
+    [seconds from a drop on the map to the redrawn map]).
 
     Chromium shows a client page; we rename the client and wait until MkDocs' live reload
-    has rebuilt the site and reloaded the page with the new name.
+    has rebuilt the site and reloaded the page with the new name. Then the journey map, in
+    edit mode: a curve point dragged to another feel (see edit_to_map).
     """
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
@@ -399,6 +433,9 @@ def serve_reload(
                     # Undo, and let that rebuild land too, so each save starts on a quiet server.
                     file.write_text(original)
                     _wait(partial(shows, renamed, False), timeout, "the page to show the old name")
+                journey = min((ws / "journeys").glob("*.yml")).stem
+                edits = edit_to_map(page, f"http://127.0.0.1:{port}/journeys/{journey}/",
+                                    repeat, timeout)
                 browser.close()
         finally:
             file.write_text(original)
@@ -408,7 +445,7 @@ def serve_reload(
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-    return round(started, 3), times
+    return round(started, 3), times, edits
 
 
 def profile(ws: Path, as_of: dt.date, flags: list[str], target: Path) -> str:
@@ -478,9 +515,10 @@ def bench_size(clients: int, repeat: int, args: argparse.Namespace,
         if args.serve:
             log(f"[{clients}] live preview")
             try:
-                started, reloads = serve_reload(ws, as_of, repeat, args.serve_timeout)
+                started, reloads, edits = serve_reload(ws, as_of, repeat, args.serve_timeout)
                 result["serve_start_s"] = started
                 runs["serve_reload_s"] = reloads
+                runs["edit_to_map_s"] = edits
             except BenchError as error:  # reported, not fatal: the other figures still count
                 log(f"[{clients}] live preview: {error}")
                 result["serve_error"] = str(error)

@@ -248,11 +248,18 @@ def build(as_of: dt.date | None, site_dir: Path | None, strict: bool, quiet: boo
               metavar="IP:PORT", help="Address to serve on.")
 @click.option("--as-of", type=DateType(), help="Date to preview the site as of.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+@click.option("--read-only", is_flag=True,
+              help="No editing in the browser: the map's edit mode is off.")
 @reports_errors
-def serve(dev_addr: str, as_of: dt.date | None, open_browser: bool) -> None:
-    """Live preview: every save under the journey and theme folders rebuilds the page."""
+def serve(dev_addr: str, as_of: dt.date | None, open_browser: bool, read_only: bool) -> None:
+    """Live preview: every save under the journey and theme folders rebuilds the page.
+
+    The map and the clients' pages can be edited in the browser (written back to the files),
+    unless --read-only."""
     from .host import engine, runner
 
+    if read_only:
+        runner.read_only()
     paths = runner.find_workspace()
     runner.setup_logging(verbose=False, quiet=False, host=engine.name())
     build_date(as_of)

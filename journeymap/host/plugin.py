@@ -40,9 +40,11 @@ from ..render.overlay import inject, overlay_html
 from ..render.pages import Page
 from ..render.paths import ASSET_DIR, MEET_DIR, SitePaths
 from ..render.renderer import Renderer
+from ..workspace.edit import Editor
 from ..workspace.load import LoadCache
 from ..workspace.source import inside
 from .config import WorkspacePaths
+from .editing import READ_ONLY_ENV, editing
 from .files import SiteFiles, shown_settings
 from .memory import CollectionPause
 from .nav import inclusion, navigation, toc
@@ -292,8 +294,16 @@ class JourneymapPlugin(OptionsPlugin):
         for folder in (paths.source_path, paths.theme_path):
             if folder.is_dir() and not folder.resolve().is_relative_to(docs):
                 server.watch(str(folder))
-        host, _ = config.dev_addr
-        server.set_app(guarded(server.get_app(), str(host)))
+        host, port = config.dev_addr
+        editor = None
+        if not os.environ.get(READ_ONLY_ENV):
+            # Its own parses in memory, the plugin's on disk: a first edit reads them back
+            # rather than parsing a thousand clients again.
+            editor = Editor(paths.root, paths.source,
+                            LoadCache(store=DiskCache(paths.cache_path, "parsed")))
+        # The guard outermost: the edit endpoints see only requests for this machine.
+        server.set_app(guarded(editing(server.get_app(), editor, str(host), int(port)),
+                               str(host)))
         server.builder = _never_stuck(server.builder)
         return server
 

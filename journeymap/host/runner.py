@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
     from .config import WorkspacePaths
 
-__all__ = ["build", "find_workspace", "pin_date", "serve", "setup_logging", "site_dir_problem"]
+__all__ = ["build", "find_workspace", "pin_date", "read_only", "serve", "setup_logging",
+           "site_dir_problem"]
 
 
 def find_workspace(start: Path | None = None) -> WorkspacePaths:
@@ -114,6 +115,13 @@ def pin_date(as_of: dt.date | None) -> None:
     if as_of is not None:
         moment = dt.datetime.combine(as_of, dt.time(), tzinfo=dt.UTC)
         os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+
+
+def read_only() -> None:
+    """Turn the preview's editing off (read by the plugin's serve hook)."""
+    from .editing import READ_ONLY_ENV
+
+    os.environ[READ_ONLY_ENV] = "1"
 
 
 def build(ws: WorkspacePaths, site_dir: Path | None = None, strict: bool = False,

@@ -582,6 +582,12 @@ def _plain_or_quoted(text: str, context: str, quoted: bool) -> str:
     return _quoted(text)
 
 
+def canonical_scalar(text: str, context: str = "value") -> str:
+    """A one-line string as `fmt` writes it: plain where that reads back, else quoted
+    (`context`: "value", or "flow" for an entry of a `[...]` list)."""
+    return _plain_or_quoted(text, context, quoted=True)
+
+
 def _scalar(node: ScalarNode, context: str, src: _Source) -> str:
     if node.style is None:
         if src.at(node.start_mark)[0] == src.at(node.end_mark)[0]:

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import os
 import pickle
+import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -640,3 +641,24 @@ def load_or_raise(root: Path, source: str = "journeys", cache: LoadCache | None 
     if loaded.errors:
         raise InvalidWorkspace(loaded.problems)
     return loaded
+
+
+def parse_text(root: Path, source: str, file: Path, text: str) -> Parsed:
+    """A journey or client file of the workspace, parsed as if it held `text` (the file on
+    disk is not read)."""
+    with tempfile.TemporaryDirectory(prefix="journeymap-edit-") as scratch:
+        copy = Path(scratch) / file.name
+        copy.write_text(text, encoding="utf-8")
+        rel = file.relative_to(root).as_posix()
+        return _journey(copy, rel) if file.parent == root / source else _client(copy, rel)
+
+
+def load_with(root: Path, source: str, cache: LoadCache, parsed: dict[Path, Parsed]) -> Loaded:
+    """The workspace as it would load with these files parsed as `parsed` (parse_text), for
+    checking an edit before it is written. The files on disk and `cache` are left as they
+    are (the other files' parses are reused from it)."""
+    trial = LoadCache(files=dict(cache.files))
+    for file, result in parsed.items():
+        stat = file.stat()
+        trial.files[file] = ((stat.st_mtime_ns, stat.st_size), result)
+    return load_workspace(root, source, trial)

@@ -1,0 +1,457 @@
+/* The journey map's editor, put in the pages by `journeymap serve` only (never in a build).
+   Edits go to /_journeymap/edit as JSON with the server's token in a header; the server
+   writes the files, the live server rebuilds and reloads the page. Plain DOM, no library. */
+function journeymapEditor() {
+  "use strict";
+  var meta = document.querySelector('meta[name="journeymap-edit-token"]');
+  if (!meta) return;
+  var TOKEN = meta.content, API = "/_journeymap/";
+  var map = document.querySelector(".jm-map");
+  var clientPage = document.querySelector(".jm-client");
+  if (!map && !clientPage) return;
+  var state = null, journeyId = null, bar, statusEl;
+  var on = sessionStorage.getItem("jm-edit") === "on";
+
+  function call(method, path, body) {
+    var init = { method: method, headers: { "X-Journeymap-Token": TOKEN }, credentials: "same-origin" };
+    if (body) { init.headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
+    return fetch(API + path, init).then(function (r) {
+      return r.json().then(function (data) { data.status = r.status; return data; });
+    });
+  }
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function say(text, bad) {
+    statusEl.textContent = text;
+    statusEl.className = "jm-ed-status" + (bad ? " jm-ed-bad" : "");
+  }
+  function journey() { return state.journeys[journeyId]; }
+
+  /* An edit: sent, then the page waits for the live server's reload. */
+  function send(edit, form) {
+    if (edit.op !== "undo" && edit.op !== "redo") {
+      edit.hash = edit.client ? state.clients[edit.client].hash : journey().hash;
+    }
+    say("Saving\u2026");
+    sessionStorage.setItem("jm-scroll", String(window.scrollY));
+    return call("POST", "edit", edit).then(function (answer) {
+      if (answer.ok) {
+        say("Saved (" + answer.did + "); the map is being redrawn\u2026");
+        window.__jmSaved = (window.__jmSaved || 0) + 1;
+        setTimeout(function () { location.reload(); }, 4000);  // if no rebuild comes
+        return answer;
+      }
+      var text = answer.message || "The change was refused.";
+      if (form) showError(form, text);
+      say(text, true);
+      if (answer.conflict) setTimeout(function () { location.reload(); }, 2500);
+      return answer;
+    }, function () { say("The preview server did not answer: is journeymap serve running?", true); });
+  }
+
+  /* ---- the bar: edit mode, undo, redo ---- */
+  function makeBar() {
+    bar = el("div", { "class": "jm-ed-bar", role: "region", "aria-label": "Map editor" });
+    var toggle = el("button", { type: "button", "class": "jm-ed-toggle", "aria-pressed": String(on) },
+                    map ? "Edit the map" : "Mark work done");
+    toggle.addEventListener("click", function () {
+      on = !on;
+      sessionStorage.setItem("jm-edit", on ? "on" : "off");
+      toggle.setAttribute("aria-pressed", String(on));
+      apply();
+    });
+    var undo = el("button", { type: "button", "class": "jm-ed-undo", "aria-keyshortcuts": "Control+Z" }, "Undo");
+    var redo = el("button", { type: "button", "class": "jm-ed-redo", "aria-keyshortcuts": "Control+Y" }, "Redo");
+    undo.addEventListener("click", function () { send({ op: "undo" }); });
+    redo.addEventListener("click", function () { send({ op: "redo" }); });
+    statusEl = el("span", { "class": "jm-ed-status", role: "status", "aria-live": "polite" });
+    bar.append(toggle, undo, redo, statusEl);
+    var host = map || clientPage.querySelector("h1");
+    host.parentNode.insertBefore(bar, host);
+    var header = document.querySelector(".navbar.fixed-top, .md-header");  // the theme's own bar
+    if (header) bar.style.top = header.offsetHeight + "px";
+    document.addEventListener("keydown", function (e) {
+      if (!on || !(e.ctrlKey || e.metaKey) || e.target.closest("input, textarea, select")) return;
+      var key = e.key.toLowerCase();
+      if (key === "z" && !e.shiftKey) { e.preventDefault(); undo.click(); }
+      else if (key === "y" || (key === "z" && e.shiftKey)) { e.preventDefault(); redo.click(); }
+    });
+  }
+  function apply() {
+    document.documentElement.classList.toggle("jm-editing", on);
+    bar.querySelector(".jm-ed-undo").disabled = !on || !state.undo;
+    bar.querySelector(".jm-ed-redo").disabled = !on || !state.redo;
+    if (map) decorateMap(); else decorateClient();
+  }
+
+  /* ---- forms ---- */
+  function dialog(title) {
+    var d = el("dialog", { "class": "jm-ed-dialog", "aria-label": title });
+    var f = el("form", { method: "dialog" });
+    f.append(el("h2", {}, title), el("p", { "class": "jm-ed-error", role: "alert" }));
+    d.append(f);
+    document.body.append(d);
+    d.addEventListener("close", function () { d.remove(); });
+    return f;
+  }
+  function field(form, label, input) {
+    var id = "jm-ed-" + input.name;
+    input.id = id;
+    var wrap = el("p", { "class": "jm-ed-field" });
+    wrap.append(el("label", { "for": id }, label), input);
+    form.append(wrap);
+    return input;
+  }
+  function input(name, value, type) {
+    var i = el("input", { name: name, type: type || "text" });
+    if (type === "checkbox") i.checked = !!value; else i.value = value == null ? "" : value;
+    return i;
+  }
+  function select(name, options, value) {
+    var s = el("select", { name: name });
+    options.forEach(function (o) {
+      var opt = el("option", { value: o[0] }, o[1]);
+      if (o[0] === value) opt.selected = true;
+      s.append(opt);
+    });
+    return s;
+  }
+  function buttons(form, save, extra) {
+    var row = el("p", { "class": "jm-ed-buttons" });
+    var ok = el("button", { type: "submit", value: "save", "class": "jm-ed-save" }, save);
+    var cancel = el("button", { type: "button", value: "cancel" }, "Cancel");
+    cancel.addEventListener("click", function () { form.parentNode.close(); });
+    row.append(ok, cancel);
+    (extra || []).forEach(function (b) { row.append(b); });
+    form.append(row);
+  }
+  function showError(form, text) {
+    var p = form.querySelector(".jm-ed-error");
+    if (p) p.textContent = text;
+  }
+  function slug(text) {
+    return text.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "touchpoint";
+  }
+  function uniqueId(base) {
+    var ids = journey().touchpoints, id = base, n = 2;
+    while (ids[id]) id = base + "-" + n++;
+    return id;
+  }
+
+  function touchpointForm(tp, stage) {
+    var j = journey(), adding = !tp;
+    tp = tp || { id: "", title: "", day: stage.from, owner: Object.keys(j.roles)[0] || "", channel: "", feel: null,
+                 emotion: "", description: "", surprise: false, client_visible: false };
+    var form = dialog(adding ? "New touchpoint in " + stage.title : "Touchpoint: " + tp.title);
+    var title = field(form, "Title", input("title", tp.title));
+    title.required = true;
+    var id = field(form, "Id (in the file)", input("id", tp.id));
+    id.pattern = "[a-z0-9][a-z0-9-]*";
+    var idTouched = !adding;
+    id.addEventListener("input", function () { idTouched = true; });
+    title.addEventListener("input", function () { if (!idTouched) id.value = uniqueId(slug(title.value)); });
+    var day = null;
+    if (tp.day != null || adding) {
+      day = field(form, "Day (" + (stage ? stage.title + ": " + stage.from + " to " + stage.to : "") + ")", input("day", tp.day, "number"));
+    }
+    var owners = Object.keys(j.roles).map(function (r) { return [r, j.roles[r] + " (role)"]; })
+      .concat(Object.keys(state.people).map(function (p) { return [p, state.people[p]]; }));
+    field(form, "Owner", select("owner", owners, tp.owner));
+    field(form, "Channel", select("channel", [["", "(none)"]].concat(Object.keys(state.channels).map(function (c) { return [c, state.channels[c]]; })), tp.channel || ""));
+    var feel = field(form, "Feel, 1 (upset) to 5 (delighted)", input("feel", tp.feel, "number"));
+    feel.min = 1; feel.max = 5;
+    field(form, "Emotion (one word)", input("emotion", tp.emotion));
+    var desc = el("textarea", { name: "description", rows: "5" });
+    desc.value = tp.description || "";
+    field(form, "Description", desc);
+    field(form, "A surprise (never announced)", input("surprise", tp.surprise, "checkbox"));
+    field(form, "The client sees it coming", input("client_visible", tp.client_visible, "checkbox"));
+    var extra = [];
+    if (!adding) {
+      var del = el("button", { type: "button", "class": "jm-ed-delete" }, "Delete\u2026");
+      del.addEventListener("click", function () {
+        if (window.confirm("Delete the touchpoint \u201c" + tp.title + "\u201d? Undo brings it back.")) {
+          send({ op: "touchpoint.delete", journey: journeyId, id: tp.id }, form).then(function (a) {
+            if (a && a.ok) form.parentNode.close();
+          });
+        }
+      });
+      extra.push(del);
+    }
+    buttons(form, adding ? "Add" : "Save", extra);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var fields = {};
+      ["title", "id", "owner", "channel", "emotion", "description"].forEach(function (n) {
+        fields[n] = form.elements[n].value;
+      });
+      fields.description = fields.description ? fields.description.replace(/\s+$/, "") + "\n" : "";
+      if (day) fields.day = day.value === "" ? null : parseInt(day.value, 10);
+      fields.feel = feel.value === "" ? null : parseInt(feel.value, 10);
+      fields.surprise = form.elements.surprise.checked;
+      fields.client_visible = form.elements.client_visible.checked;
+      if (!adding) {  // only what changed: the rest of the file stays as written
+        Object.keys(fields).forEach(function (k) {
+          var was = tp[k] == null ? "" : tp[k], now = fields[k] == null ? "" : fields[k];
+          if (k === "description" && String(was).replace(/\s+$/, "") === String(now).replace(/\s+$/, "")) delete fields[k];
+          else if (String(was) === String(now)) delete fields[k];
+        });
+        if (!Object.keys(fields).length) { form.parentNode.close(); return; }
+      }
+      var edit = adding ? { op: "touchpoint.add", journey: journeyId, fields: fields }
+        : { op: "touchpoint.set", journey: journeyId, id: tp.id, fields: fields };
+      send(edit, form).then(function (a) { if (a && a.ok) form.parentNode.close(); });
+    });
+    form.parentNode.showModal();
+    title.focus();
+  }
+
+  function stageForm(stage) {
+    var j = journey(), index = j.stages.indexOf(stage), next = j.stages[index + 1];
+    var form = dialog("Stage: " + stage.title);
+    var title = field(form, "Title", input("title", stage.title));
+    field(form, "Aim: what the client should feel", input("feel", stage.feel));
+    var set = el("fieldset", { "class": "jm-ed-phases" });
+    set.append(el("legend", {}, "Coleman phases"));
+    state.phases.forEach(function (p) {
+      var label = el("label", {});
+      var box = input("phase-" + p, stage.phases.indexOf(p) >= 0, "checkbox");
+      box.value = p;
+      label.append(box, document.createTextNode(" " + p));
+      set.append(label);
+    });
+    form.append(set);
+    var last = null;
+    if (next) last = field(form, "Last day (" + next.title + " starts the day after)", input("to", stage.to, "number"));
+    buttons(form, "Save");
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var fields = {}, phases = state.phases.filter(function (p) { return form.elements["phase-" + p].checked; });
+      if (title.value !== stage.title) fields.title = title.value;
+      if (form.elements.feel.value !== stage.feel) fields.feel = form.elements.feel.value;
+      if (phases.join() !== stage.phases.join()) fields.phases = phases;
+      var to = last ? parseInt(last.value, 10) : stage.to;
+      var edits = [];
+      if (Object.keys(fields).length) edits.push({ op: "stage.set", journey: journeyId, id: stage.id, fields: fields });
+      if (to !== stage.to) edits.push({ op: "stage.boundary", journey: journeyId, stage: stage.id, to: to });
+      if (!edits.length) { form.parentNode.close(); return; }
+      if (edits.length > 1) { showError(form, "Change the names or the boundary, one at a time."); return; }
+      send(edits[0], form).then(function (a) { if (a && a.ok) form.parentNode.close(); });
+    });
+    form.parentNode.showModal();
+    title.focus();
+  }
+
+  /* ---- the map: +, cards, drags ---- */
+  function stageOf(id) { return journey().stages.filter(function (s) { return s.id === id; })[0]; }
+  function dayFor(column, y, moving) {
+    var stage = stageOf(column.dataset.stage);
+    var cards = Array.prototype.filter.call(column.querySelectorAll(".jm-map-card"), function (c) {
+      return c.dataset.touchpoint !== moving;
+    });
+    var before = null, after = null;
+    cards.forEach(function (c) {
+      var r = c.getBoundingClientRect(), tp = journey().touchpoints[c.dataset.touchpoint];
+      if (!tp || tp.day == null) return;
+      if (r.top + r.height / 2 < y) before = tp.day; else if (after === null) after = tp.day;
+    });
+    var low = before === null ? stage.from : before, high = after === null ? stage.to : after;
+    if (before === null && after !== null) return Math.max(stage.from, Math.min(after, stage.from));
+    if (after === null && before !== null) return Math.min(stage.to, before + 1);  // after the last
+    return Math.max(stage.from, Math.min(stage.to, Math.floor((low + high) / 2)));
+  }
+  function moveCard(id, column, y) {
+    var tp = journey().touchpoints[id], target = column.dataset.stage;
+    if (tp.day == null) {
+      if (target === tp.stage) return;
+      return send({ op: "touchpoint.set", journey: journeyId, id: id, fields: { stage: target } });
+    }
+    var day = dayFor(column, y, id);
+    if (day === tp.day) { say("Already on day " + day + "."); return; }
+    say("Moving \u201c" + tp.title + "\u201d to day " + day + "\u2026");
+    return send({ op: "touchpoint.set", journey: journeyId, id: id, fields: { day: day } });
+  }
+  function dragCard(card, start) {
+    var id = card.dataset.touchpoint, ghost = null, moved = false;
+    function move(e) {
+      if (!moved && Math.abs(e.clientX - start.clientX) + Math.abs(e.clientY - start.clientY) < 6) return;
+      if (!moved) { moved = true; ghost = card.cloneNode(true); ghost.className += " jm-ed-ghost"; document.body.append(ghost); card.classList.add("jm-ed-dragging"); }
+      ghost.style.left = e.clientX + 8 + "px"; ghost.style.top = e.clientY + 8 + "px";
+      document.querySelectorAll(".jm-map-cards").forEach(function (c) { c.classList.remove("jm-ed-over"); });
+      var over = document.elementFromPoint(e.clientX, e.clientY);
+      var column = over && over.closest(".jm-map-cards, .jm-map-curve, .jm-map-stage");
+      if (column) columnAt(column).classList.add("jm-ed-over");
+    }
+    function up(e) {
+      document.removeEventListener("pointermove", move);
+      document.removeEventListener("pointerup", up);
+      document.querySelectorAll(".jm-ed-over").forEach(function (c) { c.classList.remove("jm-ed-over"); });
+      if (!moved) { touchpointForm(journey().touchpoints[id], stageOf(card.closest(".jm-map-cards").dataset.stage)); return; }
+      ghost.remove(); card.classList.remove("jm-ed-dragging");
+      var over = document.elementFromPoint(e.clientX, e.clientY);
+      var column = over && over.closest(".jm-map-cards, .jm-map-curve, .jm-map-stage");
+      if (column) moveCard(id, columnAt(column), e.clientY);
+    }
+    document.addEventListener("pointermove", move);
+    document.addEventListener("pointerup", up);
+  }
+  function columnAt(cell) {
+    return cell.classList.contains("jm-map-cards") ? cell : map.querySelector('.jm-map-cards[data-stage="' + cell.dataset.stage + '"]');
+  }
+  function feelAt(curve, y) {
+    var r = curve.getBoundingClientRect();
+    var f = Math.round(5 - 4 * (y - r.top - r.height * 0.14) / (r.height * 0.72));  // map_layout's CURVE_TOP/BOTTOM
+    return Math.max(1, Math.min(5, f));
+  }
+  function dragPoint(point, start) {
+    var curve = point.closest(".jm-map-curve"), id = point.dataset.touchpoint, feel = null;
+    point.setPointerCapture && point.setPointerCapture(start.pointerId);
+    function move(e) {
+      feel = feelAt(curve, e.clientY);
+      point.textContent = feel;
+      point.style.top = (14 + (5 - feel) * 18) + "%";
+    }
+    function up() {
+      point.removeEventListener("pointermove", move);
+      point.removeEventListener("pointerup", up);
+      if (feel !== null && feel !== journey().touchpoints[id].feel) setFeel(id, feel);
+    }
+    point.addEventListener("pointermove", move);
+    point.addEventListener("pointerup", up);
+  }
+  function setFeel(id, feel) {
+    say("Feel of \u201c" + journey().touchpoints[id].title + "\u201d: " + feel + " of 5\u2026");
+    return send({ op: "touchpoint.set", journey: journeyId, id: id, fields: { feel: feel } });
+  }
+
+  function decorateMap() {
+    map.querySelectorAll(".jm-ed-add").forEach(function (b) { b.remove(); });
+    if (!on) {
+      map.querySelectorAll(".jm-curve-point[tabindex]").forEach(function (p) { p.removeAttribute("tabindex"); p.removeAttribute("role"); });
+      return;
+    }
+    map.querySelectorAll(".jm-map-stage[data-stage]").forEach(function (head) {
+      var stage = stageOf(head.dataset.stage);
+      var add = el("button", { type: "button", "class": "jm-ed-add", "aria-label": "Add a touchpoint to " + stage.title,
+                               title: "Add a touchpoint to " + stage.title }, "+ Add");
+      add.addEventListener("click", function (e) { e.stopPropagation(); touchpointForm(null, stage); });
+      head.append(add);
+    });
+    map.querySelectorAll(".jm-curve-point").forEach(function (p) {
+      var tp = journey().touchpoints[p.dataset.touchpoint];
+      if (!tp) return;
+      p.setAttribute("tabindex", "0");
+      p.setAttribute("role", "slider");
+      p.setAttribute("aria-valuemin", "1"); p.setAttribute("aria-valuemax", "5");
+      p.setAttribute("aria-valuenow", String(tp.feel));
+      p.setAttribute("aria-label", "Feel at " + tp.title + " (arrow keys to change)");
+    });
+  }
+  function wireMap() {
+    journeyId = Object.keys(state.journeys).filter(function (j) {
+      var tps = state.journeys[j].touchpoints, card = map.querySelector(".jm-map-card");
+      return card && tps[card.dataset.touchpoint];
+    })[0] || location.pathname.split("/").filter(Boolean).pop();
+    if (!state.journeys[journeyId]) return false;
+    map.addEventListener("pointerdown", function (e) {
+      if (!on || e.button !== 0) return;
+      var point = e.target.closest(".jm-curve-point");
+      if (point) { e.preventDefault(); dragPoint(point, e); return; }
+      var card = e.target.closest(".jm-map-card");
+      if (card) { e.preventDefault(); dragCard(card, e); }
+    });
+    map.addEventListener("click", function (e) {
+      if (!on) return;
+      var stageHead = e.target.closest(".jm-map-stage");
+      var card = e.target.closest(".jm-map-card");
+      if (stageHead && e.target.closest("a")) { e.preventDefault(); stageForm(stageOf(stageHead.dataset.stage)); return; }
+      if (card) {
+        e.preventDefault();
+        if (e.detail === 0) touchpointForm(journey().touchpoints[card.dataset.touchpoint], stageOf(card.closest(".jm-map-cards").dataset.stage));
+      }
+    });
+    map.addEventListener("keydown", function (e) {
+      if (!on) return;
+      var point = e.target.closest(".jm-curve-point");
+      if (point && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
+        e.preventDefault();
+        var tp = journey().touchpoints[point.dataset.touchpoint];
+        var feel = Math.max(1, Math.min(5, (tp.feel || 3) + (e.key === "ArrowUp" ? 1 : -1)));
+        if (feel !== tp.feel) setFeel(tp.id, feel);
+        return;
+      }
+      var card = e.target.closest(".jm-map-card");
+      if (card && e.altKey && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
+        e.preventDefault();  // Alt+arrow: the card to the stage before or after
+        var stages = journey().stages, here = card.closest(".jm-map-cards").dataset.stage;
+        var i = stages.map(function (s) { return s.id; }).indexOf(here) + (e.key === "ArrowLeft" ? -1 : 1);
+        if (i < 0 || i >= stages.length) return;
+        var t = journey().touchpoints[card.dataset.touchpoint];
+        if (t.day == null) send({ op: "touchpoint.set", journey: journeyId, id: t.id, fields: { stage: stages[i].id } });
+        else send({ op: "touchpoint.set", journey: journeyId, id: t.id, fields: { day: e.key === "ArrowLeft" ? stages[i].to : stages[i].from } });
+      }
+    });
+    return true;
+  }
+
+  /* ---- a client's page: done today, or on a date ---- */
+  function decorateClient() {
+    clientPage.querySelectorAll(".jm-ed-done").forEach(function (b) { b.remove(); });
+    if (!on) return;
+    var cid = location.pathname.split("/").filter(Boolean).pop();
+    if (!state.clients[cid]) return;
+    clientPage.querySelectorAll("tr.jm-row--overdue, tr.jm-row--due").forEach(function (row) {
+      var link = row.querySelector('a[href*="#"]');
+      if (!link) return;
+      var tpId = link.getAttribute("href").split("#").pop(), title = link.textContent;
+      var box = el("span", { "class": "jm-ed-done" });
+      var date = el("input", { type: "date", "aria-label": "Done on (date) for " + title });
+      date.value = new Date().toISOString().slice(0, 10);
+      var today = el("button", { type: "button", "class": "jm-ed-done-today" }, "Done today");
+      var onDate = el("button", { type: "button", "class": "jm-ed-done-on" }, "Done then");
+      today.setAttribute("aria-label", "Mark \u201c" + title + "\u201d done today");
+      today.addEventListener("click", function () {
+        send({ op: "done.add", client: cid, touchpoint: tpId, date: new Date().toISOString().slice(0, 10) });
+      });
+      onDate.addEventListener("click", function () {
+        if (date.value) send({ op: "done.add", client: cid, touchpoint: tpId, date: date.value });
+      });
+      box.append(today, date, onDate);
+      row.lastElementChild.append(box);
+    });
+  }
+
+  var css = ".jm-ed-bar{position:sticky;top:0;z-index:20;display:flex;gap:.5em;align-items:center;flex-wrap:wrap;padding:.4em .6em;margin:.5em 0;background:#f1f3f5;border:1px solid #adb5bd;border-radius:6px}" +
+    ".jm-ed-bar button,.jm-ed-dialog button,.jm-ed-add,.jm-ed-done button{font:inherit;padding:.3em .8em;border:1px solid #495057;border-radius:4px;background:#fff;color:#212529;cursor:pointer}" +
+    ".jm-ed-toggle[aria-pressed=true]{background:#1c5d99;color:#fff}" +
+    ".jm-ed-bar button:disabled{opacity:.5;cursor:default}.jm-ed-status{color:#343a40}.jm-ed-bad{color:#a61e1e;font-weight:600}" +
+    ":is(.jm-ed-bar,.jm-ed-dialog,.jm-ed-done) :focus-visible,.jm-ed-add:focus-visible,.jm-editing .jm-map :focus-visible{outline:3px solid #e8590c;outline-offset:2px}" +
+    ".jm-ed-add{display:block;margin:.3em 0 0;font-size:.85em!important;padding:.1em .5em!important}" +
+    ".jm-editing .jm-map-card{cursor:grab;touch-action:none}.jm-editing .jm-curve-point{cursor:ns-resize;touch-action:none}" +
+    ".jm-ed-over{background:#e7f5ff;outline:2px dashed #1c5d99}" +
+    ".jm-ed-dragging{opacity:.4}.jm-ed-ghost{position:fixed;z-index:50;pointer-events:none;width:12em;list-style:none;background:#fff;border:1px solid #495057;padding:.4em;box-shadow:0 4px 12px #0003}" +
+    ".jm-ed-dialog{max-width:46em;width:90vw;border:1px solid #495057;border-radius:8px}.jm-ed-dialog h2{margin-top:0}" +
+    ".jm-ed-field{display:grid;grid-template-columns:12em 1fr;gap:.5em;align-items:center;margin:.4em 0}" +
+    ".jm-ed-field input,.jm-ed-field select,.jm-ed-field textarea{font:inherit;padding:.2em}.jm-ed-field input[type=checkbox]{justify-self:start}" +
+    ".jm-ed-error{color:#a61e1e;font-weight:600;white-space:pre-wrap}.jm-ed-error:empty{display:none}.jm-ed-phases label{margin-right:.8em;white-space:nowrap}" +
+    ".jm-ed-delete{margin-left:auto;color:#a61e1e!important}.jm-ed-buttons{display:flex;gap:.5em}.jm-ed-done{display:flex;flex-wrap:wrap;gap:.3em;margin-top:.3em}.jm-ed-done button,.jm-ed-done input{font-size:.85em!important;padding:.15em .4em!important}";
+
+  var inline = document.getElementById("jm-edit-state");
+  (inline ? Promise.resolve(JSON.parse(inline.textContent)) : call("GET", "state")).then(function (s) {
+    if (!s.journeys) return;
+    state = s;
+    if (map && !wireMap()) return;
+    document.head.append(el("style", {}, css));
+    makeBar();
+    apply();
+    var y = sessionStorage.getItem("jm-scroll");
+    if (y !== null) { sessionStorage.removeItem("jm-scroll"); window.scrollTo(0, parseInt(y, 10)); }
+    document.documentElement.dataset.jmEditor = "ready";
+  });
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", journeymapEditor);
+else journeymapEditor();

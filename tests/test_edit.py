@@ -1,0 +1,221 @@
+"""The editor's core: each edit changes only what it must, on the real example files.
+
+Every expected text is the original with exactly the lines an edit should touch changed,
+so the whole file is compared: comments, blank lines and every other touchpoint unchanged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import copy_workspace
+
+from journeymap import load_workspace
+from journeymap.workspace.edit import Editor, Refused
+from journeymap.workspace.fmt import format_text
+
+JOURNEY = "journeys/client-love.yml"
+BAKERY = "journeys/clients/harbor-street-bakery.yml"
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    return copy_workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def editor(ws: Path) -> Editor:
+    return Editor(ws)
+
+
+def _edit(editor: Editor, **request: Any) -> dict[str, Any]:
+    state = editor.state()
+    if "client" in request:
+        request.setdefault("hash", state["clients"][request["client"]]["hash"])
+    else:
+        request.setdefault("journey", "client-love")
+        request.setdefault("hash", state["journeys"]["client-love"]["hash"])
+    return editor.apply(request)
+
+
+def _block(text: str, tp_id: str) -> str:
+    """A touchpoint's lines with its own comments above it, and the blank line before."""
+    start = text.index(f"  - id: {tp_id}\n")
+    while text[:start - 1].rsplit("\n", 1)[-1].lstrip().startswith("#"):
+        start = text.rindex("\n", 0, start - 1) + 1
+    end = text.index("\n\n", start) + 1
+    return text[start - 1:end]  # from the blank line before it
+
+
+def _clean(ws: Path) -> None:
+    loaded = load_workspace(ws, "journeys")
+    assert not loaded.errors, loaded.errors
+    for rel in (JOURNEY, BAKERY):
+        text = (ws / rel).read_text()
+        assert format_text(text, "client" if "clients" in rel else "journey", rel) == text
+
+
+def test_feel_changes_one_line(ws: Path, editor: Editor) -> None:
+    before = (ws / JOURNEY).read_text()
+    _edit(editor, op="touchpoint.set", id="first-hello", fields={"feel": 5})
+    expected = before.replace("    feel: 3\n    emotion: curious\n",
+                              "    feel: 5\n    emotion: curious\n", 1)
+    assert (ws / JOURNEY).read_text() == expected
+    _clean(ws)
+
+
+def test_move_to_another_stage_carries_its_comments(ws: Path, editor: Editor) -> None:
+    before = (ws / JOURNEY).read_text()
+    block = _block(before, "handoff")
+    assert "# Internal: the client never sees" in block
+    _edit(editor, op="touchpoint.set", id="handoff", fields={"day": 12})
+    moved = block.replace("    day: 2\n", "    day: 12\n").replace(
+        "    phase: affirm\n", "    phase: activate\n")  # the nearest phase of Days 8-30
+    without = before.replace(block, "", 1)
+    at = without.index("\n  - id: weekly-check-in\n")
+    expected = without[:at] + moved + without[at:]
+    assert (ws / JOURNEY).read_text() == expected
+    _clean(ws)
+
+
+def test_add_lands_in_day_order(ws: Path, editor: Editor) -> None:
+    before = (ws / JOURNEY).read_text()
+    _edit(editor, op="touchpoint.add", fields={
+        "id": "quiet-call", "title": "A quiet call", "day": 20, "owner": "lead",
+        "channel": "call", "feel": 4, "emotion": "calm", "surprise": False,
+        "client_visible": True, "description": "Ten minutes, no agenda.\nJust listen.\n"})
+    new = ("  - id: quiet-call\n    title: A quiet call\n    day: 20\n    owner: lead\n"
+           "    channel: call\n    feel: 4\n    emotion: calm\n    client_visible: true\n"
+           "    description: |\n      Ten minutes, no agenda.\n      Just listen.\n\n")
+    at = before.index("  - id: day-30-review\n")
+    assert (ws / JOURNEY).read_text() == before[:at] + new + before[at:]
+    _clean(ws)
+
+
+def test_edit_several_fields_and_remove_one(ws: Path, editor: Editor) -> None:
+    before = (ws / JOURNEY).read_text()
+    _edit(editor, op="touchpoint.set", id="deep-dive-recap", fields={
+        "title": "What we heard: in their words", "emotion": "", "surprise": True,
+        "description": "One short line."})
+    old = _block(before, "deep-dive-recap")
+    new = ("\n  - id: deep-dive-recap\n    title: \"What we heard: in their words\"\n"
+           "    day: -33\n    owner: sales\n    channel: email\n    phase: assess\n"
+           "    feel: 4\n    surprise: true\n    description: One short line.\n")
+    assert (ws / JOURNEY).read_text() == before.replace(old, new, 1)
+    _clean(ws)
+
+
+def test_delete_takes_its_comments_and_keeps_the_heading(ws: Path, editor: Editor) -> None:
+    before = (ws / JOURNEY).read_text()
+    _edit(editor, op="touchpoint.delete", id="follow-up")
+    block = _block(before, "follow-up")
+    assert block.startswith("\n  # Three follow-ups at most")
+    assert (ws / JOURNEY).read_text() == before.replace(block, "", 1)
+    _edit(editor, op="touchpoint.delete", id="first-hello")  # the first after a heading
+    after = (ws / JOURNEY).read_text()
+    heading = "  # " + "-" * 64 + " Pre-game (courting)\n\n  - id: deep-dive\n"
+    assert heading in before.replace(_block(before, "first-hello"), "", 1)
+    assert heading in after
+    assert "first-hello" not in after
+    _clean(ws)
+
+
+def test_stage_rename_aim_phases_and_boundary(ws: Path, editor: Editor) -> None:
+    before = (ws / JOURNEY).read_text()
+    _edit(editor, op="stage.set", id="day-60", fields={
+        "title": "The second month", "feel": "At ease",
+        "phases": ["acclimate", "accomplish", "adopt"]})
+    _edit(editor, op="stage.boundary", stage="day-100", to=110)
+    expected = before.replace(
+        "    title: Days 31-60\n    from: 31\n    to: 60\n    phases: [acclimate, accomplish]\n"
+        "    feel: At ease, and starting to see progress\n",
+        "    title: The second month\n    from: 31\n    to: 60\n"
+        "    phases: [acclimate, accomplish, adopt]\n"
+        "    feel: At ease\n", 1)
+    expected = expected.replace("    from: 61\n    to: 100\n", "    from: 61\n    to: 110\n", 1)
+    expected = expected.replace("    from: 101\n    to: 200\n", "    from: 111\n    to: 200\n", 1)
+    assert (ws / JOURNEY).read_text() == expected
+    _clean(ws)
+    with pytest.raises(Refused) as refused:  # testimonial (day 120, adopt) would be in it
+        _edit(editor, op="stage.boundary", stage="day-100", to=150)
+    assert "phase 'adopt' of touchpoint 'testimonial'" in str(refused.value)
+    assert (ws / JOURNEY).read_text() == expected
+
+
+def test_mark_done_appends_to_the_log(ws: Path, editor: Editor) -> None:
+    before = (ws / BAKERY).read_text()
+    _edit(editor, op="done.add", client="harbor-street-bakery", touchpoint="kickoff",
+          date="2026-11-25")
+    assert (ws / BAKERY).read_text() == before + "  kickoff: 2026-11-25\n"
+    _clean(ws)
+
+
+@pytest.mark.parametrize("fields, words", [
+    ({"owner": "nobody"}, "owner 'nobody' of touchpoint 'kickoff' is neither a role"),
+    ({"day": 400}, "day 400 of touchpoint 'kickoff' falls in no stage window"),
+    ({"feel": 9}, "feel"),
+    ({"owner": ""}, "owner"),  # the owner removed
+])
+def test_refused_edits_write_nothing(ws: Path, editor: Editor, fields: dict[str, Any],
+                                     words: str) -> None:
+    before = (ws / JOURNEY).read_bytes()
+    with pytest.raises(Refused) as refused:
+        _edit(editor, op="touchpoint.set", id="kickoff", fields=fields)
+    assert words in str(refused.value)
+    assert "journeys/client-love.yml:" in str(refused.value)  # positioned: file:line:col
+    assert not refused.value.conflict
+    assert (ws / JOURNEY).read_bytes() == before
+    assert not editor.done
+
+
+def test_a_change_on_disk_is_never_overwritten(ws: Path, editor: Editor) -> None:
+    shown = editor.state()["journeys"]["client-love"]["hash"]
+    someone = (ws / JOURNEY).read_text().replace("Client Love Journey", "Client Love Trip")
+    (ws / JOURNEY).write_text(someone)
+    with pytest.raises(Refused) as refused:
+        editor.apply({"op": "touchpoint.set", "journey": "client-love", "hash": shown,
+                      "id": "kickoff", "fields": {"feel": 5}})
+    assert refused.value.conflict
+    assert (ws / JOURNEY).read_text() == someone
+
+
+def test_undo_and_redo(ws: Path, editor: Editor) -> None:
+    before = (ws / JOURNEY).read_bytes()
+    _edit(editor, op="touchpoint.set", id="kickoff", fields={"feel": 5})
+    edited = (ws / JOURNEY).read_bytes()
+    editor.apply({"op": "undo"})
+    assert (ws / JOURNEY).read_bytes() == before
+    editor.apply({"op": "redo"})
+    assert (ws / JOURNEY).read_bytes() == edited
+    editor.apply({"op": "undo"})
+    (ws / JOURNEY).write_bytes(before + b"# saved in an editor meanwhile\n")
+    with pytest.raises(Refused) as refused:
+        editor.apply({"op": "redo"})
+    assert refused.value.conflict
+    assert (ws / JOURNEY).read_bytes().endswith(b"# saved in an editor meanwhile\n")
+
+
+def test_a_byte_order_mark_is_kept_and_not_counted(ws: Path, editor: Editor) -> None:
+    before = "\ufeff" + (ws / JOURNEY).read_text()
+    (ws / JOURNEY).write_text(before, encoding="utf-8")
+    _edit(editor, op="touchpoint.set", id="first-hello", fields={"emotion": "intrigued"})
+    assert (ws / JOURNEY).read_text(encoding="utf-8") == before.replace(
+        "    emotion: curious\n", "    emotion: intrigued\n", 1)
+
+
+def test_an_id_that_done_logs_name_is_kept(ws: Path, editor: Editor) -> None:
+    before = (ws / JOURNEY).read_bytes()
+    with pytest.raises(Refused) as refused:
+        _edit(editor, op="touchpoint.set", id="kickoff", fields={"id": "kick-off"})
+    assert "done logs" in str(refused.value)
+    assert (ws / JOURNEY).read_bytes() == before
+
+
+def test_only_journey_folder_files(ws: Path, editor: Editor) -> None:
+    with pytest.raises(Refused):
+        editor.apply({"op": "touchpoint.set", "journey": "../mkdocs", "hash": "",
+                      "id": "x", "fields": {"feel": 1}})
+    with pytest.raises(Refused):
+        _edit(editor, op="touchpoint.set", id="kickoff", fields={"repeat": "yearly"})

@@ -1,0 +1,495 @@
+"""Editing under `journeymap serve`: the endpoints refuse anything foreign, and the map's
+editor in real Chromium writes exactly the expected text to the files on disk.
+
+One served workspace for the module: each test starts from the files as the one before left
+them, reads them first, and compares the whole file afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import os
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import BIN, copy_workspace, run
+from playwright.sync_api import Page, expect
+from test_serve import _free_port, _get, _wait
+
+JOURNEY = "journeys/client-love.yml"
+MAP = "journeys/client-love/"
+
+
+class Served:
+    def __init__(self, ws: Path, port: int, log: Path) -> None:
+        self.ws, self.port, self.log = ws, port, log
+        self.url = f"http://127.0.0.1:{port}/"
+
+    def text(self, rel: str = JOURNEY) -> str:
+        return (self.ws / rel).read_text()
+
+    def token(self) -> str:
+        found = re.search(r'name="journeymap-edit-token" content="([^"]+)"', _get(self.url + MAP))
+        assert found
+        return found.group(1)
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        data = response.read().decode()
+        connection.close()
+        return response.status, data
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    tmp = tmp_path_factory.mktemp("edit")
+    ws = copy_workspace(tmp / "ws")
+    port = _free_port()
+    log = tmp / "serve.log"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795478400"}
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(BIN / "journeymap"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=ws, stdout=out, stderr=subprocess.STDOUT, env=env)
+        try:
+            _wait(lambda: "Client Love Journey" in _get(f"http://127.0.0.1:{port}/{MAP}"), 90)
+            yield Served(ws, port, log)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _check_clean(served: Served) -> None:
+    result = run(["journeymap", "check"], served.ws)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "error" not in result.stdout.lower()
+    fmt = run(["journeymap", "fmt", "--check"], served.ws)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+# ---- the endpoints ------------------------------------------------------------------------
+
+
+def _edit_body(served: Served) -> bytes:
+    state = _state(served)
+    return json.dumps({"op": "touchpoint.set", "journey": "client-love", "id": "kickoff",
+                       "hash": state["journeys"]["client-love"]["hash"],
+                       "fields": {"emotion": "hijacked"}}).encode()
+
+
+def _state(served: Served) -> dict[str, Any]:
+    status, data = served.request("GET", "/_journeymap/state", headers={
+        "Host": f"127.0.0.1:{served.port}", "X-Journeymap-Token": served.token()})
+    assert status == 200, data
+    result: dict[str, Any] = json.loads(data)
+    return result
+
+
+@pytest.mark.parametrize("change", [
+    {"Host": "evil.example"},  # DNS rebinding: another name pointed at 127.0.0.1
+    {"Host": "127.0.0.1:1"},  # another port's server
+    {"Origin": "http://evil.example"},
+    {"Origin": None},
+    {"Sec-Fetch-Site": "cross-site"},
+    {"X-Journeymap-Token": None},
+    {"X-Journeymap-Token": "guessed"},
+    {"Content-Type": "text/plain"},
+    {"Content-Type": "application/x-www-form-urlencoded"},
+])
+def test_foreign_requests_get_403_and_write_nothing(served: Served,
+                                                    change: dict[str, str | None]) -> None:
+    before = served.text()
+    own = f"127.0.0.1:{served.port}"
+    headers: dict[str, str | None] = {
+        "Host": own, "Origin": f"http://{own}", "Sec-Fetch-Site": "same-origin",
+        "X-Journeymap-Token": served.token(), "Content-Type": "application/json", **change}
+    body = _edit_body(served)
+    status, data = served.request("POST", "/_journeymap/edit", body,
+                                  {k: v for k, v in headers.items() if v is not None})
+    assert status == 403, data
+    time.sleep(0.2)
+    assert served.text() == before
+
+
+def test_the_same_request_with_everything_right_is_accepted(served: Served) -> None:
+    before = served.text()
+    own = f"127.0.0.1:{served.port}"
+    status, data = served.request("POST", "/_journeymap/edit", _edit_body(served), {
+        "Host": own, "Origin": f"http://{own}", "X-Journeymap-Token": served.token(),
+        "Content-Type": "application/json"})
+    assert status == 200, data
+    assert served.text() == before.replace("    emotion: energised\n",
+                                           "    emotion: hijacked\n", 1)
+    status, data = served.request("POST", "/_journeymap/edit", json.dumps(
+        {"op": "undo"}).encode(), {"Host": own, "Origin": f"http://{own}",
+                                   "X-Journeymap-Token": served.token(),
+                                   "Content-Type": "application/json"})
+    assert status == 200, data
+    assert served.text() == before
+
+
+def test_state_needs_the_token(served: Served) -> None:
+    status, _ = served.request("GET", "/_journeymap/state",
+                               headers={"Host": f"127.0.0.1:{served.port}"})
+    assert status == 403
+
+
+def test_only_the_pages_it_edits_carry_the_editor(served: Served) -> None:
+    assert "journeymap-edit-token" in _get(served.url + MAP + "workshop.html")
+    assert "journeymap-edit-token" in _get(served.url + "clients/harbor-street-bakery/")
+    for path in ("meet/harbor-street-bakery.html", "", "team/"):  # the client's own page
+        assert "journeymap-edit-token" not in _get(served.url + path), path
+
+
+def test_the_built_site_has_no_editor(example_site: Path) -> None:
+    for page in example_site.rglob("*.html"):
+        text = page.read_text()
+        assert "_journeymap/" not in text and "journeymap-edit-token" not in text, page
+
+
+# ---- the editor in Chromium ----------------------------------------------------------------
+
+
+def _open(page: Page, served: Served, path: str = MAP, width: int = 1280) -> None:
+    page.set_viewport_size({"width": width, "height": 1000})
+    page.goto(served.url + path)
+    expect(page.locator("html[data-jm-editor=ready]")).to_have_count(1, timeout=20_000)
+    toggle = page.locator(".jm-ed-toggle")
+    if toggle.get_attribute("aria-pressed") != "true":
+        toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+
+
+def _until_redrawn(page: Page, served: Served, before: str, rel: str = JOURNEY,
+                   moment: float | None = None) -> float:
+    """Wait for the file to change and the page to come back redrawn; the seconds since
+    `moment` (the drop or the click) until the new map is ready."""
+    _wait(lambda: served.text(rel) != before, 20)
+    page.wait_for_function("!window.__jmShown && document.documentElement.dataset.jmEditor",
+                           timeout=20_000)
+    return time.monotonic() - moment if moment is not None else 0.0
+
+
+def _mark(page: Page) -> float:
+    page.evaluate("window.__jmShown = 1")  # gone once the page has reloaded
+    return time.monotonic()
+
+
+def _block(text: str, tp_id: str) -> str:
+    start = text.index(f"  - id: {tp_id}\n")
+    while text[:start - 1].rsplit("\n", 1)[-1].lstrip().startswith("#"):
+        start = text.rindex("\n", 0, start - 1) + 1
+    return text[start - 1:text.index("\n\n", start) + 1]
+
+
+def test_drag_a_curve_point_from_3_to_5(served: Served, page: Page) -> None:
+    _open(page, served)
+    before = served.text()
+    point = page.locator('.jm-curve-point[data-touchpoint="first-hello"]')
+    expect(point).to_have_text("3")
+    box = point.bounding_box()
+    curve = page.locator('.jm-map-curve[data-stage="pre-game"]').bounding_box()
+    assert box and curve
+    x = box["x"] + box["width"] / 2
+    page.mouse.move(x, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(x, curve["y"] + curve["height"] * 0.14, steps=6)
+    moment = _mark(page)
+    page.mouse.up()
+    took = _until_redrawn(page, served, before, moment=moment)
+    expect(page.locator('.jm-curve-point[data-touchpoint="first-hello"]')).to_have_text("5")
+    assert served.text() == before.replace("    feel: 3\n    emotion: curious\n",
+                                           "    feel: 5\n    emotion: curious\n", 1)
+    print(f"curve drop to redrawn map: {took:.2f} s")
+
+
+def test_keyboard_sets_feel_and_undo_redo(served: Served, page: Page) -> None:
+    _open(page, served)
+    before = served.text()
+    point = page.locator('.jm-curve-point[data-touchpoint="deep-dive"]')
+    point.focus()
+    _mark(page)
+    page.keyboard.press("ArrowDown")
+    _until_redrawn(page, served, before)
+    lowered = before.replace("    feel: 4\n    emotion: heard\n",
+                             "    feel: 3\n    emotion: heard\n")
+    assert served.text() == lowered
+    _open(page, served)
+    _mark(page)
+    page.locator(".jm-ed-undo").click()
+    _until_redrawn(page, served, lowered)
+    assert served.text() == before
+    _open(page, served)
+    _mark(page)
+    page.locator(".jm-ed-toggle").focus()
+    page.keyboard.press("Control+y")
+    _until_redrawn(page, served, before)
+    assert served.text() == lowered
+
+
+def test_add_a_touchpoint_from_the_plus(served: Served, page: Page) -> None:
+    _open(page, served)
+    before = served.text()
+    page.locator('.jm-map-stage[data-stage="first-month"] .jm-ed-add').click()
+    dialog = page.locator("dialog.jm-ed-dialog")
+    expect(dialog).to_be_visible()
+    page.keyboard.type("A quiet call")  # the title has the focus
+    expect(dialog.locator("input[name=id]")).to_have_value("a-quiet-call")
+    dialog.locator("input[name=day]").fill("20")
+    dialog.locator("select[name=owner]").select_option("lead")
+    dialog.locator("select[name=channel]").select_option("call")
+    dialog.locator("input[name=feel]").fill("4")
+    dialog.locator("input[name=emotion]").fill("calm")
+    dialog.locator("textarea[name=description]").fill("Ten minutes, no agenda.")
+    dialog.locator("input[name=client_visible]").check()
+    _mark(page)
+    dialog.locator("input[name=emotion]").press("Enter")  # submits, like the Add button
+    _until_redrawn(page, served, before)
+    new = ("  - id: a-quiet-call\n    title: A quiet call\n    day: 20\n    owner: lead\n"
+           "    channel: call\n    feel: 4\n    emotion: calm\n    client_visible: true\n"
+           "    description: Ten minutes, no agenda.\n\n")
+    at = before.index("  - id: day-30-review\n")
+    assert served.text() == before[:at] + new + before[at:]
+    expect(page.locator('.jm-map-card[data-touchpoint="a-quiet-call"]')).to_be_visible()
+    _check_clean(served)
+
+
+def test_edit_then_delete_a_card(served: Served, page: Page) -> None:
+    _open(page, served)
+    before = served.text()
+    page.locator('.jm-map-card[data-touchpoint="halfway-note"]').click()
+    dialog = page.locator("dialog.jm-ed-dialog")
+    expect(dialog.locator("input[name=title]")).to_have_value(
+        "A progress note they did not ask for")
+    dialog.locator("input[name=emotion]").fill("noticed")
+    _mark(page)
+    dialog.locator(".jm-ed-save").click()
+    _until_redrawn(page, served, before)
+    edited = before.replace("    emotion: reassured\n    description: |\n      Three lines",
+                            "    emotion: noticed\n    description: |\n      Three lines", 1)
+    assert served.text() == edited
+
+    _open(page, served)
+    page.locator('.jm-map-card[data-touchpoint="halfway-note"]').click()
+    page.once("dialog", lambda d: d.accept())  # the confirmation
+    _mark(page)
+    page.locator("dialog.jm-ed-dialog .jm-ed-delete").click()
+    _until_redrawn(page, served, edited)
+    assert served.text() == edited.replace(_block(edited, "halfway-note"), "", 1)
+    expect(page.locator('.jm-map-card[data-touchpoint="halfway-note"]')).to_have_count(0)
+    _check_clean(served)
+
+
+def test_drag_a_card_to_another_stage(served: Served, page: Page) -> None:
+    _open(page, served)
+    before = served.text()
+    page.locator('.jm-map-stage[data-stage="first-week"]').scroll_into_view_if_needed()
+    page.mouse.wheel(0, 300)
+    page.wait_for_timeout(200)
+    card = page.locator('.jm-map-card[data-touchpoint="handoff"]').bounding_box()
+    first = page.locator('.jm-map-cards[data-stage="first-month"] .jm-map-card').first
+    target = first.bounding_box()
+    assert card and target
+    page.mouse.move(card["x"] + 20, card["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(target["x"] + 20, target["y"] + 4, steps=8)  # above its first card
+    moment = _mark(page)
+    page.mouse.up()
+    took = _until_redrawn(page, served, before, moment=moment)
+    block = _block(before, "handoff")
+    moved = block.replace("    day: 2\n", "    day: 8\n").replace(
+        "    phase: affirm\n", "    phase: activate\n")
+    without = before.replace(block, "", 1)
+    at = without.index("\n  - id: setup-done\n")
+    assert served.text() == without[:at] + moved + without[at:]
+    expect(page.locator('.jm-map-cards[data-stage="first-month"] '
+                        '.jm-map-card[data-touchpoint="handoff"]')).to_be_visible()
+    print(f"card drop to redrawn map: {took:.2f} s")
+    _check_clean(served)
+
+
+def test_rename_a_stage_and_move_a_boundary(served: Served, page: Page) -> None:
+    _open(page, served)
+    before = served.text()
+    page.locator('.jm-map-stage[data-stage="day-60"] a').click()
+    dialog = page.locator("dialog.jm-ed-dialog")
+    dialog.locator("input[name=title]").fill("The second month")
+    dialog.locator("input[name=feel]").fill("At ease")
+    _mark(page)
+    dialog.locator(".jm-ed-save").click()
+    _until_redrawn(page, served, before)
+    renamed = before.replace("    title: Days 31-60\n", "    title: The second month\n", 1)
+    renamed = renamed.replace("    feel: At ease, and starting to see progress\n",
+                              "    feel: At ease\n", 1)
+    assert served.text() == renamed
+    expect(page.locator('.jm-map-stage[data-stage="day-60"] a')).to_have_text(
+        "The second month")
+
+    _open(page, served)
+    page.locator('.jm-map-stage[data-stage="day-100"] a').click()
+    dialog.locator("input[name=to]").fill("110")
+    _mark(page)
+    dialog.locator("input[name=to]").press("Enter")
+    _until_redrawn(page, served, renamed)
+    assert served.text() == renamed.replace("    from: 61\n    to: 100\n",
+                                            "    from: 61\n    to: 110\n", 1).replace(
+        "    from: 101\n    to: 200\n", "    from: 111\n    to: 200\n", 1)
+    _check_clean(served)
+
+
+def test_a_refused_edit_shows_the_message_and_writes_nothing(served: Served,
+                                                             page: Page) -> None:
+    _open(page, served)
+    before = served.text()
+    page.locator('.jm-map-card[data-touchpoint="kickoff"]').click()
+    dialog = page.locator("dialog.jm-ed-dialog")
+    dialog.locator("input[name=day]").fill("400")
+    dialog.locator(".jm-ed-save").click()
+    error = dialog.locator(".jm-ed-error")
+    expect(error).to_contain_text("falls in no stage window")
+    expect(error).to_contain_text("journeys/client-love.yml:")
+    expect(error).to_contain_text("not saved")
+    time.sleep(1)
+    assert served.text() == before
+
+
+def test_a_change_on_disk_is_detected_and_kept(served: Served, page: Page) -> None:
+    _open(page, served)
+    someone = served.text().replace("title: Client Love Journey", "title: Client Joy Journey")
+    (served.ws / JOURNEY).write_text(someone)  # saved in an editor while the page is open
+    page.locator('.jm-map-card[data-touchpoint="kickoff"]').click()
+    dialog = page.locator("dialog.jm-ed-dialog")
+    dialog.locator("input[name=emotion]").fill("overwritten")
+    _mark(page)
+    dialog.locator(".jm-ed-save").click()
+    expect(dialog.locator(".jm-ed-error")).to_contain_text("changed on disk")
+    page.wait_for_function("!window.__jmShown", timeout=20_000)  # the page reloads
+    assert served.text() == someone
+    expect(page.locator("h1")).to_contain_text("Client Joy Journey", timeout=20_000)
+
+
+def test_mark_done_on_a_clients_page(served: Served, page: Page) -> None:
+    rel = "journeys/clients/harbor-street-bakery.yml"
+    _open(page, served, "clients/harbor-street-bakery/")
+    before = served.text(rel)
+    row = page.locator("tr:is(.jm-row--overdue, .jm-row--due)").first
+    button = row.locator(".jm-ed-done-today")
+    row_link = row.locator('a[href*="#"]').first
+    tp_id = (row_link.get_attribute("href") or "").split("#")[-1]
+    assert tp_id and f"  {tp_id}:" not in before
+    _mark(page)
+    button.click()
+    _until_redrawn(page, served, before, rel)
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    assert served.text(rel) == before + f"  {tp_id}: {today}\n"
+    _check_clean(served)
+
+
+def test_keyboard_only_on_the_workshop_view(served: Served, page: Page) -> None:
+    from journeymap.workspace.fmt import format_text
+
+    page.set_viewport_size({"width": 1920, "height": 1080})  # a projector
+    page.goto(served.url + MAP + "workshop.html")
+    expect(page.locator("html[data-jm-editor=ready]")).to_have_count(1, timeout=20_000)
+    page.locator(".jm-ed-toggle").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".jm-ed-toggle")).to_have_attribute("aria-pressed", "true")
+    before = served.text()
+    page.locator('.jm-map-card[data-touchpoint="team-intro"] a').focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("dialog.jm-ed-dialog")
+    expect(dialog.locator("input[name=title]")).to_be_focused()
+    for _ in range(6):  # title, id, day, owner, channel, feel: then the emotion
+        page.keyboard.press("Tab")
+    expect(dialog.locator("input[name=emotion]")).to_be_focused()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("expected")
+    _mark(page)
+    page.keyboard.press("Enter")
+    _until_redrawn(page, served, before)
+    edited = before.replace("    emotion: welcomed\n", "    emotion: expected\n", 1)
+    assert served.text() == edited
+
+    expect(page.locator(".jm-ed-toggle")).to_have_attribute("aria-pressed", "true")  # kept
+    page.locator('.jm-map-card[data-touchpoint="setup-done"] a').focus()
+    _mark(page)
+    page.keyboard.press("Alt+ArrowRight")  # to the next stage, Days 31-60
+    _until_redrawn(page, served, edited)
+    block = _block(edited, "setup-done")
+    moved = block.replace("    day: 10\n", "    day: 31\n").replace(
+        "    phase: activate\n", "    phase: acclimate\n")
+    expected = format_text(edited.replace(block, moved, 1), "journey", JOURNEY)
+    assert served.text() == expected
+    assert expected.index("id: setup-done") > expected.index("- Days 31-60\n")
+    expect(page.locator('.jm-map-cards[data-stage="day-60"] '
+                        '.jm-map-card[data-touchpoint="setup-done"]')).to_be_visible()
+    _check_clean(served)
+
+
+def test_the_editor_passes_axe(served: Served, page: Page) -> None:
+    from test_quality import axe
+
+    _open(page, served, MAP + "workshop.html", width=1920)
+    found = [str(v) for v in axe(page, []) if "jm-ed" in v.html or "jm-curve-point" in v.html]
+    assert found == []
+    page.locator('.jm-map-card[data-touchpoint="kickoff"] a').focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("dialog.jm-ed-dialog")).to_be_visible()
+    found = [str(v) for v in axe(page, []) if "jm-ed" in v.target or "jm-ed" in v.html]
+    assert found == []
+
+
+def test_screenshots(served: Served, page: Page, tmp_path: Path) -> None:
+    for width in (1280, 1920):
+        _open(page, served, width=width)
+        page.locator('.jm-map-card[data-touchpoint="kickoff"]').click()
+        expect(page.locator("dialog.jm-ed-dialog")).to_be_visible()
+        target = Path(os.environ.get("JM_SHOTS", tmp_path)) / f"edit-mode-{width}.png"
+        page.screenshot(path=str(target))
+        assert target.stat().st_size > 10_000
+
+
+# ---- the middleware alone --------------------------------------------------------------
+
+
+def _call(app: Any, method: str, path: str, headers: dict[str, str],
+          body: bytes = b"") -> tuple[str, bytes]:
+    import io
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "wsgi.input": io.BytesIO(body),
+               "CONTENT_LENGTH": str(len(body)), **headers}
+    got: list[str] = []
+    data = b"".join(app(environ, lambda status, _headers, _exc=None: got.append(status)))
+    return got[0], data
+
+
+def test_read_only_refuses_every_edit_and_adds_no_script(tmp_path: Path) -> None:
+    from journeymap.host.editing import editing
+
+    def site(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/html")])
+        return [b'<html><body><figure class="jm-map"></figure></body></html>']
+
+    app = editing(site, None, "127.0.0.1", 8000)
+    own = {"HTTP_HOST": "127.0.0.1:8000", "HTTP_ORIGIN": "http://127.0.0.1:8000",
+           "CONTENT_TYPE": "application/json"}
+    status, data = _call(app, "POST", "/_journeymap/edit", own, b'{"op": "undo"}')
+    assert status.startswith("403") and b"--read-only" in data
+    status, data = _call(app, "GET", "/journeys/x/", {"HTTP_HOST": "127.0.0.1:8000"})
+    assert status.startswith("200") and b"_journeymap" not in data
+
+
+def test_the_state_in_the_page_cannot_close_its_element() -> None:
+    from journeymap.host.editing import tag
+    shown = tag("token", {"title": "</script><img src=x onerror=alert(1)>"})
+    assert shown.count("</script>") == 2  # the state's and the script's own
+    assert "<img" not in shown

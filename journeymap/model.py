@@ -159,7 +159,8 @@ class Feedback:
     touchpoint: str | None = None
     said: str | None = None
     heard_by: str | None = None
-    where: Where = Where("", 1, 1)
+    where: Where = Where("", 1, 1)  # of its `touchpoint`, else of the entry
+    heard_by_where: Where = Where("", 1, 1)
 
 
 @dataclass(frozen=True)
@@ -211,9 +212,8 @@ class Client:
     handoff: str | None = None
     done: dict[str, tuple[dt.date, ...]] = field(default_factory=dict)
     notes: str | None = None
-    # The whole done log (done and skipped entries) by touchpoint, in date order; `done`
-    # holds its done dates alone.
-    log: dict[str, tuple[Logged, ...]] = field(default_factory=dict)
+    # The done log's skipped entries by touchpoint (`done` holds its done dates).
+    skipped: dict[str, tuple[Logged, ...]] = field(default_factory=dict)
     feedback: tuple[Feedback, ...] = ()  # in date order
     paused: Ending | None = None
     left: Ending | None = None
@@ -231,6 +231,16 @@ class Client:
 
     def date_of(self, day: int) -> dt.date:
         return self.day_one + dt.timedelta(days=day - 1)
+
+    def log(self, tp_id: str) -> tuple[Logged, ...]:
+        """A touchpoint's done log, done and skipped entries, in date order (done first on
+        a day with both)."""
+        entries = [Logged(d) for d in self.done.get(tp_id, ())] + list(self.skipped.get(tp_id, ()))
+        return tuple(sorted(entries, key=lambda e: (e.date, e.skipped is not None)))
+
+    def logged(self) -> list[str]:
+        """The touchpoint ids in the done log, done or skipped."""
+        return list(dict.fromkeys([*self.done, *self.skipped]))
 
     def has_left(self, as_of: dt.date) -> bool:
         return self.left is not None and self.left.date <= as_of

@@ -106,13 +106,16 @@ def test_every_new_field_is_accepted(tmp_path: Path) -> None:
     loaded = load_workspace(root)
     assert loaded.problems == []
     client = loaded.workspace.clients["acme-bakery"]
-    assert client.log["check-in"] == (Logged(d(2026, 4, 10)),
+    assert client.log("check-in") == (Logged(d(2026, 4, 10)),
                                       Logged(d(2026, 4, 17), skipped="Away that week"))
     assert client.done["check-in"] == (d(2026, 4, 10),)
     first, second = client.feedback  # in date order
-    assert first == Feedback(d(2026, 3, 3), 2, where=first.where)
+    assert first == Feedback(d(2026, 3, 3), 2, where=first.where,
+                             heard_by_where=first.heard_by_where)
     assert second == Feedback(d(2026, 3, 7), 4, "welcome-gift", "Lovely.\nThe card had a typo.\n",
-                              "alex-rivera", where=second.where)
+                              "alex-rivera", where=second.where,
+                              heard_by_where=second.heard_by_where)
+    assert (second.where.line, second.heard_by_where.line) == (15, 20)
     assert client.paused == Ending(d(2026, 5, 1), "Renovating", d(2026, 6, 1))
     assert client.left == Ending(d(2026, 9, 30), "Sold the business")
     journey = loaded.workspace.journeys["onboarding"]

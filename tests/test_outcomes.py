@@ -66,7 +66,8 @@ def test_plan_kept_on_a_hand_worked_example(tmp_path: Path) -> None:
     check-in (04-10, 04-17, 04-24): done 04-10 (on time), skipped, done 05-01 (7 days late).
     birthday-card (2027-03-14): still to come, not counted.
     A second client, zenith (signed 2026-04-01), left on 2026-04-20 having had nothing:
-    its deep-dive (03-21) and welcome-gift (04-05) missed when it left; check-ins after."""
+    its deep-dive (03-21) missed at signing, its welcome-gift (04-05) not had when it left;
+    the check-ins fall after."""
     root = workspace(tmp_path)
     sub(C, "  deep-dive: 2026-02-20\n",
         "  deep-dive: 2026-02-20\n  welcome-gift: 2026-03-06\n"
@@ -92,7 +93,7 @@ def test_plan_kept_on_a_hand_worked_example(tmp_path: Path) -> None:
     assert stages == {"before": (2, 0), "first": (2, 1), "later": (2, 1)}
     assert {k: [(o.touchpoint.id, o.date) for o in v]
             for k, v in figures.overdue_when_left.items()} == {
-        "zenith": [("deep-dive", d(2026, 3, 21)), ("welcome-gift", d(2026, 4, 5))]}
+        "zenith": [("welcome-gift", d(2026, 4, 5))]}  # the deep dive was missed at signing
     feel = {f.touchpoint: (f.intended, f.actual.median if f.actual else None, f.gap)
             for f in feel_figures(ws, journey)}
     assert feel["welcome-gift"] == (5, 2.0, -3.0)
@@ -100,3 +101,53 @@ def test_plan_kept_on_a_hand_worked_example(tmp_path: Path) -> None:
     kept_then = retention(ws.clients.values(), d(2026, 5, 20))
     assert (kept_then.clients, kept_then.left) == (2, 1)
     assert kept_then.at(30).share == pytest.approx(0.5)  # type: ignore[union-attr]
+
+
+# ---- lint learns from the data ------------------------------------------------------------------
+
+
+def _lint(root: Path, as_of: dt.date, settings: dict | None = None,
+          rule: str = "often-late") -> list[tuple]:
+    from journeymap.derive.lint import LintSettings, lint
+    ws = load_workspace(root).workspace
+    found = lint(ws, as_of, LintSettings.from_mapping(settings or {}))
+    return [(p.path, p.line, p.col, p.rule, p.message) for p in found
+            if p.rule == rule]
+
+
+def _answers(root: Path, feels: list[int]) -> None:
+    """One client per answer, each telling us how the welcome gift (planned 5) felt."""
+    for n, feel in enumerate(feels):
+        (root / f"journeys/clients/c{n}.yml").write_text(
+            "name: C\njourney: onboarding\nday_one: 2026-03-02\n"
+            "team: {sales: pat-kim, lead: alex-rivera}\ndates: {birthday: 03-14}\n"
+            "done: {deep-dive: 2026-02-20, welcome-gift: 2026-03-06}\n"
+            f"feedback:\n  - {{date: 2026-03-07, touchpoint: welcome-gift, feel: {feel}}}\n")
+
+
+def test_felt_below_plan_on_enough_answers(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    rule = "felt-below-plan"
+    _answers(root, [4, 4])  # a point below plan, but on two answers only
+    assert _lint(root, d(2026, 3, 10), rule=rule) == []
+    _answers(root, [4, 4, 5])
+    assert _lint(root, d(2026, 3, 10), rule=rule) == [
+        ("journeys/onboarding.yml", 38, 11, "felt-below-plan",
+         "touchpoint 'welcome-gift' aims for a feel of 5, but the median of 3 answers is 4: "
+         "ask what fell short, and change the touchpoint or the aim")]
+    assert _lint(root, d(2026, 3, 10), {rule: {"min-answers": 4}}, rule) == []
+    assert _lint(root, d(2026, 3, 10), {rule: {"points": 2}}, rule) == []
+
+
+def test_often_late_when_most_are_late(tmp_path: Path) -> None:
+    root = workspace(tmp_path)  # check-in on 04-10, 04-17, 04-24, the welcome gift on 03-06
+    sub(C, "  deep-dive: 2026-02-20\n",
+        "  deep-dive: 2026-02-20\n  check-in: [2026-04-10, 2026-04-20, 2026-04-30]\n")(root)
+    # As of 05-01: 3 of 3 check-ins come due, 2 of them late: under the four needed.
+    assert _lint(root, d(2026, 5, 1)) == []
+    assert _lint(root, d(2026, 5, 1), {"often-late": {"min-due": 3}}) == [
+        ("journeys/onboarding.yml", 39, 5, "often-late",
+         "touchpoint 'check-in' was done late or not at all 2 times of 3: give it a date the "
+         "owner can keep, or help to keep it")]
+    # 2 of 3 is not over 70 %.
+    assert _lint(root, d(2026, 5, 1), {"often-late": {"min-due": 3, "percent": 70}}) == []

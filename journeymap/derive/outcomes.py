@@ -165,7 +165,9 @@ class PlanKept:
     by_touchpoint: dict[str, Kept]
     by_owner: dict[str, Kept]  # person id ("" for no one)
     by_stage: dict[str, Kept]
-    overdue_when_left: dict[str, list[Occurrence]]  # client id -> what they had not had
+    # Client id -> what they had not had when they left, since signing (what was missed
+    # before signing was missed at signing, not when they left).
+    overdue_when_left: dict[str, list[Occurrence]]
 
 
 def plan_kept(ws: Workspace, journey: Journey, agenda: Agenda) -> PlanKept:
@@ -188,7 +190,7 @@ def plan_kept(ws: Workspace, journey: Journey, agenda: Agenda) -> PlanKept:
             assert client.left is not None
             left[client.id] = [o for o in agenda.schedules.get(client.id, [])
                                if o.status == "missed" and o.date is not None
-                               and o.date < client.left.date]
+                               and client.day_one <= o.date < client.left.date]
     return PlanKept(
         {tp.id: by_touchpoint[tp.id] for tp in journey.touchpoints if tp.id in by_touchpoint},
         grouped("owner"),

@@ -106,7 +106,7 @@ def touchpoint_occurrences(
 ) -> list[Occurrence]:
     """The touchpoint's occurrences for the client: each on a day the business works, none
     before the touchpoint's `since:` date nor after the day the client left."""
-    log = client.log.get(tp.id, ())
+    log = client.log(tp.id)
     # A client who left has their schedule as it stood on that day.
     now = min(as_of, client.left.date) if client.left is not None else as_of
 
@@ -119,8 +119,10 @@ def touchpoint_occurrences(
 
     def owed(occurrence: Occurrence) -> bool:
         date = occurrence.date
-        if date is None or occurrence.status in ("done", "skipped"):
+        if occurrence.status in ("done", "skipped"):
             return True
+        if date is None:  # undated: owed until they leave
+            return not client.has_left(as_of)
         if tp.since is not None and date < tp.since:
             return False
         return client.left is None or date <= client.left.date

@@ -462,8 +462,10 @@ def _client(file: Path, rel: str) -> Parsed:
         done={k: tuple(sorted(d for d in log if isinstance(d, dt.date)))
               for k, log in v.get("done", {}).items()},
         notes=v.get("notes"), key_where=_key_where(problems, checked),
-        log={k: tuple(sorted((_logged(d) for d in log), key=lambda e: e.date))
-             for k, log in v.get("done", {}).items()},
+        skipped={k: found for k, log in v.get("done", {}).items()
+                 if (found := tuple(sorted((_logged(d) for d in log
+                                            if isinstance(d, CheckedRecord)),
+                                           key=lambda e: e.date)))},
         feedback=tuple(sorted((f for item in v.get("feedback", ())
                                if (f := _feedback(item, problems)) is not None),
                               key=lambda f: f.date)),
@@ -493,7 +495,8 @@ def _feedback(entry: CheckedRecord, problems: Problems) -> Feedback | None:
         return None  # reported: a required key is missing or wrong
     return Feedback(date=v["date"], feel=v["feel"], touchpoint=v.get("touchpoint"),
                     said=v.get("said"), heard_by=v.get("heard_by"),
-                    where=_where(problems, entry.at("heard_by")))
+                    where=_where(problems, entry.at("touchpoint")),
+                    heard_by_where=_where(problems, entry.at("heard_by")))
 
 
 def _ending(entry: CheckedRecord | None) -> Ending | None:
@@ -556,7 +559,8 @@ def _check_client(
     found = problems.items
     if "done" in checked:
         done_node = checked.at("done")
-        for tp_id, dates in client.log.items():
+        for tp_id in client.logged():
+            dates = client.log(tp_id)
             tp = journey.touchpoint(tp_id)
             at = done_node.keys.get(tp_id, done_node)
             if tp is None:
@@ -572,7 +576,7 @@ def _check_client(
     for entry in client.feedback:
         if entry.heard_by is not None and entry.heard_by not in people \
                 and entry.heard_by not in broken["person"]:
-            pos = entry.where
+            pos = entry.heard_by_where
             found.append(Problem(client.path, pos.line, pos.col, f"feedback: unknown person "
                                  f"'{entry.heard_by}' in heard_by"
                                  f"{did_you_mean(entry.heard_by, people)}"))

@@ -318,11 +318,13 @@ def _role_changes(bj: Journey, hj: Journey) -> list[Change]:
 
 
 def _pending(ws: Workspace, client: Client, tp_id: str, as_of: dt.date) -> set[dt.date]:
-    """Dates still to come (or overdue) for a touchpoint in a client's schedule."""
+    """Dates still to come (or overdue) for a touchpoint in a client's schedule: not done,
+    skipped or missed (those are history)."""
     if client.journey not in ws.journeys:
         return set()
     return {o.date for o in client_schedule(ws, client, as_of)
-            if o.touchpoint.id == tp_id and o.date is not None and o.status != "done"}
+            if o.touchpoint.id == tp_id and o.date is not None
+            and o.status not in ("done", "skipped", "missed")}
 
 
 def _impact(subject: str, change: str, old_id: str | None, new_id: str | None,
@@ -330,8 +332,9 @@ def _impact(subject: str, change: str, old_id: str | None, new_id: str | None,
     """How many of the journey's current clients (those in `head`) see their dates change.
     Each side uses its own client record (a done date may go with the change); a client
     new in `head` uses its record on both sides."""
-    clients = sorted((c for c in head.clients.values() if c.journey == journey_id),
-                     key=lambda c: c.id)
+    clients = sorted((c for c in head.clients.values()
+                      if c.journey == journey_id and not c.has_left(as_of)),
+                     key=lambda c: c.id)  # a change to the journey no longer reaches who left
     affected: list[str] = []
     dates: list[tuple[dt.date, str]] = []
     for client in clients:

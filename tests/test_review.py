@@ -429,3 +429,17 @@ def test_a_journeys_own_words_and_lint_settings_changed(repo: Path) -> None:
     assert "words: none → client: member, sales: the front desk" in out
     assert ("lint settings: none → first-100-days-gap: (level warning, days 21), "
             "low-feel: off") in out
+
+
+def test_a_touchpoint_added_with_since_says_whom_it_reaches(repo: Path) -> None:
+    # Added on 15 October: day 45 had passed for three current clients by then (the one who
+    # left is no longer counted); for two it falls after, so they are owed it.
+    edit(repo / JOURNEY, ("touchpoints:\n", "touchpoints:\n  - id: day-45-call\n"
+                          "    title: A call at day 45\n    day: 45\n    owner: lead\n"
+                          "    since: 2026-10-15\n"))
+    git(repo, "commit", "-qam", "A call at day 45, from now on")
+    out = diff_command(repo, "journeys", "HEAD~1", "HEAD", DAY)
+    assert ("added: day 45 in Days 31-60, owner Client lead, owed from 2026-10-15 on; "
+            "reaches Brightwater Dental, Harbor Street Bakery; not Fern & Fold Design Studio, "
+            "Spoke & Sprocket Cycles, Tidewater Yoga (past its day before it was added)") in out
+    assert "| added | 2 of 5 clients |" in out

@@ -82,6 +82,7 @@ class Impact:
     of: int  # clients on the journey
     nearest: dt.date | None  # the affected date nearest to as_of, upcoming first
     nearest_client: str | None  # that client's name
+    on_journey: tuple[str, ...] = ()  # ids of the current clients counted in `of`
 
 
 @dataclass
@@ -349,7 +350,18 @@ def _impact(subject: str, change: str, old_id: str | None, new_id: str | None,
     past = sorted((d for d in dates if d[0] < as_of), reverse=True)
     nearest = (upcoming or past)[0] if dates else None
     return Impact(subject, change, tuple(affected), len(clients),
-                  nearest[0] if nearest else None, nearest[1] if nearest else None)
+                  nearest[0] if nearest else None, nearest[1] if nearest else None,
+                  tuple(c.id for c in clients))
+
+
+def _reach(impact: Impact, head: Workspace) -> str:
+    """Which of the journey's current clients a touchpoint added with `since:` reaches, and
+    which passed its day before it existed."""
+    names = sorted(head.clients[c].name for c in impact.clients)
+    others = sorted(head.clients[c].name for c in impact.on_journey if c not in impact.clients)
+    reached = f"; reaches {', '.join(md(n) for n in names)}" if names else "; reaches no client"
+    return reached + (f"; not {', '.join(md(n) for n in others)} (past its day before it was "
+                      "added)" if others else "")
 
 
 def _unchecked(subject: str, side: str) -> Change:
@@ -414,8 +426,11 @@ def _journey_review(
     for t in added:
         subject = _subject(t.title, t.id)
         detail = f"added: {_when(t, hj)}, owner {md(head.ref_label(hj, t.owner))}"
+        impact = _impact(subject, "added", None, t.id, base, head, jid, as_of)
+        if t.since is not None:
+            detail += f", owed from {t.since.isoformat()} on" + _reach(impact, head)
         rows.append((t.sort_key, 0, Change("touchpoint-added", subject, detail)))
-        review.impacts.append(_impact(subject, "added", None, t.id, base, head, jid, as_of))
+        review.impacts.append(impact)
     for t in removed:
         subject = _subject(t.title, t.id)
         rows.append((t.sort_key, 0, Change("touchpoint-removed", subject,

@@ -57,7 +57,8 @@ def test_the_client_who_left_shows_as_left(example_site: Path) -> None:
     assert "Left on 12 Jun 2026" in page
     assert "Moved to a cheaper firm" in page
     assert "Lots of numbers; I still do not know what to change." in page
-    assert "0 overdue, 0 due this week, 0 to come" in page
+    assert "0 overdue, 0 due this week, 0 to come, 6 missed, 4 skipped" in page
+    assert "Skipped Jonah was off sick and nobody covered the call." in page
     listed = text((example_site / "clients/index.html").read_text())
     assert "Marlow & Moss Flowers Client Love Journey Tue 10 Mar 2026 Day 260 Left on 12 Jun " \
         "2026 0 0" in listed

@@ -256,3 +256,25 @@ def test_the_json_schema_takes_the_new_keys_and_refuses_their_mistakes() -> None
     assert any(e.startswith("['done', 'check-in'") for e in errors), errors
     journey_bits = "title: T\nworking_days: [mon, funday]\nstages: []\ntouchpoints: []\n"
     assert any("working_days" in e for e in schema_errors(journey_bits, "journey"))
+
+
+def test_what_is_settled_is_on_no_one_s_to_do_list(tmp_path: Path) -> None:
+    from journeymap.derive.people import People, clients_by_name
+    from journeymap.derive.responsibility import weekly_load
+    from journeymap.derive.schedule import agenda
+    root = workspace(tmp_path)  # check-ins on 04-10, 04-17, 04-24, owned by alex-rivera
+    sub(*after_done("  check-in: [{skipped: 2026-04-09, reason: Away}]\n"
+                    "paused: {date: 2026-04-15, until: 2026-04-20}\n"))(root)
+    ws = load_workspace(root).workspace
+    day = agenda(ws, d(2026, 4, 8))
+    to_do = People(ws, day, clients_by_name(ws)).to_do("alex-rivera")
+    # As of 04-08 the next two weeks hold the first (skipped) and the second (in the pause):
+    # nothing to do. As of 04-12 the third is in reach, and it alone.
+    assert [o.date for o, _ in to_do if o.touchpoint.id == "check-in"] == []
+    later = agenda(ws, d(2026, 4, 12))
+    to_do = People(ws, later, clients_by_name(ws)).to_do("alex-rivera")
+    assert [o.date for o, _ in to_do if o.touchpoint.id == "check-in"] == [d(2026, 4, 24)]
+    load = weekly_load(ws, later, 4)
+    weeks = [[o.date for o in week if o.touchpoint.id == "check-in"]
+             for week in load.owned["alex-rivera"]]
+    assert sum(weeks, []) == [d(2026, 4, 24)]

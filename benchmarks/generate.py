@@ -4,8 +4,9 @@
 
 One journey (32 touchpoints in 7 stages, all eight Coleman phases), M people with small
 PNG photos and bios, and N clients whose signing days run from 400 days before the build
-date to 10 days after it, each with a team, preferences, dates and a done log that fits
-how far along they are. Photos are PNGs written with zlib (no imaging library needed), so
+date to 10 days after it, each with a team, preferences, dates, a done log that fits how
+far along they are (some occurrences skipped with a reason, some never done, so missed),
+about one feedback answer a month, and one in eight of those past their first month left. Photos are PNGs written with zlib (no imaging library needed), so
 the output does not depend on what else is installed.
 """
 
@@ -738,23 +739,70 @@ def occurrences(plan: Planned, day_one: dt.date, dates: dict[str, tuple[int | No
     return [d for d in every if d <= as_of]
 
 
+SKIP_REASONS = (
+    "They asked to leave it this time.", "Moved to next month's call at their request.",
+    "Already covered in the kickoff.", "They signed before it was due.",
+)
+
+
 def done_log(rng: random.Random, day_one: dt.date,
              dates: dict[str, tuple[int | None, int, int]], as_of: dt.date) -> list[str]:
-    """`done:` lines: most past occurrences, a few missed, recent ones less often logged."""
+    """`done:` lines: most past occurrences, a few missed (never logged: past the grace
+    window they show as missed) or skipped with a reason, recent ones less often logged."""
     lines = []
     for plan in PLAN:
-        logged: list[dt.date] = []
+        logged: list[str] = []
         for when in occurrences(plan, day_one, dates, as_of):
             chance = 0.93 if (as_of - when).days > 7 else 0.55
             if rng.random() >= chance:
+                if plan.every and rng.random() < 0.5:  # a cadence's entries go in order
+                    logged.append(f"{{skipped: {when.isoformat()}, "
+                                  f"reason: {rng.choice(SKIP_REASONS)}}}")
+                    continue
                 if plan.every:
                     break  # a cadence logs its occurrences in order: stop at the first missed
                 continue
-            logged.append(min(as_of, when + dt.timedelta(days=rng.choice((0, 0, 0, 1, 2)))))
+            late = dt.timedelta(days=rng.choice((0, 0, 0, 1, 2, 5)))
+            logged.append(min(as_of, when + late).isoformat())
         if len(logged) == 1:
-            lines.append(f"  {plan.id}: {logged[0].isoformat()}")
+            lines.append(f"  {plan.id}: {logged[0]}")
         elif logged:
-            lines.append(f"  {plan.id}: [{', '.join(d.isoformat() for d in logged)}]")
+            lines.append(f"  {plan.id}: [{', '.join(logged)}]")
+    return lines
+
+
+SAYINGS = (
+    "Quick and clear, thank you.", "Would have liked a heads-up the day before.",
+    "Felt like you really listened.", "A bit rushed this time.", "Exactly what we needed.",
+    "Still not sure what the next step is.", "The team was lovely.",
+)
+LEAVE_REASONS = (
+    "Moved the work in-house.", "Found a cheaper option.", "Closed the business.",
+    "Said we were hard to reach after the first month.",
+)
+
+
+def feedback_log(rng: random.Random, day_one: dt.date, until: dt.date,
+                 heard_by: list[str]) -> list[str]:
+    """`feedback:` entries, about one a month since signing: most about a touchpoint of that
+    month (the 30-day review felt a little below its plan), some in general."""
+    lines: list[str] = []
+    month = day_one + dt.timedelta(days=rng.randint(3, 30))
+    while month <= until:
+        day = (month - day_one).days + 1
+        near = [p for p in PLAN if p.day is not None and 1 <= p.day <= day and day - p.day < 30]
+        feel = rng.choice((3, 4, 4, 4, 5, 5))
+        lines.append(f"  - date: {month.isoformat()}")
+        if near and rng.random() < 0.8:
+            plan = rng.choice(near)
+            if plan.id == "first-month-review":
+                feel = rng.choice((2, 3, 3, 4))
+            lines.append(f"    touchpoint: {plan.id}")
+        lines.append(f"    feel: {feel}")
+        if rng.random() < 0.5:
+            lines.append(f"    said: {scalar(rng.choice(SAYINGS))}")
+        lines.append(f"    heard_by: {rng.choice(heard_by)}")
+        month += dt.timedelta(days=rng.randint(24, 36))
     return lines
 
 
@@ -795,9 +843,20 @@ def client_yml(rng: random.Random, name: str, people: dict[str, list[GenPerson]]
     lines.append(f"cares_about: {scalar(rng.choice(CARES))}")
     lines += ["goals:", *(f"  - {scalar(g)}" for g in rng.sample(GOALS, rng.randint(1, 3)))]
     lines.append(f"handoff: {block(chr(10).join(handoff))}".rstrip("\n"))
-    done = done_log(rng, day_one, dates, as_of)
+    # About one client in eight who signed a month ago or more has left since.
+    age = (as_of - day_one).days
+    left = day_one + dt.timedelta(days=rng.randint(20, age)) \
+        if age >= 30 and rng.random() < 0.125 else None
+    until = left or as_of
+    done = done_log(rng, day_one, dates, until)
     if done:
         lines += ["done:", *done]
+    answers = feedback_log(rng, day_one, until, [team["lead"].id, team["assistant"].id])
+    if answers:
+        lines += ["feedback:", *answers]
+    if left is not None:
+        lines += ["left:", f"  date: {left.isoformat()}",
+                  f"  reason: {scalar(rng.choice(LEAVE_REASONS))}"]
     return "\n".join(lines) + "\n"
 
 

@@ -165,9 +165,11 @@ def _workspace_and_lint(style: str) -> tuple[WorkspacePaths, LintSettings]:
 def check(style: str, as_of: dt.date | None) -> None:
     """Check every journey, person and client file, then the journey's health (lint).
 
-    Exits 1 if there is an error; lint warnings are printed but do not fail.
+    Exits 1 if there is an error; lint warnings are printed but do not fail. What clients
+    felt and whether touchpoints were done on time are left to `journeymap lint`.
     """
     from .derive.check import check_workspace
+    from .derive.lint import FROM_OUTCOMES
 
     paths, settings = _workspace_and_lint(style)
     parsed = LoadCache(store=DiskCache(paths.cache_path, "parsed"))
@@ -175,7 +177,11 @@ def check(style: str, as_of: dt.date | None) -> None:
                               cache=parsed, workers=usable_cores(),
                               business=paths.business, config_file=paths.config_file)
     w = checked.loaded.workspace
-    problems = [*paths.option_problems, *checked.problems]
+    # The files and the journey's health; what the rules learn from clients' answers and the
+    # done logs is for `journeymap lint` and the journey page (an error level still counts).
+    problems = [*paths.option_problems,
+                *(p for p in checked.problems
+                  if p.rule not in FROM_OUTCOMES or p.severity == "error")]
     # The `business` option is checked with the files: name mkdocs.yml when it is wrong.
     places = [f"{paths.source}/"] * any(p.path != paths.config_file.name for p in problems)
     places += [paths.config_file.name] * any(p.path == paths.config_file.name for p in problems)

@@ -67,6 +67,7 @@ class Touchpoint:
     where: Where = Where("", 1, 1)
     key_where: dict[str, Where] = field(default_factory=dict, compare=False, hash=False)
     order: int = 0  # its day, or for an `on:` touchpoint the first day of its stage
+    since: dt.date | None = None  # added to the journey on this date: nothing owed before
 
     @property
     def parts(self) -> tuple[tuple[str, str], ...]:
@@ -94,6 +95,17 @@ class Journey:
     key_where: dict[str, Where] = field(default_factory=dict, compare=False, hash=False)
     lint: dict[str, object] = field(default_factory=dict)  # its own lint settings, as written
     words: dict[str, str] = field(default_factory=dict)  # its own words (vocabulary.Words)
+    working_days: frozenset[int] = frozenset(range(7))  # date.weekday() numbers
+    closed: frozenset[dt.date] = frozenset()
+    grace: int = 30  # days an occurrence not done stays overdue before it counts as missed
+
+    def working_day(self, date: dt.date) -> dt.date:
+        """The date, or the next day the business works if it is closed on it."""
+        if not self.working_days:
+            return date
+        while date.weekday() not in self.working_days or date in self.closed:
+            date += dt.timedelta(days=1)
+        return date
 
     def stage(self, stage_id: str) -> Stage:
         return next(s for s in self.stages if s.id == stage_id)
@@ -128,6 +140,39 @@ class Person:
     notes: str | None = None
     bio: str = ""
     key_where: dict[str, Where] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Logged:
+    """One entry of a client's done log: done on a date, or skipped then with a reason."""
+
+    date: dt.date
+    skipped: str | None = None  # the reason, for an occurrence decided against
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What a client told us they felt, on a date, maybe about one touchpoint (internal)."""
+
+    date: dt.date
+    feel: int
+    touchpoint: str | None = None
+    said: str | None = None
+    heard_by: str | None = None
+    where: Where = Where("", 1, 1)  # of its `touchpoint`, else of the entry
+    heard_by_where: Where = Where("", 1, 1)
+
+
+@dataclass(frozen=True)
+class Ending:
+    """A client who left (`until` None) or paused (maybe `until` a date), and why."""
+
+    date: dt.date
+    reason: str | None = None
+    until: dt.date | None = None
+
+    def covers(self, date: dt.date) -> bool:
+        return self.date <= date and (self.until is None or date < self.until)
 
 
 # A date from a client record; the year may be unknown (a birthday given as 03-14).
@@ -167,6 +212,11 @@ class Client:
     handoff: str | None = None
     done: dict[str, tuple[dt.date, ...]] = field(default_factory=dict)
     notes: str | None = None
+    # The done log's skipped entries by touchpoint (`done` holds its done dates).
+    skipped: dict[str, tuple[Logged, ...]] = field(default_factory=dict)
+    feedback: tuple[Feedback, ...] = ()  # in date order
+    paused: Ending | None = None
+    left: Ending | None = None
     # Where each key was written: `team`, and one level down, `team.lead` (for lint).
     key_where: dict[str, Where] = field(default_factory=dict, compare=False, hash=False)
 
@@ -181,6 +231,22 @@ class Client:
 
     def date_of(self, day: int) -> dt.date:
         return self.day_one + dt.timedelta(days=day - 1)
+
+    def log(self, tp_id: str) -> tuple[Logged, ...]:
+        """A touchpoint's done log, done and skipped entries, in date order (done first on
+        a day with both)."""
+        entries = [Logged(d) for d in self.done.get(tp_id, ())] + list(self.skipped.get(tp_id, ()))
+        return tuple(sorted(entries, key=lambda e: (e.date, e.skipped is not None)))
+
+    def logged(self) -> list[str]:
+        """The touchpoint ids in the done log, done or skipped."""
+        return list(dict.fromkeys([*self.done, *self.skipped]))
+
+    def has_left(self, as_of: dt.date) -> bool:
+        return self.left is not None and self.left.date <= as_of
+
+    def is_paused(self, as_of: dt.date) -> bool:
+        return self.paused is not None and self.paused.covers(as_of)
 
 
 @dataclass

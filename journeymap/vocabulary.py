@@ -40,7 +40,7 @@ CHANNEL_GLYPHS = {
 
 STATUS_LABELS = {
     "overdue": "Overdue", "due": "Due this week", "upcoming": "Upcoming", "done": "Done",
-    "undated": "No date yet",
+    "undated": "No date yet", "skipped": "Skipped", "missed": "Missed", "paused": "Paused",
 }  # fmt: skip
 STATUSES = tuple(STATUS_LABELS)
 

@@ -26,7 +26,7 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build(tmp_path: Path) -> None:
     ws = copy_workspace(tmp_path / "ws")
     first: list[str] = []
     build(ws, "first", first)  # fills the cache
-    assert "10 PDFs (10 printed, 0 from the cache)" in first[0]
+    assert "12 PDFs (12 printed, 0 from the cache)" in first[0]
     cache = ws / ".journeymap-cache"
     assert {p.name for p in cache.iterdir()} >= {"dot", "pdf", "pages", "files"}
 
@@ -35,7 +35,7 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build(tmp_path: Path) -> None:
     log: list[str] = []
     warm = build(ws, "warm", log)
     # Only the edited client's packet is printed again (its meet page shows no contact).
-    assert "10 PDFs (1 printed, 9 from the cache)" in log[0]
+    assert "12 PDFs (1 printed, 11 from the cache)" in log[0]
     assert b"Marisol V." in warm["clients/harbor-street-bakery/handoff/index.html"]
 
     cold_ws = copy_workspace(tmp_path / "cold", ws)  # the same files, no cache
@@ -52,6 +52,35 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build(tmp_path: Path) -> None:
     for entry in sorted(cache.rglob("*"), reverse=True):
         entry.unlink() if entry.is_file() else entry.rmdir()
     assert differences(build(ws, "no-cache"), cold) == []
+
+
+def test_an_edited_feedback_entry_rebuilds_what_shows_it_and_equals_a_cold_build(
+        tmp_path: Path) -> None:
+    """Feedback is internal and read by the journey's figures: an edited answer changes the
+    client's page, the journey page (its curve, table and lint findings), the home and the
+    plan-kept page, never a meet page or a PDF; a warm build equals a cold one."""
+    ws = copy_workspace(tmp_path / "ws")
+    rebuild(ws, "--no-pdf")
+    rebuild(ws, "--no-pdf")  # the site and its spare
+    before = tree(ws / "site")
+    client = ws / "journeys" / "clients" / "tidewater-yoga.yml"
+    text = client.read_text()
+    old = "    touchpoint: day-30-review\n    feel: 3\n"
+    assert text.count(old) == 1
+    client.write_text(text.replace(old, "    touchpoint: day-30-review\n    feel: 1\n"))
+    edited, log = rebuild(ws, "--no-pdf")
+    assert differences(edited, cold_build(ws, tmp_path / "cold", "--no-pdf")) == []
+    changed = differences(before, edited)
+    assert "journeys/client-love/index.html" in changed
+    assert "clients/tidewater-yoga/index.html" in changed
+    assert not [p for p in changed if p.startswith("meet/") or p.endswith(".pdf")], changed
+    assert not [p for p in changed if p.startswith("clients/") and "tidewater" not in p
+                and p != "clients/index.html"], changed
+    assert kept_pages(log) > 0
+    # And back: the answer undone, the site is what it was.
+    client.write_text(text)
+    undone, _ = rebuild(ws, "--no-pdf")
+    assert differences(undone, cold_build(ws, tmp_path / "cold-back", "--no-pdf")) == []
 
 
 def rebuild(ws: Path, *args: str) -> tuple[dict[str, bytes], str]:
@@ -81,22 +110,22 @@ def test_a_rebuild_keeps_what_did_not_change_and_equals_a_cold_build(tmp_path: P
     only what changed since: the result is always the bytes of a cold build."""
     ws = copy_workspace(tmp_path / "ws")
     first, log = rebuild(ws)
-    assert "10 PDFs (10 printed, 0 from the cache)" in log
+    assert "12 PDFs (12 printed, 0 from the cache)" in log
     assert "kept from the last build" not in log  # nothing to keep from
 
     # Nothing changed: every client's and person's page and file is kept, PDFs included.
     again, log = rebuild(ws)
     assert again == first
-    assert kept_pages(log) >= 5 * 2 + 6  # 5 clients' pages and packets, 6 people's pages
-    assert "10 PDFs (0 printed, 0 from the cache, 10 kept from the last build)" in log
+    assert kept_pages(log) >= 6 * 2 + 6  # 6 clients' pages and packets, 6 people's pages
+    assert "12 PDFs (0 printed, 0 from the cache, 12 kept from the last build)" in log
 
     # One client edited: its pages, packet, calendar and meet page are made again (its
     # packet printed again), the rest kept; its team's pages too, as they list it.
     client = ws / "journeys" / "clients" / "harbor-street-bakery.yml"
     client.write_text(client.read_text().replace("contact: Marisol Vega", "contact: Marisol V."))
     edited, log = rebuild(ws)
-    assert 0 < kept_pages(log) < 16
-    assert "(1 printed, 1 from the cache, 8 kept from the last build)" in log
+    assert 0 < kept_pages(log) < 18
+    assert "(1 printed, 1 from the cache, 10 kept from the last build)" in log
     assert b"Marisol V." in edited["clients/harbor-street-bakery/handoff/index.html"]
     assert differences(edited, cold_build(ws, tmp_path / "cold1")) == []
 

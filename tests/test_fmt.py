@@ -334,10 +334,10 @@ def test_formatting_the_workspace_keeps_the_model(workspace: Path) -> None:
     result = format_paths(workspace, "journeys", None, check=False)
     assert result.problems == []
     assert "journeys/messy.yml" in result.changed
-    assert len(result.changed) + len(result.unchanged) == 13
+    assert len(result.changed) + len(result.unchanged) == 14
     assert model(workspace) == before
     again = format_paths(workspace, "journeys", None, check=False)
-    assert again.changed == [] and len(again.unchanged) == 13
+    assert again.changed == [] and len(again.unchanged) == 14
 
 
 def test_check_writes_nothing_and_says_what_would_change(workspace: Path) -> None:
@@ -398,7 +398,7 @@ def test_paths_pick_files_and_folders_and_refuse_others(workspace: Path) -> None
     (workspace / "notes.txt").write_text("hello")
     result = format_paths(workspace, "journeys", [Path("journeys/clients"), Path("notes.txt"),
                                                   Path("journeys/missing.yml")], check=True)
-    assert len(result.unchanged) == 5 and result.changed == []
+    assert len(result.unchanged) == 6 and result.changed == []
     assert [p.path for p in result.problems] == ["notes.txt", "journeys/missing.yml"]
     only = format_paths(workspace, "journeys", [workspace / "journeys" / "messy.yml"], False)
     assert only.changed == ["journeys/messy.yml"] and only.unchanged == []

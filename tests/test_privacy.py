@@ -162,6 +162,15 @@ def write_workspace(root: Path, text: Callable[..., str]) -> Path:
             f"handoff: {q(text(client + '.handoff'))}\n"
             f"notes: {q(text(client + '.notes'))}\n"
             "done:\n  past: 2026-10-30\n"
+            # What happened: all internal (the reasons, what they said, how they felt).
+            f"  internal: {{skipped: 2026-11-19, reason: {q(text(client + '.skip_reason'))}}}\n"
+            "feedback:\n"
+            f"  - {{date: 2026-11-21, touchpoint: visible, feel: 2, heard_by: {team['lead']}, "
+            f"said: {q(text(client + '.said'))}}}\n"
+            f"  - {{date: 2026-11-22, feel: 1, said: {q(text(client + '.said2'))}}}\n"
+            + (f"paused: {{date: 2026-12-20, until: 2026-12-22, "
+               f"reason: {q(text(client + '.pause_reason'))}}}\n" if client == "acme" else
+               f"left: {{date: 2026-12-30, reason: {q(text(client + '.left_reason'))}}}\n")
         )
         (root / "journeys" / "clients" / f"{client}.yml").write_text(record)
     return root
@@ -238,7 +247,9 @@ def test_internal_fields_do_not_change_the_page_at_all(renderer: Renderer) -> No
     for client in ws.clients.values():
         page = render_meet(ws, client, as_of)
         bare = replace(client, preferences={}, cares_about=None, goals=(), handoff=None,
-                       notes=None, must_know=())
+                       notes=None, must_know=(), feedback=(), skipped={}, paused=None,
+                       left=None)
+        assert client.feedback and client.skipped and (client.paused or client.left)
         assert page == render_meet(ws, bare, as_of)
         hidden = replace(client, done={**client.done, "surprise": (dt.date(2026, 12, 2),),
                                        "internal": (dt.date(2026, 12, 4),)})

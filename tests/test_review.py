@@ -134,9 +134,11 @@ def test_schedule_impact_matches_the_schedules(repo: Path) -> None:
     after = load_workspace(repo, "journeys").workspace
 
     def pending(ws: Workspace, tp: str) -> dict[str, set[dt.date]]:
+        # What is still owed: not done, skipped or missed, to clients who have not left.
         return {c.id: {o.date for o in client_schedule(ws, c, DAY)
-                       if o.touchpoint.id == tp and o.status != "done" and o.date}
-                for c in ws.clients.values()}
+                       if o.touchpoint.id == tp and o.date
+                       and o.status not in ("done", "skipped", "missed")}
+                for c in ws.clients.values() if not c.has_left(DAY)}
 
     changed: set[str] = set()
     for tp, count in (("testimonial", 3), ("six-month-review", 4)):
@@ -323,7 +325,7 @@ def test_a_revision_before_the_workspace_existed(repo: Path) -> None:
                             "-m", "empty"], cwd=repo, capture_output=True, text=True,
                            check=True).stdout.strip()
     out = diff_command(repo, "journeys", empty, "HEAD", DAY)
-    assert "**1 journey added, 6 people added, 5 clients added.**" in out
+    assert "**1 journey added, 6 people added, 6 clients added.**" in out
     journey = load_workspace(repo, "journeys").workspace.journeys["client-love"]
     assert f"Journey added: 7 stages, {len(journey.touchpoints)} touchpoints." in out
 
@@ -356,7 +358,7 @@ def test_a_touchpoint_with_a_new_id_but_the_same_title_and_day_is_renamed(repo: 
          "id `founder-note` → `founder-card`"),
     ]
     assert review.journeys[0].impacts == []  # no date moved
-    assert review.headline() == ["2 touchpoints renamed", "5 clients changed"]
+    assert review.headline() == ["2 touchpoints renamed", "6 clients changed"]
 
 
 def fake_lint(ws: Workspace) -> list[Problem]:
@@ -427,3 +429,17 @@ def test_a_journeys_own_words_and_lint_settings_changed(repo: Path) -> None:
     assert "words: none → client: member, sales: the front desk" in out
     assert ("lint settings: none → first-100-days-gap: (level warning, days 21), "
             "low-feel: off") in out
+
+
+def test_a_touchpoint_added_with_since_says_whom_it_reaches(repo: Path) -> None:
+    # Added on 15 October: day 45 had passed for three current clients by then (the one who
+    # left is no longer counted); for two it falls after, so they are owed it.
+    edit(repo / JOURNEY, ("touchpoints:\n", "touchpoints:\n  - id: day-45-call\n"
+                          "    title: A call at day 45\n    day: 45\n    owner: lead\n"
+                          "    since: 2026-10-15\n"))
+    git(repo, "commit", "-qam", "A call at day 45, from now on")
+    out = diff_command(repo, "journeys", "HEAD~1", "HEAD", DAY)
+    assert ("added: day 45 in Days 31-60, owner Client lead, owed from 2026-10-15 on; "
+            "reaches Brightwater Dental, Harbor Street Bakery; not Fern & Fold Design Studio, "
+            "Spoke & Sprocket Cycles, Tidewater Yoga (past its day before it was added)") in out
+    assert "| added | 2 of 5 clients |" in out

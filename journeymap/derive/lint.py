@@ -31,11 +31,17 @@ from ..exceptions import JourneymapError, Problem
 from ..model import Client, Journey, Stage, Touchpoint, Where, Workspace
 from ..vocabulary import PHASES, count
 from ..workspace.schema import did_you_mean
+from . import outcomes
 from .responsibility import weekly_load
 from .schedule import Agenda
 from .schedule import agenda as make_agenda
 
 LEVELS = ("error", "warning", "off")
+# Rules that learn from what clients said and what the team did (feedback, done logs), not
+# from mistakes in the files: a build shows their findings on the journey page and logs them
+# as information, so a strict build does not fail because a client was unhappy. `journeymap
+# lint` lists them like the others, and a level of `error` still stops a build.
+FROM_OUTCOMES = frozenset({"felt-below-plan", "often-late"})
 LOWEST, HIGHEST = 1, 10_000  # the range of every numeric threshold
 OPTION = "plugin option 'lint'"
 
@@ -89,6 +95,14 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
     Rule("stale-done",
          "A client's `done:` log names a touchpoint the journey no longer has (the entry is "
          "kept, and counts for nothing).", "warning"),
+    Rule("felt-below-plan",
+         "Clients' median answer for a touchpoint is `points` or more below its intended "
+         "`feel`, on at least `min-answers` answers (their `feedback:`).",
+         "warning", {"points": 1, "min-answers": 3}),
+    Rule("often-late",
+         "A touchpoint done late (or not at all) in more than `percent` % of at least "
+         "`min-due` occurrences whose date has come.",
+         "warning", {"percent": 50, "min-due": 4}),
     Rule("visible-surprise",
          "A surprise marked client_visible: a surprise never shows, so the flag does nothing.",
          "warning"),
@@ -470,7 +484,7 @@ def _no_handoff(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Find
 
 
 def _fully_done(tp: Touchpoint, client: Client) -> bool:
-    done = client.done.get(tp.id, ())
+    done = client.log(tp.id)  # a skipped occurrence is settled too
     if tp.on is not None or (tp.repeat and tp.repeat.yearly):
         return False  # comes back every year
     return len(done) >= (tp.repeat.times if tp.repeat else 1)
@@ -480,8 +494,8 @@ def _missing_preference(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Itera
     """Per client and preference, naming the touchpoints (not yet done) that use it."""
     for client in sorted(ws.clients.values(), key=lambda c: c.id):
         journey = ws.journeys.get(client.journey)
-        if journey is None:
-            continue
+        if journey is None or client.has_left(agenda.as_of):
+            continue  # nothing more is owed to a client who left
         wanted: dict[str, list[str]] = defaultdict(list)
         for tp in journey.touchpoints:
             if _fully_done(tp, client):
@@ -575,6 +589,35 @@ def _low_feel(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Findin
                     "even a required step (a form, an invoice) remarkable, or say why not"))
 
 
+def _felt_below_plan(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
+    points, least = s.numbers["points"], s.numbers["min-answers"]
+    for journey in ws.journeys.values():
+        for figure in outcomes.feel_figures(ws, journey):
+            tp, actual, gap = journey.touchpoint(figure.touchpoint), figure.actual, figure.gap
+            if tp is None or actual is None or gap is None or actual.n < least:
+                continue
+            if -gap >= points:
+                yield Finding(_at(tp, "feel"), (
+                    f"touchpoint '{tp.id}' aims for a feel of {tp.feel}, but the median of "
+                    f"{actual.n} answers is {actual.median:g}: ask what fell short, and change "
+                    "the touchpoint or the aim"))
+
+
+def _often_late(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
+    percent, least = s.numbers["percent"], s.numbers["min-due"]
+    for journey in ws.journeys.values():
+        kept = outcomes.plan_kept(ws, journey, agenda).by_touchpoint
+        for tp in journey.touchpoints:
+            k = kept.get(tp.id)
+            if k is None or k.due < least:
+                continue
+            late = k.due - k.on_time
+            if late * 100 > percent * k.due:
+                yield Finding(tp.where, (
+                    f"touchpoint '{tp.id}' was done late or not at all {late} times of "
+                    f"{k.due}: give it a date the owner can keep, or help to keep it"))
+
+
 def _visible_surprise(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     for journey in ws.journeys.values():
         for tp in journey.touchpoints:
@@ -589,12 +632,19 @@ def _stale_done(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Find
     for client in sorted(ws.clients.values(), key=lambda c: c.id):
         journey = ws.journeys[client.journey]
         ids = [t.id for t in journey.touchpoints]
-        for tp_id in client.done:
+        for tp_id in client.logged():
             if journey.touchpoint(tp_id) is None and tp_id not in journey.written_ids:
                 yield Finding(client.where(f"done.{tp_id}", "done"), (
                     f"done: '{tp_id}' is not a touchpoint of journey '{journey.id}'"
                     f"{did_you_mean(tp_id, ids)}: the entry is kept but counts for nothing; "
                     "fix its id, or remove it once you no longer need the record"))
+        for entry in client.feedback:
+            fb_id = entry.touchpoint
+            if fb_id and journey.touchpoint(fb_id) is None and fb_id not in journey.written_ids:
+                yield Finding(entry.where, (
+                    f"feedback: '{fb_id}' is not a touchpoint of journey '{journey.id}'"
+                    f"{did_you_mean(fb_id, ids)}: the answer counts for the {client.name} "
+                    "page only, not for any touchpoint's figures"))
 
 
 CHECKS: dict[str, Check] = {
@@ -613,6 +663,8 @@ CHECKS: dict[str, Check] = {
     "nothing-visible-early": _visible_early,
     "low-feel": _low_feel,
     "stale-done": _stale_done,
+    "felt-below-plan": _felt_below_plan,
+    "often-late": _often_late,
     "visible-surprise": _visible_surprise,
 }
 

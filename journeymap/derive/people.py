@@ -123,7 +123,8 @@ class People:
         end = as_of + dt.timedelta(days=days)
         found = [(o, part) for o, part in self.participation().get(person_id, [])
                  if part in ("owner", "support") and o.date is not None and o.date < end
-                 and o.status != "done" and (o.status == "overdue" or o.date >= as_of)]
+                 and o.status in ("overdue", "due", "upcoming")
+                 and (o.status == "overdue" or o.date >= as_of)]
         return sorted(found, key=lambda x: (x[0].date or dt.date.max, x[0].client.name))
 
     def roles_of(self, person_id: str) -> list[tuple[Client, str]]:
@@ -171,7 +172,8 @@ def plan(ws: Workspace, client: Client, as_of: dt.date, last_day: int = 100) -> 
                 continue
             helpers = tuple(p for ref in tp.support if (p := ws.resolve(journey, ref, client)))
             uses = tuple((key, client.preferences.get(key)) for key in tp.uses)
-            items.append(PlanItem(o, o.done_on is None and o.date < as_of, helpers, uses))
+            late = o.done_on is None and o.skipped is None and o.date < as_of
+            items.append(PlanItem(o, late, helpers, uses))
     return sorted(items, key=lambda i: (i.occurrence.date or dt.date.max,
                                         i.occurrence.touchpoint.sort_key))
 

@@ -100,7 +100,9 @@ def weekly_load(ws: Workspace, agenda: Agenda, weeks: int = 12) -> Load:
     owned: dict[str, list[list[Occurrence]]] = {p: [[] for _ in range(weeks)] for p in ws.people}
     for schedule in agenda.schedules.values():
         for o in schedule:
-            if o.date is None or o.owner not in owned or o.status == "done":
+            # What is still to do: not done, skipped, missed, nor in a pause.
+            if o.date is None or o.owner not in owned or o.status not in ("overdue", "due",
+                                                                          "upcoming"):
                 continue
             week = (o.date - monday).days // 7
             if 0 <= week < weeks:

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 
 from ..exceptions import JourneymapError
-from ..model import Client, Journey, Touchpoint, Workspace
+from ..model import Client, Journey, Logged, Touchpoint, Workspace
 from ..vocabulary import STATUSES
 from ..workspace.schema import FIRST_YEAR, LAST_YEAR
 
@@ -62,17 +62,29 @@ class Occurrence:
     status: str
     done_on: dt.date | None
     owner: str | None  # the person who owns it for this client
+    skipped: str | None = None  # the reason, when it was decided against
+    skipped_on: dt.date | None = None
 
     @property
     def day(self) -> int | None:
         return self.client.day_number(self.date) if self.date else None
 
 
-def _status(date: dt.date, done_on: dt.date | None, as_of: dt.date) -> str:
-    if done_on is not None:
-        return "done"
+def _status(date: dt.date, logged: Logged | None, as_of: dt.date, client: Client,
+            journey: Journey) -> str:
+    """Where an occurrence stands. Not done, it is `missed` once it can no longer be done on
+    its terms: a pre-signing one when signing day has come, any one past the journey's grace
+    window, and any one a client who left had not had by the day they left."""
+    if logged is not None:
+        return "skipped" if logged.skipped is not None else "done"
+    if client.paused is not None and client.paused.covers(date):
+        return "paused"
+    if client.left is not None and client.has_left(as_of) and date <= client.left.date:
+        return "missed"
     if date < as_of:
-        return "overdue"
+        before_signing = date < client.day_one <= as_of
+        late = date + dt.timedelta(days=journey.grace) < as_of
+        return "missed" if before_signing or late else "overdue"
     return "due" if date < as_of + DUE_WINDOW else "upcoming"
 
 
@@ -83,38 +95,62 @@ def _add_years(date: dt.date, years: int) -> dt.date:
         return date.replace(year=date.year + years, day=28)
 
 
-def _yearly_done(date: dt.date, done: tuple[dt.date, ...]) -> dt.date | None:
+def _yearly_done(date: dt.date, log: tuple[Logged, ...]) -> Logged | None:
     """A yearly occurrence counts as done by a date logged up to ~10 months before it."""
-    return next((d for d in done if date - dt.timedelta(days=300) <= d <= date + GRACE * 4), None)
+    return next((e for e in log
+                 if date - dt.timedelta(days=300) <= e.date <= date + GRACE * 4), None)
 
 
 def touchpoint_occurrences(
     client: Client, journey: Journey, tp: Touchpoint, owner: str | None, as_of: dt.date
 ) -> list[Occurrence]:
-    done = client.done.get(tp.id, ())
+    """The touchpoint's occurrences for the client: each on a day the business works, none
+    before the touchpoint's `since:` date nor after the day the client left."""
+    log = client.log(tp.id)
+    # A client who left has their schedule as it stood on that day.
+    now = min(as_of, client.left.date) if client.left is not None else as_of
 
-    def make(date: dt.date, number: int, count: int | None, done_on: dt.date | None) -> Occurrence:
-        return Occurrence(client, tp, date, number, count, _status(date, done_on, as_of),
-                          done_on, owner)
+    def make(date: dt.date, number: int, count: int | None, logged: Logged | None) -> Occurrence:
+        skipped = logged.skipped if logged else None
+        return Occurrence(client, tp, date, number, count,
+                          _status(date, logged, as_of, client, journey),
+                          logged.date if logged and skipped is None else None, owner,
+                          skipped, logged.date if logged and skipped is not None else None)
+
+    def owed(occurrence: Occurrence) -> bool:
+        date = occurrence.date
+        if occurrence.status in ("done", "skipped"):
+            return True
+        if date is None:  # undated: owed until they leave
+            return not client.has_left(as_of)
+        if tp.since is not None and date < tp.since:
+            return False
+        return client.left is None or date <= client.left.date
 
     if tp.on is not None:
         when = client.dates.get(tp.on)
         if when is None:
-            return [Occurrence(client, tp, None, 1, None, "undated", None, owner)]
-        date = when.next_on_or_after(max(client.day_one, as_of - GRACE))
-        return [make(date, 1, None, _yearly_done(date, done))]
-    assert tp.day is not None
-    first = client.date_of(tp.day)
-    if tp.repeat and tp.repeat.yearly:
+            found = [Occurrence(client, tp, None, 1, None, "undated", None, owner)]
+        else:
+            date = journey.working_day(when.next_on_or_after(max(client.day_one, now - GRACE)))
+            found = [make(date, 1, None, _yearly_done(date, log))]
+    elif tp.repeat and tp.repeat.yearly:
+        assert tp.day is not None
+        first = client.date_of(tp.day)
         year = 0
-        while _add_years(first, year) < as_of - GRACE:
+        while _add_years(first, year) < now - GRACE:
             year += 1
-        date = _add_years(first, year)
-        return [make(date, year + 1, None, _yearly_done(date, done))]
-    every, times = (tp.repeat.every, tp.repeat.times) if tp.repeat else (0, 1)
-    dates = [first + dt.timedelta(days=every * k) for k in range(times)]
-    # Each logged date marks the next occurrence done, in order.
-    return [make(d, k + 1, times, done[k] if k < len(done) else None) for k, d in enumerate(dates)]
+        date = journey.working_day(_add_years(first, year))
+        found = [make(date, year + 1, None, _yearly_done(date, log))]
+    else:
+        assert tp.day is not None
+        first = client.date_of(tp.day)
+        every, times = (tp.repeat.every, tp.repeat.times) if tp.repeat else (0, 1)
+        dates = [journey.working_day(first + dt.timedelta(days=every * k)) for k in range(times)]
+        # Each logged entry (done or skipped) stands for the next occurrence, in order.
+        found = [make(d, k + 1, times, log[k] if k < len(log) else None)
+                 for k, d in enumerate(dates)]
+    return [o for o in found if owed(o)]
 
 
 def client_schedule(ws: Workspace, client: Client, as_of: dt.date) -> list[Occurrence]:

@@ -10,7 +10,8 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 
 from ..render.pages import Page
 
-IN_NAV = {"index.md", "clients/index.md", "team/index.md", "team/responsibilities.md"}
+IN_NAV = {"index.md", "clients/index.md", "team/index.md", "team/responsibilities.md",
+          "plan-kept.md"}
 
 
 def inclusion(page: Page) -> InclusionLevel:
@@ -34,6 +35,8 @@ def navigation(pages: dict[str, Page], files: Files) -> list[Any]:
         nav.append({html.escape(pages["clients/index.md"].title): "clients/index.md"})
     if "team/index.md" in pages:
         nav.append({"Team": team})
+    if "plan-kept.md" in pages:
+        nav.append({"Plan kept": "plan-kept.md"})
     return nav + others
 
 

@@ -31,6 +31,7 @@ from mkdocs.structure.pages import Page as HostPage
 
 from ..cache import DiskCache, usable_cores
 from ..derive.check import Checked, check_workspace
+from ..derive.lint import FROM_OUTCOMES
 from ..derive.schedule import Schedules
 from ..exceptions import JourneymapError, Problem
 from ..model import Workspace
@@ -101,7 +102,12 @@ class JourneymapPlugin(OptionsPlugin):
                                   schedules=self.schedules, workers=self._workers(),
                                   business=paths.business, config_file=paths.config_file)
         for problem in checked.problems:
-            (log.error if problem.severity == "error" else log.warning)(str(problem))
+            if problem.severity == "error":
+                log.error(str(problem))
+            elif problem.rule in FROM_OUTCOMES:
+                log.info(str(problem))  # on the journey page; no reason to fail --strict
+            else:
+                log.warning(str(problem))
         loaded = checked.loaded
         self.problems = list(loaded.errors)
         self.overlay = ""

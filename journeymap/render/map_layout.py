@@ -157,7 +157,7 @@ def spread(xs: list[float], low: float, high: float) -> list[float]:
     return out
 
 
-def feel_y(feel: int) -> float:
+def feel_y(feel: float) -> float:
     return CURVE_BOTTOM - (feel - 1) / 4 * (CURVE_BOTTOM - CURVE_TOP)
 
 

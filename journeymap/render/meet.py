@@ -222,7 +222,8 @@ def _shown(occurrence: Occurrence) -> bool:
     """A step of the client's journey: client-visible, never a surprise, and never an `on:`
     touchpoint, whose date comes from the record's internal `dates` (a birthday)."""
     tp = occurrence.touchpoint
-    return tp.client_visible and not tp.surprise and tp.on is None and occurrence.date is not None
+    return (tp.client_visible and not tp.surprise and tp.on is None
+            and occurrence.date is not None and occurrence.status != "skipped")
 
 
 def _step(occurrence: Occurrence, names: dict[str, str]) -> PublicStep:

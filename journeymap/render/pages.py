@@ -43,6 +43,7 @@ def site_pages(ws: Workspace, clients: list[Client], words: Words | None = None)
         pages += client_pages(client)
     pages.append(Page("team/index", "Team", "team.html"))
     pages.append(Page("team/responsibilities", "Who does what", "responsibilities.html"))
+    pages.append(Page("plan-kept", "Was the plan kept?", "plan_kept.html"))
     return pages + person_pages(ws)
 
 

@@ -15,12 +15,12 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..derive import outcomes, responsibility
 from ..derive import people as people_data
-from ..derive import responsibility
 from ..derive.people import Involvement, People, PlanItem, clients_by_name
 from ..derive.schedule import Agenda, Occurrence, agenda, stage_name
 from ..exceptions import Problem
-from ..model import Client, Journey, Person, Touchpoint, Workspace
+from ..model import Client, Feedback, Journey, Person, Touchpoint, Workspace
 from ..vocabulary import STATUS_LABELS, Words, count, when_in_words
 from .diagrams import SiteDiagrams
 from .map_layout import JourneyMap, feel_y, journey_map
@@ -141,7 +141,53 @@ class View:
         return self.agenda.schedules[client.id]
 
     def stage_of(self, client: Client) -> str:
+        """Where the client is: the stage, or that they left or are paused (and since when)."""
+        if client.left is not None and client.has_left(self.as_of):
+            return f"Left on {client.left.date:%-d %b %Y}"
+        if client.paused is not None and client.is_paused(self.as_of):
+            return f"Paused since {client.paused.date:%-d %b %Y}"
         return stage_name(self.journey_of(client), client, self.as_of)
+
+    # ---- what happened (internal: never on a meet page) --------------------------------------
+
+    def feel_figures(self, journey: Journey) -> dict[str, outcomes.FeelFigure]:
+        """Planned against actual feel, by touchpoint id, in day order."""
+        return {f.touchpoint: f for f in outcomes.feel_figures(self.ws, journey)}
+
+    def answers(self, client: Client) -> list[tuple[Feedback, Touchpoint | None]]:
+        """The client's feedback, newest first, each with the touchpoint it answers."""
+        journey = self.journey_of(client)
+        return [(f, journey.touchpoint(f.touchpoint) if f.touchpoint else None)
+                for f in reversed(client.feedback)]
+
+    def retention(self, journey: Journey | None = None) -> outcomes.Retention:
+        """Who stayed, by day since signing (Kaplan-Meier), for a journey or every client."""
+        return outcomes.retention(self.clients(journey), self.as_of)
+
+    def plan_kept(self, journey: Journey) -> outcomes.PlanKept:
+        return outcomes.plan_kept(self.ws, journey, self.agenda)
+
+    def kept_rows(self, journey: Journey, kept: outcomes.PlanKept,
+                  by: str) -> list[tuple[str, outcomes.Kept]]:
+        """(label, figures) rows of a plan-kept table: by `touchpoint`, `owner` or `stage`."""
+        if by == "touchpoint":
+            titles = {tp.id: tp.title for tp in journey.touchpoints}
+            return [(titles.get(k, k), v) for k, v in kept.by_touchpoint.items()]
+        if by == "stage":
+            return [(journey.stage(k).title, v) for k, v in kept.by_stage.items()]
+        return sorted(((p.name if (p := self.ws.people.get(k)) else "No one", v)
+                       for k, v in kept.by_owner.items()), key=lambda row: row[0])
+
+    def share(self, value: float | None) -> str:
+        """`84 %`, or an en dash when there is nothing to say."""
+        return "–" if value is None else f"{value * 100:.0f} %"
+
+    def median(self, value: float | None) -> str:
+        return "–" if value is None else f"{value:g}"
+
+    def feel_top(self, value: float) -> str:
+        """The height on the curve of a feel that may fall between two whole ones."""
+        return f"{feel_y(value):.3f}"
 
     def day_today(self, client: Client) -> int:
         return client.day_number(self.as_of)

@@ -82,6 +82,7 @@ class Impact:
     of: int  # clients on the journey
     nearest: dt.date | None  # the affected date nearest to as_of, upcoming first
     nearest_client: str | None  # that client's name
+    on_journey: tuple[str, ...] = ()  # ids of the current clients counted in `of`
 
 
 @dataclass
@@ -318,11 +319,13 @@ def _role_changes(bj: Journey, hj: Journey) -> list[Change]:
 
 
 def _pending(ws: Workspace, client: Client, tp_id: str, as_of: dt.date) -> set[dt.date]:
-    """Dates still to come (or overdue) for a touchpoint in a client's schedule."""
+    """Dates still to come (or overdue) for a touchpoint in a client's schedule: not done,
+    skipped or missed (those are history)."""
     if client.journey not in ws.journeys:
         return set()
     return {o.date for o in client_schedule(ws, client, as_of)
-            if o.touchpoint.id == tp_id and o.date is not None and o.status != "done"}
+            if o.touchpoint.id == tp_id and o.date is not None
+            and o.status not in ("done", "skipped", "missed")}
 
 
 def _impact(subject: str, change: str, old_id: str | None, new_id: str | None,
@@ -330,8 +333,9 @@ def _impact(subject: str, change: str, old_id: str | None, new_id: str | None,
     """How many of the journey's current clients (those in `head`) see their dates change.
     Each side uses its own client record (a done date may go with the change); a client
     new in `head` uses its record on both sides."""
-    clients = sorted((c for c in head.clients.values() if c.journey == journey_id),
-                     key=lambda c: c.id)
+    clients = sorted((c for c in head.clients.values()
+                      if c.journey == journey_id and not c.has_left(as_of)),
+                     key=lambda c: c.id)  # a change to the journey no longer reaches who left
     affected: list[str] = []
     dates: list[tuple[dt.date, str]] = []
     for client in clients:
@@ -346,7 +350,18 @@ def _impact(subject: str, change: str, old_id: str | None, new_id: str | None,
     past = sorted((d for d in dates if d[0] < as_of), reverse=True)
     nearest = (upcoming or past)[0] if dates else None
     return Impact(subject, change, tuple(affected), len(clients),
-                  nearest[0] if nearest else None, nearest[1] if nearest else None)
+                  nearest[0] if nearest else None, nearest[1] if nearest else None,
+                  tuple(c.id for c in clients))
+
+
+def _reach(impact: Impact, head: Workspace) -> str:
+    """Which of the journey's current clients a touchpoint added with `since:` reaches, and
+    which passed its day before it existed."""
+    names = sorted(head.clients[c].name for c in impact.clients)
+    others = sorted(head.clients[c].name for c in impact.on_journey if c not in impact.clients)
+    reached = f"; reaches {', '.join(md(n) for n in names)}" if names else "; reaches no client"
+    return reached + (f"; not {', '.join(md(n) for n in others)} (past its day before it was "
+                      "added)" if others else "")
 
 
 def _unchecked(subject: str, side: str) -> Change:
@@ -411,8 +426,11 @@ def _journey_review(
     for t in added:
         subject = _subject(t.title, t.id)
         detail = f"added: {_when(t, hj)}, owner {md(head.ref_label(hj, t.owner))}"
+        impact = _impact(subject, "added", None, t.id, base, head, jid, as_of)
+        if t.since is not None:
+            detail += f", owed from {t.since.isoformat()} on" + _reach(impact, head)
         rows.append((t.sort_key, 0, Change("touchpoint-added", subject, detail)))
-        review.impacts.append(_impact(subject, "added", None, t.id, base, head, jid, as_of))
+        review.impacts.append(impact)
     for t in removed:
         subject = _subject(t.title, t.id)
         rows.append((t.sort_key, 0, Change("touchpoint-removed", subject,

@@ -38,7 +38,7 @@ from ruamel.yaml.reader import ReaderError
 
 from ..atomic import write_atomic
 from ..exceptions import InvalidWorkspace, Problem
-from .schema import RECORDS, AnyOf, ListOf, Record, Type
+from .schema import RECORDS, AnyOf, ListOf, MapOf, Record, Type
 from .source import FileError, Node, parse_yaml, read_text, split_front_matter
 
 KINDS = ("journey", "person", "client")
@@ -387,14 +387,30 @@ def _record_of(value_type: Type | None) -> Record | None:
     return None
 
 
+@dataclass
+class _MapRecord(Record):
+    """A mapping of names to values (`done:`), seen as a record whose every key has the
+    value type: so records inside its values (a skipped entry) get their keys in order."""
+
+    value_type: Type | None = None
+
+
 def _sub_record(record: Record | None, key: str, value: Any) -> Record | None:
     """The record that describes `value` (a mapping, or a list's items) under `key`."""
-    definition = record.by_name().get(key) if record else None
-    if definition is None:
+    if isinstance(record, _MapRecord):
+        value_type = record.value_type
+    else:
+        definition = record.by_name().get(key) if record else None
+        value_type = definition.type if definition else None
+    if value_type is None:
         return None
+    if isinstance(value_type, MapOf):
+        return _MapRecord("map", value_type=value_type.value)
     if isinstance(value, SequenceNode):
-        return _record_of(definition.type.item) if isinstance(definition.type, ListOf) else None
-    return _record_of(definition.type)
+        return _record_of(value_type.item) if isinstance(value_type, ListOf) else None
+    if isinstance(value_type, ListOf) and isinstance(value, MappingNode):
+        return _record_of(value_type.item)  # a lone entry standing for a list of one
+    return _record_of(value_type)
 
 
 def _key_name(node: Any) -> str:

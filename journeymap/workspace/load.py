@@ -8,6 +8,7 @@ does not parse a thousand unchanged client files again.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import os
@@ -22,13 +23,27 @@ from typing import Any
 
 from ..cache import DiskCache, Fingerprints, fill_in_parallel, recipe
 from ..exceptions import InvalidWorkspace, Problem
-from ..model import Client, Journey, MonthDay, Person, Repeat, Stage, Touchpoint, Where, Workspace
+from ..model import (
+    Client,
+    Ending,
+    Feedback,
+    Journey,
+    Logged,
+    MonthDay,
+    Person,
+    Repeat,
+    Stage,
+    Touchpoint,
+    Where,
+    Workspace,
+)
 from ..vocabulary import IMAGE_SUFFIXES
 from .schema import (
     CLIENT,
     JOURNEY,
     LAST_DAY,
     PERSON,
+    WEEKDAYS,
     CheckedRecord,
     Problems,
     Record,
@@ -321,7 +336,7 @@ def _touchpoint(
         description=v.get("description"), surprise=bool(v.get("surprise", False)),
         client_visible=bool(v.get("client_visible", False)), uses=tuple(v.get("uses", ())),
         where=_where(problems, node), key_where=key_where,
-        order=v.get("day", stage.start),
+        order=v.get("day", stage.start), since=v.get("since"),
     )
 
 
@@ -352,7 +367,12 @@ def _journey(file: Path, rel: str) -> Parsed:
                               if isinstance(item.get("id"), str)),
         key_where=_key_where(problems, checked), lint=dict(checked.get("lint", {})),
         words=dict(words.values) if (words := checked.get("words")) else {},
+        working_days=frozenset(WEEKDAYS.index(d) for d in checked.get("working_days", WEEKDAYS)),
+        closed=frozenset(checked.get("closed", ())), grace=checked.get("grace", 30),
     )
+    if "working_days" in checked and not journey.working_days:
+        problems.add(checked.at("working_days"), "'working_days' lists no day: name at least "
+                                                 "one, or leave it out for every day")
     return Parsed(journey, problems.items)
 
 
@@ -440,10 +460,50 @@ def _client(file: Path, rel: str) -> Parsed:
         dates={k: MonthDay(*parts) for k, parts in v.get("dates", {}).items()},
         preferences=dict(v.get("preferences", {})), cares_about=v.get("cares_about"),
         goals=tuple(v.get("goals", ())), handoff=v.get("handoff"),
-        done={k: tuple(sorted(d)) for k, d in v.get("done", {}).items()}, notes=v.get("notes"),
-        key_where=_key_where(problems, checked),
+        done={k: tuple(sorted(d for d in log if isinstance(d, dt.date)))
+              for k, log in v.get("done", {}).items()},
+        notes=v.get("notes"), key_where=_key_where(problems, checked),
+        skipped={k: found for k, log in v.get("done", {}).items()
+                 if (found := tuple(sorted((_logged(d) for d in log
+                                            if isinstance(d, CheckedRecord)),
+                                           key=lambda e: e.date)))},
+        feedback=tuple(sorted((f for item in v.get("feedback", ())
+                               if (f := _feedback(item, problems)) is not None),
+                              key=lambda f: f.date)),
+        paused=_ending(v.get("paused")), left=_ending(v.get("left")),
     )
+    for key in ("paused", "left"):
+        ending = getattr(client, key)
+        if ending is not None and ending.date < client.day_one:
+            problems.add(checked.at(key).get("date") or checked.at(key),
+                         f"'{key}' date {ending.date.isoformat()} is before day_one "
+                         f"{client.day_one.isoformat()}")
+    if client.paused and client.paused.until and client.paused.until <= client.paused.date:
+        problems.add(checked.at("paused").get("until") or checked.at("paused"),
+                     "'until' in paused must be after its date")
     return Parsed(_ClientDraft(client, checked), problems.items)
+
+
+def _logged(entry: Any) -> Logged:
+    if isinstance(entry, CheckedRecord):
+        return Logged(entry.values["skipped"], skipped=entry.values["reason"])
+    return Logged(entry)
+
+
+def _feedback(entry: CheckedRecord, problems: Problems) -> Feedback | None:
+    v = entry.values
+    if not {"date", "feel"} <= v.keys():
+        return None  # reported: a required key is missing or wrong
+    return Feedback(date=v["date"], feel=v["feel"], touchpoint=v.get("touchpoint"),
+                    said=v.get("said"), heard_by=v.get("heard_by"),
+                    where=_where(problems, entry.at("touchpoint")),
+                    heard_by_where=_where(problems, entry.at("heard_by")))
+
+
+def _ending(entry: CheckedRecord | None) -> Ending | None:
+    if entry is None or "date" not in entry:
+        return None
+    return Ending(entry.values["date"], entry.get("reason"), entry.get("until"))
 
 
 # ---- references across files ------------------------------------------------------------
@@ -497,9 +557,11 @@ def _check_client(
     if missing:
         problems.add(checked.key_at("team"), "team has no person for role " +
                      ", ".join(f"'{r}'" for r in missing) + f" of journey '{journey.id}'")
+    found = problems.items
     if "done" in checked:
         done_node = checked.at("done")
-        for tp_id, dates in client.done.items():
+        for tp_id in client.logged():
+            dates = client.log(tp_id)
             tp = journey.touchpoint(tp_id)
             at = done_node.keys.get(tp_id, done_node)
             if tp is None:
@@ -512,7 +574,14 @@ def _check_client(
             elif tp.repeat and not tp.repeat.yearly and len(dates) > tp.repeat.times:
                 problems.add(at, f"done: touchpoint '{tp_id}' happens {tp.repeat.times} times, "
                                  f"but {len(dates)} dates are given")
-    return problems.items
+    for entry in client.feedback:
+        if entry.heard_by is not None and entry.heard_by not in people \
+                and entry.heard_by not in broken["person"]:
+            pos = entry.heard_by_where
+            found.append(Problem(client.path, pos.line, pos.col, f"feedback: unknown person "
+                                 f"'{entry.heard_by}' in heard_by"
+                                 f"{did_you_mean(entry.heard_by, people)}"))
+    return found
 
 
 # ---- the workspace ----------------------------------------------------------------------

@@ -257,7 +257,8 @@ class ListOf(Type):
 
     def check(self, node: Node, name: str, where: str, problems: Problems) -> Any:
         if node.kind != "seq":
-            if self.allow_single and node.kind not in ("map", "null"):
+            if self.allow_single and node.kind != "null" and (
+                    node.kind != "map" or _takes_mapping(self.item)):
                 node = Node([node], node.line, node.col, "seq")
             else:
                 return self.wrong(node, name, where, problems)
@@ -279,6 +280,12 @@ class ListOf(Type):
         if self.allow_single:
             return {"anyOf": [self.item.json_schema(), schema]}
         return schema
+
+
+def _takes_mapping(item: Type) -> bool:
+    """Whether a list's item may be a mapping (a lone mapping then stands for a list of one)."""
+    return isinstance(item, Record) or (
+        isinstance(item, AnyOf) and any(isinstance(o, Record) for o in item.options))
 
 
 @dataclass
@@ -319,6 +326,9 @@ class AnyOf(Type):
 
     options: tuple[Type, ...]
     description: str
+    # A value that is not a mapping gets the message of the first option's own check (a
+    # date's "from 1900 to 2199") rather than the list of forms.
+    scalar_first: bool = False
 
     @property
     def expected(self) -> str:  # type: ignore[override]
@@ -333,6 +343,8 @@ class AnyOf(Type):
             if isinstance(option, Record) and node.kind == "map":
                 problems.items.extend(trial.items)  # a mapping was meant: say what is wrong in it
                 return INVALID
+        if self.scalar_first and node.kind != "map":
+            return self.options[0].check(node, name, where, problems)
         return self.wrong(node, name, where, problems)
 
     def json_schema(self) -> dict[str, Any]:
@@ -513,6 +525,8 @@ REPEAT = AnyOf(
     "'yearly' or {every: N, times: M}",
 )
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday() order
+
 STAGE = Record(
     "stage",
     [
@@ -556,6 +570,8 @@ TOUCHPOINT = Record(
         Field("uses", ListOf(Key(), unique=True, allow_single=True),
               "Client preferences that personalise it."),
         Field("description", Text(markdown=True), "Markdown: what to do and why."),
+        Field("since", Date(bounded=True),
+              "The date the touchpoint was added: occurrences before it are not owed."),
     ],
     doc="One planned moment of the journey.",
     rules=[
@@ -579,6 +595,15 @@ JOURNEY = Record(
               "restaurant: `{client: guest, signing: first visit}`)."),
         Field("lint", RuleOverrides(),
               "This journey's own health rules, over the site's (`journeymap lint --rules`)."),
+        Field("working_days", ListOf(Choice(WEEKDAYS), unique=True),
+              "The days of the week the team works (`[mon, tue, wed, thu, fri]`); a "
+              "touchpoint that falls on another day moves to the next working day."),
+        Field("closed", ListOf(Date(bounded=True), unique=True, allow_single=True),
+              "Dates the business is closed (holidays): a touchpoint falling on one moves "
+              "to the next working day."),
+        Field("grace", Integer(1, 3650),
+              "Days an occurrence not done stays overdue before it counts as missed "
+              "(30 by default)."),
         Field("stages", ListOf(STAGE), "The stages, in order.", required=True),
         Field("touchpoints", ListOf(TOUCHPOINT), "The touchpoints.", required=True),
     ],
@@ -618,7 +643,54 @@ CLIENT_FACING = {
     "Touchpoint": ("title", "channel"),
 }
 
-DONE_VALUE = ListOf(Date(bounded=True), allow_single=True)
+SKIPPED = Record(
+    "skipped entry",
+    [
+        Field("skipped", Date(bounded=True), "The day it was decided against.", required=True),
+        Field("reason", Text(one_line=False), "Why (internal).", required=True),
+    ],
+    doc="An occurrence decided against, in the done log.",
+    shape="a date, or {skipped: YYYY-MM-DD, reason: why}",
+)
+
+DONE_VALUE = ListOf(AnyOf((Date(bounded=True), SKIPPED),
+                          "a date, or {skipped: YYYY-MM-DD, reason: why}", scalar_first=True),
+                    allow_single=True)
+
+FEEDBACK = Record(
+    "feedback",
+    [
+        Field("date", Date(bounded=True), "The day the client told us.", required=True),
+        Field("touchpoint", Ident(), "The touchpoint it answers, if one."),
+        Field("feel", Integer(1, 5), "How they felt, 1 (bad) to 5 (delighted), as `feel`.",
+              required=True),
+        Field("said", Text(one_line=False), "What they said, in their words (internal)."),
+        Field("heard_by", Ident(), "The person who heard it."),
+    ],
+    doc="What a client told us they felt (internal).",
+    shape="{date: YYYY-MM-DD, feel: 1 to 5, ...}",
+)
+
+LEFT = Record(
+    "left",
+    [
+        Field("date", Date(bounded=True), "The day they left.", required=True),
+        Field("reason", Text(one_line=False), "Why they left (internal)."),
+    ],
+    doc="The client left: nothing is owed to them after this date.",
+    shape="{date: YYYY-MM-DD, reason: why}",
+)
+
+PAUSED = Record(
+    "paused",
+    [
+        Field("date", Date(bounded=True), "The day the pause began.", required=True),
+        Field("until", Date(bounded=True), "The day it ends, if known."),
+        Field("reason", Text(one_line=False), "Why (internal)."),
+    ],
+    doc="The client paused: nothing falls due from the date until `until` (or for now).",
+    shape="{date: YYYY-MM-DD, until: YYYY-MM-DD, reason: why}",
+)
 
 CLIENT = Record(
     "client",
@@ -640,7 +712,11 @@ CLIENT = Record(
         Field("cares_about", Text(one_line=False), "What they care about (internal)."),
         Field("goals", ListOf(Text(), allow_single=True), "Their goals (internal)."),
         Field("handoff", Text(markdown=True), "Markdown: all that sales learned (internal)."),
-        Field("done", MapOf(Ident(), DONE_VALUE), "Touchpoints done, with the date (internal)."),
+        Field("done", MapOf(Ident(), DONE_VALUE),
+              "Touchpoints done, with the date, or skipped with a reason (internal)."),
+        Field("feedback", ListOf(FEEDBACK), "What the client told us they felt (internal)."),
+        Field("paused", PAUSED, "The client paused (internal)."),
+        Field("left", LEFT, "The client left (internal)."),
         Field("notes", Text(markdown=True), "Internal notes."),
     ],
     doc="A client: journeys/clients/<id>.yml.",

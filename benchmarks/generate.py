@@ -6,8 +6,9 @@ One journey (32 touchpoints in 7 stages, all eight Coleman phases), M people wit
 PNG photos and bios, and N clients whose signing days run from 400 days before the build
 date to 10 days after it, each with a team, preferences, dates, a done log that fits how
 far along they are (some occurrences skipped with a reason, some never done, so missed),
-about one feedback answer a month, and one in eight of those past their first month left. Photos are PNGs written with zlib (no imaging library needed), so
-the output does not depend on what else is installed.
+about one feedback answer a month, and one in eight of those past their first month left.
+Photos are PNGs written with zlib (no imaging library needed), so the output does not
+depend on what else is installed.
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 # ProperDocs with `-m host`).
 HOST_MODULES = {"test_site", "test_plugin", "test_browser", "test_serve", "test_themes",
                 "test_privacy", "test_hardening", "test_export", "test_firstrun",
-                "test_business"}
+                "test_business", "test_edit_serve", "test_outcome_pages"}
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -378,7 +378,15 @@ def test_a_change_on_disk_is_detected_and_kept(served: Served, page: Page) -> No
     expect(page.locator("h1")).to_contain_text("Client Joy Journey", timeout=20_000)
 
 
+@pytest.mark.browser_context_args(timezone_id="America/Los_Angeles")
 def test_mark_done_on_a_clients_page(served: Served, page: Page) -> None:
+    from zoneinfo import ZoneInfo
+
+    # Late in the evening in California, when the UTC date is already the next day: "done
+    # today" must write the facilitator's date.
+    evening = dt.datetime(2026, 12, 1, 23, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
+    assert evening.astimezone(dt.UTC).date() == dt.date(2026, 12, 2)
+    page.clock.set_fixed_time(evening)
     rel = "journeys/clients/harbor-street-bakery.yml"
     _open(page, served, "clients/harbor-street-bakery/")
     before = served.text(rel)
@@ -390,8 +398,7 @@ def test_mark_done_on_a_clients_page(served: Served, page: Page) -> None:
     _mark(page)
     button.click()
     _until_redrawn(page, served, before, rel)
-    today = dt.datetime.now(dt.UTC).date().isoformat()
-    assert served.text(rel) == before + f"  {tp_id}: {today}\n"
+    assert served.text(rel) == before + f"  {tp_id}: 2026-12-01\n"
     _check_clean(served)
 
 

@@ -399,6 +399,12 @@ function journeymapEditor() {
   }
 
   /* ---- a client's page: done today, or on a date ---- */
+  // Today where the facilitator is: toISOString() gives the UTC date, a day off in the
+  // evening west of Greenwich and in the morning east of it.
+  function localToday() {
+    var d = new Date(), two = function (n) { return String(n).padStart(2, "0"); };
+    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate());
+  }
   function decorateClient() {
     clientPage.querySelectorAll(".jm-ed-done").forEach(function (b) { b.remove(); });
     if (!on) return;
@@ -410,12 +416,12 @@ function journeymapEditor() {
       var tpId = link.getAttribute("href").split("#").pop(), title = link.textContent;
       var box = el("span", { "class": "jm-ed-done" });
       var date = el("input", { type: "date", "aria-label": "Done on (date) for " + title });
-      date.value = new Date().toISOString().slice(0, 10);
+      date.value = localToday();
       var today = el("button", { type: "button", "class": "jm-ed-done-today" }, "Done today");
       var onDate = el("button", { type: "button", "class": "jm-ed-done-on" }, "Done then");
       today.setAttribute("aria-label", "Mark \u201c" + title + "\u201d done today");
       today.addEventListener("click", function () {
-        send({ op: "done.add", client: cid, touchpoint: tpId, date: new Date().toISOString().slice(0, 10) });
+        send({ op: "done.add", client: cid, touchpoint: tpId, date: localToday() });
       });
       onDate.addEventListener("click", function () {
         if (date.value) send({ op: "done.add", client: cid, touchpoint: tpId, date: date.value });

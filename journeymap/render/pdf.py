@@ -2,12 +2,11 @@
 
 One browser serves every job of a run: one tab per core, each printing one page after
 another (a new tab costs a new renderer process, more than printing a page). A job's PDF is
-cached under
-the hash of its HTML and of the local files it references (stylesheets, images, scripts), so
-an unchanged page is copied instead of printed again, and the browser is launched only when
-some page changed. A page is printed at rest (animations settled, images decoded, fonts
-loaded), so the same page gives the same bytes however busy the machine. Writes are atomic:
-a reader never sees half a PDF.
+cached under the hash of its HTML and of the local files it references (stylesheets, images,
+scripts), so an unchanged page is copied instead of printed again, and the browser is
+launched only when some page changed. A page is printed at rest (animations settled, images
+decoded, fonts loaded), so the same page gives the same bytes however busy the machine.
+Writes are atomic: a reader never sees half a PDF.
 
 The PDFs are tagged (a structure tree a screen reader follows, in the page's reading order),
 with the page's title and language, and an outline of its headings.
@@ -118,10 +117,11 @@ def browser() -> Iterator[Any]:
 
 
 # A start tag and its attributes, read by regular expressions rather than an HTML parser:
-# ten times faster over a page full of inline images, and linear whatever the input (no
-# nested choices). What it may read wrongly: a tag inside a script or a comment is read
-# too (a file too many: a reprint, never a stale PDF), and a tag with a raw `<` or a stray
-# quote inside it is skipped; the pages journeymap and the host write escape both.
+# several times faster over a page full of inline images, and linear whatever the input
+# (possessive: it never backtracks, and no tag runs past the next `<`). What it may read
+# wrongly: a tag inside a script or a comment is read too (a file too many: a reprint,
+# never a stale PDF), and a tag with a raw `<` or a stray quote inside it is skipped; the
+# pages journeymap and the host write escape both.
 _START_TAG = re.compile(r"""<([a-zA-Z][^\s/>"'<]*+)((?:[^>"'<]++|"[^"<]*+"|'[^'<]*+')*+)>""")
 _LOADING = re.compile(r"src|href|poster|style", re.I)
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]*)))?""")
@@ -232,9 +232,7 @@ def _fixed_ids(data: bytes) -> bytes:
     numbers run on through every page a tab has shown: renumbered from 1 here, in the same
     order (the ID tree stays sorted) and at the same length (the offsets stay right), so a
     page prints the same bytes whatever the tab printed before it."""
-    numbers = sorted(set(_NODE_ID.findall(data)))
-    if len(numbers) > 99_999_999:  # cannot happen with eight digits; keeps the width fixed
-        return data
+    numbers = sorted(set(_NODE_ID.findall(data)))  # at most 10**8 - 1: eight digits
     rank = {number: b"%08d" % index for index, number in enumerate(numbers, 1)}
     return _NODE_ID.sub(lambda match: b"(node" + rank[match.group(1)] + b")", data)
 

@@ -61,6 +61,8 @@ from .site_folder import site_dir_problem
 log = logging.getLogger(f"{mkdocs.__name__}.plugins.journeymap")
 
 
+# About 250 lines: one short method per MkDocs hook, each delegating to its module (files,
+# search, pdfs, editing); the option hooks live in plugin_options.py.
 class JourneymapPlugin(OptionsPlugin):
     def __init__(self) -> None:
         super().__init__()

@@ -83,6 +83,31 @@ def test_an_edited_feedback_entry_rebuilds_what_shows_it_and_equals_a_cold_build
     assert differences(undone, cold_build(ws, tmp_path / "cold-back", "--no-pdf")) == []
 
 
+def test_a_dragged_curve_point_remakes_the_map_not_every_client(tmp_path: Path) -> None:
+    """A touchpoint's planned feel and emotion (the workshop's curve) show on the journey's
+    pages and, beside their answers, on the pages of the clients who answered it: changing
+    them remakes those, and keeps every other client's pages, calendars and meet pages."""
+    ws = copy_workspace(tmp_path / "ws")
+    rebuild(ws, "--no-pdf")
+    rebuild(ws, "--no-pdf")  # the site and its spare
+    before = tree(ws / "site")
+    journey = ws / "journeys" / "client-love.yml"
+    text = journey.read_text()
+    old = "    phase: adopt\n    feel: 4\n    emotion: invested\n"
+    assert text.count(old) == 1  # the six-month review, which only Fern & Fold answered
+    journey.write_text(text.replace(old, "    phase: adopt\n    feel: 2\n    emotion: doubtful\n"))
+    edited, log = rebuild(ws, "--no-pdf")
+    assert differences(edited, cold_build(ws, tmp_path / "cold", "--no-pdf")) == []
+    changed = differences(before, edited)
+    assert "journeys/client-love/index.html" in changed
+    assert "clients/fern-and-fold/index.html" in changed
+    assert [p for p in changed if p.startswith("clients/") and p != "clients/index.html"
+            ] == ["clients/fern-and-fold/index.html"], changed
+    assert not [p for p in changed if p.startswith(("meet/", "team/")) or p.endswith(".ics")]
+    # Every other client's page and packet at least (Fern & Fold's team's pages list them).
+    assert kept_pages(log) >= 2 * 6 - 1
+
+
 def rebuild(ws: Path, *args: str) -> tuple[dict[str, bytes], str]:
     """`journeymap build` into the workspace's own site/, over the previous site."""
     result = run(["journeymap", "build", "--as-of", AS_OF, *args], ws, check=True)

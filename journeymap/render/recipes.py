@@ -2,12 +2,14 @@
 
 An output whose recipe is unchanged is taken from the cache (and, in a rebuild, left as it is
 in the site), so a recipe must hold everything the output shows: a client's pages are made
-from the client's record, their journey, the people their pages name, and what every page of
-the build shares (the date, the site's paths, the meet pages' secret, the templates).
+from the client's record, their journey (but for the planned feel of the touchpoints they did
+not answer), the people their pages name, and what every page of the build shares (the date,
+the site's paths, the meet pages' secret, the templates).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -39,7 +41,8 @@ class Recipes:
         self._clients_of = clients_of or (lambda person: set())
         self._clients_on = clients_on or (lambda journey: sum(
             c.journey == journey for c in ws.clients.values()))
-        self._journeys: dict[str, str] = {}
+        self._journeys_shown: dict[str, str] = {}
+        self._journey_feels: dict[str, dict[str, int | None]] = {}
         self._clients: dict[str, str] = {}
         self._people: dict[str, str] = {}
         self._named: dict[str, set[str]] = {}
@@ -60,7 +63,8 @@ class Recipes:
         """A person's page shows their record, the clients they serve or take part in the
         touchpoints of, and the journeys (with how many clients each has)."""
         clients = sorted(self.client(self.ws.clients[c]) for c in self._clients_of(person_id))
-        journeys = sorted((j, self.journey(j), self._clients_on(j)) for j in self.ws.journeys)
+        journeys = sorted((j, self.journey_shown(j), self._clients_on(j))
+                          for j in self.ws.journeys)
         return recipe("person-page", page.key, page.template, self.person(person_id),
                       clients, journeys, self.build())
 
@@ -76,11 +80,25 @@ class Recipes:
             stat = None
         return self.business, (stat.st_mtime_ns, stat.st_size) if stat else None
 
-    def journey(self, journey_id: str) -> str:
-        if journey_id not in self._journeys:
+    def journey_shown(self, journey_id: str) -> str:
+        """What the pages of its clients and the team's take from a journey: all of it but
+        its touchpoints' planned feel and emotion, the map's curve, which only the journey's
+        own pages show (and a client's page beside the answers they gave: see `client`).
+        Dragging a point of the curve in the workshop then remakes the map, not a thousand
+        clients' pages and calendars."""
+        if journey_id not in self._journeys_shown:
             journey = self.ws.journeys[journey_id]
-            self._journeys[journey_id] = recipe(self.fingerprints.of(journey))
-        return self._journeys[journey_id]
+            without = tuple(dataclasses.replace(tp, feel=None, emotion=None)
+                            for tp in journey.touchpoints)
+            self._journeys_shown[journey_id] = recipe(
+                dataclasses.replace(journey, touchpoints=without))
+        return self._journeys_shown[journey_id]
+
+    def _feels(self, journey_id: str) -> dict[str, int | None]:
+        if journey_id not in self._journey_feels:
+            self._journey_feels[journey_id] = {
+                tp.id: tp.feel for tp in self.ws.journeys[journey_id].touchpoints}
+        return self._journey_feels[journey_id]
 
     def person(self, person_id: str) -> str:
         if person_id not in self._people:
@@ -96,8 +114,13 @@ class Recipes:
             # Everyone the client's pages name: the team, and people the journey names itself.
             shown = set(client.team.values()) | self._named_in(client.journey)
             team = [self.person(p) for p in sorted(shown)]
+            # The planned feel of what they answered, shown beside each answer.
+            feels = self._feels(client.journey)
+            planned = [(f.touchpoint, feels.get(f.touchpoint)) for f in client.feedback
+                       if f.touchpoint]
             self._clients[client.id] = recipe(
-                self.fingerprints.of(client), self.journey(client.journey), team, self.build())
+                self.fingerprints.of(client), self.journey_shown(client.journey), planned,
+                team, self.build())
         return self._clients[client.id]
 
     def _named_in(self, journey_id: str) -> set[str]:

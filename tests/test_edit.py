@@ -6,6 +6,7 @@ so the whole file is compared: comments, blank lines and every other touchpoint 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,10 @@ import pytest
 from conftest import copy_workspace
 
 from journeymap import load_workspace
+from journeymap.cache import DiskCache
 from journeymap.workspace.edit import Editor, Refused
 from journeymap.workspace.fmt import format_text
+from journeymap.workspace.load import LoadCache
 
 JOURNEY = "journeys/client-love.yml"
 BAKERY = "journeys/clients/harbor-street-bakery.yml"
@@ -150,6 +153,51 @@ def test_mark_done_appends_to_the_log(ws: Path, editor: Editor) -> None:
           date="2026-11-25")
     assert (ws / BAKERY).read_text() == before + "  kickoff: 2026-11-25\n"
     _clean(ws)
+
+
+def test_mark_skipped_with_a_reason(ws: Path, editor: Editor) -> None:
+    """A skipped occurrence is written `{skipped: date, reason: why}`, the reason quoted as
+    YAML needs (a colon, a hash); added to a touchpoint's entries, those written stay as
+    they were."""
+    before = (ws / BAKERY).read_text()
+    _edit(editor, op="done.add", client="harbor-street-bakery", touchpoint="kickoff",
+          date="2026-11-25", skipped="They asked: email only, #busy season")
+    after = before + ("  kickoff: {skipped: 2026-11-25, reason: \"They asked: email only, "
+                      "#busy season\"}\n")
+    assert (ws / BAKERY).read_text() == after
+    _clean(ws)
+    # A repeating one: done, then skipped, then done, each entry kept as written.
+    for date, reason in [("2026-12-04", None), ("2026-12-11", "Closed for a funeral"),
+                         ("2026-12-18", None)]:
+        _edit(editor, op="done.add", client="harbor-street-bakery",
+              touchpoint="weekly-check-in", date=date,
+              **({"skipped": reason} if reason else {}))
+    assert (ws / BAKERY).read_text() == after + (
+        "  weekly-check-in: [2026-12-04, {skipped: 2026-12-11, reason: Closed for a funeral}, "
+        "2026-12-18]\n")
+    _clean(ws)
+    shown = editor.state()["clients"]["harbor-street-bakery"]["hash"]
+    for reason in ("", "   ", 3):
+        with pytest.raises(Refused) as refused:
+            editor.apply({"op": "done.add", "client": "harbor-street-bakery", "hash": shown,
+                          "touchpoint": "handoff", "date": "2026-11-25", "skipped": reason})
+        assert "say why it was skipped" in str(refused.value)
+
+
+def test_a_load_after_an_edit_knows_the_file_by_its_new_bytes(ws: Path) -> None:
+    """The preview's builds share the editor's parses: the record it wrote must stand in
+    recipes for the new file (else the client's pages would be kept as they were)."""
+    editor = Editor(ws, "journeys", LoadCache(store=DiskCache(ws / ".cache", "parsed")))
+    load_workspace(ws, "journeys", editor.cache)
+    _edit(editor, op="done.add", client="harbor-street-bakery", touchpoint="kickoff",
+          date="2026-11-25")
+    shared = load_workspace(ws, "journeys", editor.cache)
+    fresh = load_workspace(ws, "journeys", LoadCache(store=editor.cache.store))
+    client = shared.workspace.clients["harbor-street-bakery"]
+    assert client.done["kickoff"] == (dt.date(2026, 11, 25),)
+    known = shared.fingerprints.of(client)
+    assert isinstance(known, tuple) and known[0] == "file"  # known by its file's hash
+    assert known == fresh.fingerprints.of(fresh.workspace.clients["harbor-street-bakery"])
 
 
 @pytest.mark.parametrize("fields, words", [

@@ -175,13 +175,17 @@ def _until_redrawn(page: Page, served: Served, before: str, rel: str = JOURNEY,
     """Wait for the file to change and the page to come back redrawn; the seconds since
     `moment` (the drop or the click) until the new map is ready."""
     _wait(lambda: served.text(rel) != before, 20)
-    page.wait_for_function("!window.__jmShown && document.documentElement.dataset.jmEditor",
-                           timeout=20_000)
+    page.wait_for_function(SHOWN_ANEW, timeout=20_000)
     return time.monotonic() - moment if moment is not None else 0.0
 
 
+# The editor marks the page each time it is shown anew: reloaded, or rebuilt in place.
+SHOWN_ANEW = ("document.documentElement.dataset.jmEditor === 'ready' && "
+              "document.documentElement.dataset.jmShown !== window.__jmMark")
+
+
 def _mark(page: Page) -> float:
-    page.evaluate("window.__jmShown = 1")  # gone once the page has reloaded
+    page.evaluate("window.__jmMark = document.documentElement.dataset.jmShown")
     return time.monotonic()
 
 
@@ -204,10 +208,13 @@ def test_drag_a_curve_point_from_3_to_5(served: Served, page: Page) -> None:
     page.mouse.move(x, box["y"] + box["height"] / 2)
     page.mouse.down()
     page.mouse.move(x, curve["y"] + curve["height"] * 0.14, steps=6)
+    page.evaluate("window.__jmSamePage = true")
     moment = _mark(page)
     page.mouse.up()
     took = _until_redrawn(page, served, before, moment=moment)
     expect(page.locator('.jm-curve-point[data-touchpoint="first-hello"]')).to_have_text("5")
+    # Shown in place, not reloaded: the page's own state lives on.
+    assert page.evaluate("window.__jmSamePage") is True
     assert served.text() == before.replace("    feel: 3\n    emotion: curious\n",
                                            "    feel: 5\n    emotion: curious\n", 1)
     print(f"curve drop to redrawn map: {took:.2f} s")
@@ -373,7 +380,7 @@ def test_a_change_on_disk_is_detected_and_kept(served: Served, page: Page) -> No
     _mark(page)
     dialog.locator(".jm-ed-save").click()
     expect(dialog.locator(".jm-ed-error")).to_contain_text("changed on disk")
-    page.wait_for_function("!window.__jmShown", timeout=20_000)  # the page reloads
+    page.wait_for_function(SHOWN_ANEW, timeout=20_000)  # the page reloads
     assert served.text() == someone
     expect(page.locator("h1")).to_contain_text("Client Joy Journey", timeout=20_000)
 
@@ -399,6 +406,33 @@ def test_mark_done_on_a_clients_page(served: Served, page: Page) -> None:
     button.click()
     _until_redrawn(page, served, before, rel)
     assert served.text(rel) == before + f"  {tp_id}: 2026-12-01\n"
+    _check_clean(served)
+
+
+def test_mark_skipped_with_its_reason(served: Served, page: Page) -> None:
+    rel = "journeys/clients/harbor-street-bakery.yml"
+    _open(page, served, "clients/harbor-street-bakery/")
+    before = served.text(rel)
+    row = page.locator("tr:is(.jm-row--overdue, .jm-row--due)").first
+    tp_id = (row.locator('a[href*="#"]').first.get_attribute("href") or "").split("#")[-1]
+    assert tp_id and f"  {tp_id}:" not in before
+    row.locator(".jm-ed-skip").click()
+    dialog = page.locator("dialog.jm-ed-dialog")
+    expect(dialog.locator("input[name=reason]")).to_be_focused()
+    dialog.locator("input[name=date]").fill("2026-11-20")
+    dialog.locator(".jm-ed-save").click()  # no reason: refused in the form, nothing sent
+    time.sleep(0.5)
+    assert served.text(rel) == before
+    dialog.locator("input[name=reason]").fill("They asked: no calls in December")
+    _mark(page)
+    dialog.locator(".jm-ed-save").click()
+    _until_redrawn(page, served, before, rel)
+    assert served.text(rel) == before + (
+        f'  {tp_id}: {{skipped: 2026-11-20, reason: "They asked: no calls in December"}}\n')
+    # The page is made again from the edited file (not kept as the file was before).
+    row = page.locator(f'tr:has(a[href$="#{tp_id}"])').first
+    expect(row).to_contain_text("Skipped")
+    expect(row).to_contain_text("They asked: no calls in December")
     _check_clean(served)
 
 

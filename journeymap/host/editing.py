@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from ..render.overlay import inject
 from ..workspace.edit import Editor, Refused
+from .live import soft_reload
 from .preview import WsgiApp, allowed_host
 
 PREFIX = "/_journeymap/"
@@ -128,14 +129,16 @@ def _with_editor(app: WsgiApp, environ: dict[str, Any], start_response: Callable
         # A page carries only its own client's file hash (not a thousand of them).
         client = re.search(r"/clients/([a-z0-9-]+)/", environ.get("PATH_INFO", ""))
         state = editor.state(client.group(1) if client else None, all_clients=False)
-        page = inject(text, tag(token, state)).encode("utf-8")
+        page = soft_reload(inject(text, tag(token, state))).encode("utf-8")
     headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
     start_response(status, [*headers, ("Content-Length", str(len(page)))], exc_info)
     return [page]
 
 
-def editing(app: WsgiApp, editor: Editor | None, served_on: str, port: int) -> WsgiApp:
-    """`app` with the editor's endpoints in front; `editor` None: read-only (all refused)."""
+def editing(app: WsgiApp, editor: Editor | None, served_on: str, port: int,
+            written: Callable[[], None] = lambda: None) -> WsgiApp:
+    """`app` with the editor's endpoints in front; `editor` None: read-only (all refused).
+    `written()` is called after each edit that wrote a file (to rebuild at once)."""
     token = new_token()
 
     def endpoints(environ: dict[str, Any],
@@ -163,10 +166,13 @@ def editing(app: WsgiApp, editor: Editor | None, served_on: str, port: int) -> W
             return _answer(start_response, "403 Forbidden", {
                 "ok": False, "message": f"refused {body}; nothing was changed"})
         try:
-            return _answer(start_response, "200 OK", editor.apply(body))
+            answer = editor.apply(body)
         except Refused as error:
             return _answer(start_response, "409 Conflict" if error.conflict else
                            "422 Unprocessable Entity",
                            {"ok": False, "message": str(error), "conflict": error.conflict})
+        if answer.get("written"):
+            written()
+        return _answer(start_response, "200 OK", answer)
 
     return endpoints

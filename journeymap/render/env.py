@@ -41,6 +41,19 @@ def placeholder_hue(person_id: str) -> int:
     return int(hashlib.sha256(person_id.encode()).hexdigest()[:4], 16) % 360
 
 
+def compiled_templates(cache_dir: Path | None, name: str) -> jinja2.BytecodeCache | None:
+    """Where an environment keeps its compiled templates: `cache_dir`/`name`, or nowhere.
+    Compiling a theme's templates takes a tenth of a second or more at every build (and
+    every rebuild of a live preview); Jinja checks each kept one against its source."""
+    if cache_dir is None:
+        return None
+    try:
+        (cache_dir / name).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(cache_dir / name))
+
+
 def environment(theme_dir: Path | None, cache_dir: Path | None = None) -> jinja2.Environment:
     """An environment for a workspace's theme folder, with compiled templates cached in
     `cache_dir`/jinja. Made once a build: Jinja notices an edited template by itself, but not
@@ -48,18 +61,9 @@ def environment(theme_dir: Path | None, cache_dir: Path | None = None) -> jinja2
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(TEMPLATES))]
     if theme_dir is not None:  # (a folder made later is found too)
         loaders.insert(0, jinja2.FileSystemLoader(str(theme_dir)))
-    compiled = None
-    if cache_dir is not None:
-        # Compiling the templates takes a tenth of a second a process; Jinja checks each
-        # kept one against its template's source.
-        try:
-            (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
-            compiled = jinja2.FileSystemBytecodeCache(str(cache_dir / "jinja"))
-        except OSError:
-            pass
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        bytecode_cache=compiled,
+        bytecode_cache=compiled_templates(cache_dir, "jinja"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,

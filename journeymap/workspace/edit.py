@@ -19,12 +19,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.nodes import Node, SequenceNode
+
 from ..atomic import write_atomic
 from ..exceptions import Problem
 from ..model import Journey, Workspace
 from ..vocabulary import CHANNEL_LABELS, PHASES
 from .load import LoadCache, Parsed, load_with, load_workspace, parse_text
-from .patch import PatchError, Raw, Text, Value, canonical, child, compose, item_with_id, top
+from .patch import (
+    PatchError,
+    Raw,
+    Text,
+    Value,
+    canonical,
+    child,
+    compose,
+    inline,
+    item_with_id,
+    top,
+)
 
 TOUCHPOINT_FIELDS = {  # what the form may set, and the type each takes
     "id": str, "title": str, "day": int, "stage": str, "owner": str, "channel": str,
@@ -138,11 +151,11 @@ class Editor:
             after = result.encode("utf-8")
             if after != before:
                 write_atomic(file, after, durable=True)
-                stat = file.stat()  # the next load need not parse it again
-                self.cache.files[file] = ((stat.st_mtime_ns, stat.st_size), parsed)
+                self.cache.remember(file, kind, rel, parsed)  # no need to parse it again
                 self.done.append(Change(file, before, after, what))
                 self.undone.clear()
-            return {"ok": True, "file": rel, "hash": digest(after), "did": what}
+            return {"ok": True, "file": rel, "hash": digest(after), "did": what,
+                    "written": after != before}
 
     def _inside(self, rel: str) -> Path:
         """The file, refused unless it lies inside the journey folder."""
@@ -182,7 +195,7 @@ class Editor:
         target.append(source.pop())
         rel = change.path.relative_to(self.root).as_posix()
         return {"ok": True, "file": rel, "hash": digest(wanted),
-                "did": ("undid: " if undo else "redid: ") + change.what}
+                "did": ("undid: " if undo else "redid: ") + change.what, "written": True}
 
 
 def _follow_stage(journey: Journey, request: dict[str, Any]) -> None:
@@ -347,25 +360,43 @@ def stage_boundary(text: str, request: dict[str, Any]) -> tuple[Text, str]:
 
 
 def done_add(text: str, request: dict[str, Any]) -> tuple[Text, str]:
+    """An entry added to a client's `done:` log: the date it was done, or with `skipped`
+    (the reason) an occurrence decided against, `{skipped: date, reason: why}`."""
     tp_id = _text(request, "touchpoint")
     date = _text(request, "date")
     if not _DATE.fullmatch(date) or not _ID.fullmatch(tp_id):
         raise Refused("a date is written YYYY-MM-DD")
+    reason = request.get("skipped")
+    if reason is not None and (not isinstance(reason, str) or not reason.strip()):
+        raise Refused("say why it was skipped: the reason is what the team learns from")
+    new = Raw(date) if reason is None else Raw(
+        f"{{skipped: {date}, reason: {inline(reason.strip(), 'flow')}}}")
     doc = Text(text)
     root = compose(text)
     done = top(root, "done")
     if done is None:
-        doc.add_top("done", [f"  {tp_id}: {date}\n"])
+        doc.add_top("done", [f"  {tp_id}: {new}\n"])
     else:
         entry = child(done, tp_id)
         indent = done.value[0][0].start_mark.column if done.value else 2
-        dates: Value = Raw(date)
+        entries: Value = new
         if entry is not None:
-            old = entry[1]
-            written = [old.value] if isinstance(old.value, str) else [v.value for v in old.value]
-            dates = [Raw(d) for d in (*written, date)]
-        doc.set_keys(done, {tp_id: dates}, indent, at_end=True)
-    return doc, f"marked '{tp_id}' done on {date}"
+            entries = [*_written(text, entry[1]), new]
+        doc.set_keys(done, {tp_id: entries}, indent, at_end=True)
+    did = "done" if reason is None else "skipped"
+    return doc, f"marked '{tp_id}' {did} on {date}"
+
+
+def _written(text: str, node: Node) -> list[str]:
+    """A done log entry's entries as they are written (dates, `{skipped: ...}` maps)."""
+    items = node.value if isinstance(node, SequenceNode) else [node]
+    found: list[str] = []
+    for item in items:
+        if item.start_mark.line != item.end_mark.line:
+            raise PatchError("that touchpoint's done log is written over several lines: "
+                             "add to it in the file itself")
+        found.append(Raw(text[item.start_mark.index:item.end_mark.index]))
+    return found
 
 
 _OPS: dict[str, Callable[[str, dict[str, Any]], tuple[Text, str]]] = {

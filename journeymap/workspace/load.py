@@ -96,6 +96,22 @@ class LoadCache:
         hit = self.files.get(file)
         return hit[1] if hit and hit[0] == stamp else None
 
+    def remember(self, file: Path, kind: str, rel: str, parsed: Parsed) -> None:
+        """A file just written (by the map's editor) with its parse: the next load takes it
+        from here, under the parse key of its new bytes (its fingerprint in recipes)."""
+        bad_name = _stem_problem(file, rel, kind)  # as a load's own parse has it
+        if bad_name:
+            parsed = Parsed(None, [bad_name, *parsed.problems])
+        stat = file.stat()
+        self.files[file] = ((stat.st_mtime_ns, stat.st_size), parsed)
+        key = self.key(kind, rel, file)
+        if not key:
+            self.keys.pop(file, None)
+            return
+        self.keys[file] = key
+        if self.store is not None:
+            self.store.put(key, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+
     def key(self, kind: str, rel: str, file: Path) -> str:
         """The name of a file's parse on disk ("" if it is not kept there).
 
@@ -561,19 +577,19 @@ def _check_client(
     if "done" in checked:
         done_node = checked.at("done")
         for tp_id in client.logged():
-            dates = client.log(tp_id)
+            logged = len(client.done.get(tp_id, ())) + len(client.skipped.get(tp_id, ()))
             tp = journey.touchpoint(tp_id)
             at = done_node.keys.get(tp_id, done_node)
             if tp is None:
                 # A touchpoint that is gone (or misspelt): a lint warning (`stale-done`), so
                 # that removing a card in a workshop does not stop every client's pages.
                 continue
-            if tp.repeat is None and tp.on is None and len(dates) > 1:
-                problems.add(at, f"done: touchpoint '{tp_id}' happens once, but {len(dates)} "
+            if tp.repeat is None and tp.on is None and logged > 1:
+                problems.add(at, f"done: touchpoint '{tp_id}' happens once, but {logged} "
                                  "dates are given")
-            elif tp.repeat and not tp.repeat.yearly and len(dates) > tp.repeat.times:
+            elif tp.repeat and not tp.repeat.yearly and logged > tp.repeat.times:
                 problems.add(at, f"done: touchpoint '{tp_id}' happens {tp.repeat.times} times, "
-                                 f"but {len(dates)} dates are given")
+                                 f"but {logged} dates are given")
     for entry in client.feedback:
         if entry.heard_by is not None and entry.heard_by not in people \
                 and entry.heard_by not in broken["person"]:

@@ -74,14 +74,14 @@ def item_with_id(seq: Node, wanted: str) -> MappingNode | None:
 # ---- writing values ----------------------------------------------------------------------
 
 
-def _inline(value: Value, context: str = "value") -> str:
+def inline(value: Value, context: str = "value") -> str:
     """A value on one line, quoted as fmt would quote it."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, list):
-        return "[" + ", ".join(_inline(v, "flow") for v in value) + "]"
+        return "[" + ", ".join(inline(v, "flow") for v in value) + "]"
     assert isinstance(value, str)
     if isinstance(value, Raw):
         return str(value)
@@ -172,8 +172,8 @@ class Text:
                 return start, line_end, header + self.text[header_end:line_end] + "".join(body)
             return start, after, header + rest + "\n" + "".join(body)
         if after == header_end:
-            return start, after, _inline(value)
-        return start, after, _inline(value) + rest + "\n"
+            return start, after, inline(value)
+        return start, after, inline(value) + rest + "\n"
 
     def _addition(self, mapping: MappingNode, key: str, value: Value, indent: int,
                   at_end: bool) -> tuple[int, int, str]:
@@ -183,7 +183,7 @@ class Text:
             header, body = _block(value, indent + 2)
             new = f"{pad}{key}: {header}\n" + "".join(body)
         else:
-            new = f"{pad}{key}: {_inline(value)}\n"
+            new = f"{pad}{key}: {inline(value)}\n"
         if not mapping.value:
             raise PatchError("an empty mapping cannot be added to here: edit the file")
         _, v0 = mapping.value[-1 if at_end else 0]
@@ -254,7 +254,7 @@ class Text:
                 header, body = _block(value, col + 4)
                 out += [f"{lead}{key}: {header}\n", *body]
             else:
-                out.append(f"{lead}{key}: {_inline(value)}\n")
+                out.append(f"{lead}{key}: {inline(value)}\n")
         if end > 0 and not lines[end - 1].endswith("\n"):
             lines[end - 1] += "\n"
         self.text = "".join(lines[:end] + out + lines[end:])

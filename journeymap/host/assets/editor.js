@@ -42,7 +42,8 @@ function journeymapEditor() {
       if (answer.ok) {
         say("Saved (" + answer.did + "); the map is being redrawn\u2026");
         window.__jmSaved = (window.__jmSaved || 0) + 1;
-        setTimeout(function () { location.reload(); }, 4000);  // if no rebuild comes
+        clearTimeout(window.__jmFallback);  // reload if no rebuild comes
+        window.__jmFallback = setTimeout(function () { location.reload(); }, 15000);
         return answer;
       }
       var text = answer.message || "The change was refused.";
@@ -75,6 +76,7 @@ function journeymapEditor() {
     var header = document.querySelector(".navbar.fixed-top, .md-header");  // the theme's own bar
     if (header) bar.style.top = header.offsetHeight + "px";
     document.addEventListener("keydown", function (e) {
+      if (!bar.isConnected) return;  // a page shown in place since: its new bar answers
       if (!on || !(e.ctrlKey || e.metaKey) || e.target.closest("input, textarea, select")) return;
       var key = e.key.toLowerCase();
       if (key === "z" && !e.shiftKey) { e.preventDefault(); undo.click(); }
@@ -426,9 +428,29 @@ function journeymapEditor() {
       onDate.addEventListener("click", function () {
         if (date.value) send({ op: "done.add", client: cid, touchpoint: tpId, date: date.value });
       });
-      box.append(today, date, onDate);
+      var skip = el("button", { type: "button", "class": "jm-ed-skip" }, "Skipped\u2026");
+      skip.setAttribute("aria-label", "Mark \u201c" + title + "\u201d skipped, with the reason");
+      skip.addEventListener("click", function () { skipForm(cid, tpId, title); });
+      box.append(today, date, onDate, skip);
       row.lastElementChild.append(box);
     });
+  }
+  /* Decided against: the log keeps the date and why (`{skipped: date, reason: why}`). */
+  function skipForm(cid, tpId, title) {
+    var form = dialog("Skipped: " + title);
+    var why = field(form, "Why it was skipped", input("reason", ""));
+    why.required = true;
+    var when = field(form, "On", input("date", localToday(), "date"));
+    when.required = true;
+    buttons(form, "Mark skipped");
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      if (!why.value.trim()) { showError(form, "Say why it was skipped: that is what the team learns from."); return; }
+      send({ op: "done.add", client: cid, touchpoint: tpId, date: when.value, skipped: why.value.trim() }, form)
+        .then(function (a) { if (a && a.ok) form.parentNode.close(); });
+    });
+    form.parentNode.showModal();
+    why.focus();
   }
 
   var css = ".jm-ed-bar{position:sticky;top:0;z-index:20;display:flex;gap:.5em;align-items:center;flex-wrap:wrap;padding:.4em .6em;margin:.5em 0;background:#f1f3f5;border:1px solid #adb5bd;border-radius:6px}" +
@@ -447,17 +469,79 @@ function journeymapEditor() {
     ".jm-ed-delete{margin-left:auto;color:#a61e1e!important}.jm-ed-buttons{display:flex;gap:.5em}.jm-ed-done{display:flex;flex-wrap:wrap;gap:.3em;margin-top:.3em}.jm-ed-done button,.jm-ed-done input{font-size:.85em!important;padding:.15em .4em!important}";
 
   var inline = document.getElementById("jm-edit-state");
-  (inline ? Promise.resolve(JSON.parse(inline.textContent)) : call("GET", "state")).then(function (s) {
+  return (inline ? Promise.resolve(JSON.parse(inline.textContent)) : call("GET", "state")).then(function (s) {
     if (!s.journeys) return;
     state = s;
     if (map && !wireMap()) return;
-    document.head.append(el("style", {}, css));
+    if (!document.getElementById("jm-ed-css")) document.head.append(el("style", { id: "jm-ed-css" }, css));
     makeBar();
     apply();
     var y = sessionStorage.getItem("jm-scroll");
     if (y !== null) { sessionStorage.removeItem("jm-scroll"); window.scrollTo(0, parseInt(y, 10)); }
     document.documentElement.dataset.jmEditor = "ready";
+    // A new mark each time the page is shown anew, reloaded or in place (tests wait on it).
+    document.documentElement.dataset.jmShown = Date.now().toString(36) + Math.random().toString(36).slice(2);
   });
 }
+
+/* The rebuilt page shown in place of a reload: host/live.py has MkDocs' reload script ask
+   this first. No flash, the scroll, the map's own scroll and the focus kept, and an open
+   form or a drag in progress is never lost: the new page waits until it is done. Anything
+   unexpected (a page of another kind, a failed request) and the page reloads as before. */
+(function () {
+  var ROOTS = [".jm-journey", ".jm-client", "body.jm-workshop"];
+  var busy = false, pending = false, shown = null;
+
+  function root() { return ROOTS.filter(function (r) { return document.querySelector(r); })[0]; }
+  function idle() { return !document.querySelector("dialog.jm-ed-dialog[open], .jm-ed-dragging"); }
+  function focusKey() {
+    var f = document.activeElement, key = null;
+    ["touchpoint", "stage"].forEach(function (k) { if (f && f.dataset && f.dataset[k]) key = "[data-" + k + '="' + f.dataset[k] + '"]'; });
+    return key && f.classList.length ? "." + f.classList[0] + key : null;
+  }
+  function show(text, sel) {
+    var doc = new DOMParser().parseFromString(text, "text/html");
+    var fresh = doc.querySelector(sel), old = document.querySelector(sel);
+    if (!fresh || !old) throw new Error("not the same kind of page");
+    if (fresh.innerHTML === shown) return null;  // the same page again (the watcher's echo)
+    shown = fresh.innerHTML;
+    var y = window.scrollY, lefts = Array.prototype.map.call(
+      document.querySelectorAll(".jm-map-scroll"), function (m) { return m.scrollLeft; });
+    var focused = focusKey(), state = doc.getElementById("jm-edit-state");
+    var mine = document.getElementById("jm-edit-state");
+    if (state && mine) mine.textContent = state.textContent;
+    var node = document.importNode(fresh, true);
+    if (sel.indexOf("body") === 0) document.body = node; else old.replaceWith(node);
+    document.title = doc.title;
+    document.documentElement.dataset.jmEditor = "";
+    return (journeymapEditor() || Promise.resolve()).then(function () {
+      document.querySelectorAll(".jm-map-scroll").forEach(function (m, i) { m.scrollLeft = lefts[i] || 0; });
+      window.scrollTo(window.scrollX, y);
+      var again = focused && document.querySelector(focused);
+      if (again) again.focus({ preventScroll: true });
+    });
+  }
+  function run() {
+    if (busy) return;
+    if (!idle()) { setTimeout(run, 250); return; }
+    busy = true; pending = false;
+    var sel = root();
+    fetch(location.href, { cache: "no-store", credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.text();
+    }).then(function (text) { return show(text, sel); }).then(function () {
+      clearTimeout(window.__jmFallback);
+      busy = false;
+      if (pending) run();
+    }).catch(function () { location.reload(); });
+  }
+  window.journeymapReload = function () {
+    if (!busy && (!root() || !document.documentElement.dataset.jmEditor)) return false;
+    pending = true;
+    run();
+    return true;
+  };
+})();
+
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", journeymapEditor);
 else journeymapEditor();

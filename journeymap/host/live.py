@@ -1,0 +1,94 @@
+"""MkDocs' live server, made quick for the map's editor.
+
+The live server (MkDocs' and ProperDocs', the same code) looks for saved files every half
+second and then rebuilds; a browser reloads the whole page when the rebuild is done. For an
+edit made with the mouse that is slow and jumpy, so under `journeymap serve`:
+
+- the editor asks for the rebuild as soon as it has written the file (`rebuild_now`), not
+  waiting for the watcher, which then sees the same save: that second rebuild is skipped
+  when no watched file changed since the last one began (`skip_unchanged`);
+- a page with the editor shows the rebuilt page in place (editor.js) instead of reloading:
+  `soft_reload` has MkDocs' reload script ask it first.
+
+Each relies on the live server's internals where it must; without them (another version)
+the server simply behaves as MkDocs' own does, only slower.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger("mkdocs.plugins.journeymap")
+
+Snapshot = frozenset[tuple[str, int, int]]
+
+
+def rebuild_now(server: Any) -> Callable[[], None]:
+    """A function that asks `server` to rebuild now, as its file watcher would."""
+    condition = getattr(server, "_rebuild_cond", None)
+
+    def now() -> None:
+        if not isinstance(condition, threading.Condition) or not hasattr(
+                server, "_want_rebuild"):
+            return  # not the server we know: its watcher will notice the save
+        with condition:
+            server._want_rebuild = True  # noqa: SLF001 - what its watcher's callback sets
+            condition.notify_all()
+
+    return now
+
+
+def snapshot(paths: list[str]) -> Snapshot:
+    """Every file under `paths` (files or folders) with its modification time and size."""
+    found: set[tuple[str, int, int]] = set()
+    for path in paths:
+        for folder, _, names in os.walk(path) if os.path.isdir(path) else [("", [], [path])]:
+            for name in names:
+                full = os.path.join(folder, name)
+                try:
+                    stat = os.stat(full)
+                except OSError:
+                    continue
+                found.add((full, stat.st_mtime_ns, stat.st_size))
+    return frozenset(found)
+
+
+def skip_unchanged(builder: Callable[[], None], server: Any) -> Callable[[], None]:
+    """`builder`, not run again when no file the server watches changed since the last run
+    began (the watcher's echo of a save the editor already asked a rebuild for). Runs
+    always if the server does not say what it watches."""
+    last: list[Snapshot] = []
+
+    def build() -> None:
+        watched = getattr(server, "_watched_paths", None)
+        if not isinstance(watched, dict):
+            builder()
+            return
+        now = snapshot(sorted(str(p) for p in watched))
+        if last and last[0] == now:
+            log.debug("journeymap: no watched file changed since the last rebuild began")
+            return
+        last[:] = [now]
+        builder()
+
+    return build
+
+
+# MkDocs' reload script, as injected in every page it serves: on a newer site it reloads.
+_RELOAD = re.compile(
+    r"(if \(parseFloat\(this\.responseText\) > epoch\) \{\s*)location\.reload\(\);")
+_SOFT = ("if (window.journeymapReload && window.journeymapReload(this.responseText)) "
+         "{ epoch = parseFloat(this.responseText); timeout = setTimeout(poll, 0); return; } "
+         "location.reload();")
+
+
+def soft_reload(page: str) -> str:
+    """The page with MkDocs' reload script asking the editor first (editor.js's
+    `journeymapReload`, which shows the rebuilt page in place and says so), and polling on
+    for the next rebuild if it did. Unchanged if the script is not the one we know."""
+    return _RELOAD.sub(lambda m: m[1] + _SOFT, page, count=1)

@@ -354,16 +354,25 @@ def test_rename_a_stage_and_move_a_boundary(served: Served, page: Page) -> None:
     _check_clean(served)
 
 
-def test_a_refused_edit_shows_the_message_and_writes_nothing(served: Served,
-                                                             page: Page) -> None:
+@pytest.mark.parametrize("change, words", [
+    ("day", "falls in no stage window"),
+    # The owner removed: the form offers no empty owner, so a stale form is made here.
+    ("owner", "owner"),
+])
+def test_a_refused_edit_shows_the_message_and_writes_nothing(served: Served, page: Page,
+                                                             change: str, words: str) -> None:
     _open(page, served)
     before = served.text()
     page.locator('.jm-map-card[data-touchpoint="kickoff"]').click()
     dialog = page.locator("dialog.jm-ed-dialog")
-    dialog.locator("input[name=day]").fill("400")
+    if change == "day":
+        dialog.locator("input[name=day]").fill("400")
+    else:
+        dialog.locator("select[name=owner]").evaluate(
+            "s => { s.add(new Option('(nobody)', '')); s.value = ''; }")
     dialog.locator(".jm-ed-save").click()
     error = dialog.locator(".jm-ed-error")
-    expect(error).to_contain_text("falls in no stage window")
+    expect(error).to_contain_text(words)
     expect(error).to_contain_text("journeys/client-love.yml:")
     expect(error).to_contain_text("not saved")
     time.sleep(1)

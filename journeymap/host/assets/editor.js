@@ -43,7 +43,7 @@ function journeymapEditor() {
         say("Saved (" + answer.did + "); the map is being redrawn\u2026");
         window.__jmSaved = (window.__jmSaved || 0) + 1;
         clearTimeout(window.__jmFallback);  // reload if no rebuild comes
-        window.__jmFallback = setTimeout(function () { location.reload(); }, 15000);
+        window.__jmFallback = setTimeout(function () { location.reload(); }, 60000);
         return answer;
       }
       var text = answer.message || "The change was refused.";

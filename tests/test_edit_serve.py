@@ -543,3 +543,37 @@ def test_the_state_in_the_page_cannot_close_its_element() -> None:
     shown = tag("token", {"title": "</script><img src=x onerror=alert(1)>"})
     assert shown.count("</script>") == 2  # the state's and the script's own
     assert "<img" not in shown
+
+
+def test_the_live_server_hooks_fit_the_hosts_own_server(tmp_path: Path) -> None:
+    """host/live.py leans on the live server's internals (MkDocs' and ProperDocs'): its
+    reload script is rewritten to ask the editor first, a rebuild can be asked for at once,
+    and a rebuild with no watched file changed since the last is skipped."""
+    import mkdocs.livereload as livereload
+
+    from journeymap.host.live import rebuild_now, skip_unchanged, soft_reload
+
+    script = livereload._SCRIPT_TEMPLATE.substitute(epoch=1, request_id=2)
+    rewritten = soft_reload(f"<body>{script}</body>")
+    assert "window.journeymapReload(this.responseText)" in rewritten
+    assert rewritten.count("location.reload();") == 1  # kept as the fallback
+
+    builds: list[int] = []
+    server = livereload.LiveReloadServer(lambda: builds.append(1), "127.0.0.1", _free_port(),
+                                         str(tmp_path))
+    try:
+        watched = tmp_path / "journeys"
+        watched.mkdir()
+        (watched / "a.yml").write_text("one\n")
+        server.watch(str(watched))
+        rebuild_now(server)()
+        assert server._want_rebuild is True
+        build = skip_unchanged(server.builder, server)
+        build()
+        build()  # nothing changed since: skipped
+        assert builds == [1]
+        (watched / "a.yml").write_text("two, longer\n")
+        build()
+        assert builds == [1, 1]
+    finally:
+        server.server_close()

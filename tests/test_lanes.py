@@ -3,10 +3,14 @@ ordered by fmt, compared by the review, drawn on the map and kept off every clie
 
 from __future__ import annotations
 
+import datetime as dt
+import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import AS_OF, copy_workspace
 
+from journeymap.review.diff import diff_command
 from journeymap.workspace.fmt import format_text
 from journeymap.workspace.load import load_workspace
 
@@ -107,3 +111,32 @@ def test_fmt_puts_lanes_and_the_parking_lot_in_their_places() -> None:
         "title: T\nlanes:\n  worries: Worries\nstages:\n  - id: s\n    title: S\n    from: 1\n"
         "    to: 9\n    description: Notes.\n    lanes:\n      pains: [B, A]\n"
         "touchpoints: []\nparking_lot: [Later]\n")
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=repo,
+                   capture_output=True, text=True, check=True)
+
+
+def test_the_review_says_which_notes_came_and_went(tmp_path: Path) -> None:
+    root = copy_workspace(tmp_path / "repo")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "user.name=T", "-c", "user.email=t@example.com", "add", "-A")
+    git(root, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qm", "base")
+    file = root / "journeys/client-love.yml"
+    text = file.read_text(encoding="utf-8")
+    for old, new in (("      pains: Filling in the same details twice\n",
+                      "      pains: [Filling in the same details twice, Too many emails]\n"),
+                     ("      opportunities: A short video tour of the shared folder\n", ""),
+                     ("  - A client advisory evening once a year?\n", "  - Ask for a review?\n"),
+                     ("title: Client Love Journey\n",
+                      "title: Client Love Journey\nlanes:\n  worries: Worries\n")):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    file.write_text(text, encoding="utf-8")
+    out = diff_command(root, "journeys", "HEAD", None, dt.date.fromisoformat(AS_OF))
+    assert "- **Days 1-7** `first-week`: lane `pains`: + Too many emails\n" in out
+    assert ("- **Days 8-30** `first-month`: lane `opportunities`: − A short video tour of the "
+            "shared folder\n") in out
+    assert "lanes: `worries` labelled Worries" in out
+    assert "parking lot: + Ask for a review?; − A client advisory evening once a year?" in out

@@ -4,12 +4,14 @@ ordered by fmt, compared by the review, drawn on the map and kept off every clie
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import AS_OF, copy_workspace
 
+from journeymap import Renderer
 from journeymap.review.diff import diff_command
 from journeymap.workspace.fmt import format_text
 from journeymap.workspace.load import load_workspace
@@ -140,3 +142,23 @@ def test_the_review_says_which_notes_came_and_went(tmp_path: Path) -> None:
             "shared folder\n") in out
     assert "lanes: `worries` labelled Worries" in out
     assert "parking lot: + Ask for a review?; − A client advisory evening once a year?" in out
+
+
+def test_a_journey_without_lanes_gets_no_rows_for_them(tmp_path: Path) -> None:
+    # Lanes add rows only where a stage has a note: none here, so the map keeps its five rows
+    # and no parking lot; with notes in one lane, one row more.
+    bare = JOURNEY.split("lanes:\n  worries")[0] + "stages:" + JOURNEY.split("stages:")[1]
+    bare = "\n".join(line for line in bare.split("\n")
+                     if not line.startswith(("    lanes:", "      ", "        ")))
+    bare = bare.split("parking_lot:")[0]
+    for text, rows, parking in ((bare, 5, False),
+                                (bare.replace("    to: 0\n", "    to: 0\n    lanes:\n"
+                                              "      pains: [Costs]\n"), 6, False),
+                                (JOURNEY, 9, True)):
+        loaded = load_workspace(write(tmp_path, text))
+        assert loaded.problems == []
+        html = Renderer(loaded.workspace, dt.date.fromisoformat(AS_OF)).workshop_html(
+            loaded.workspace.journeys["wall"])
+        labels = re.findall(r'class="jm-map-lane[^"]*" style="grid-row: (\d+)"', html)
+        assert [int(n) for n in labels] == list(range(1, rows + 1))
+        assert ('class="jm-map-parking"' in html) is parking

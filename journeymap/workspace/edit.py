@@ -19,12 +19,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.nodes import MappingNode
+
 from ..atomic import write_atomic
 from ..exceptions import Problem
 from ..model import Journey, Workspace
 from ..vocabulary import CHANNEL_LABELS, PHASES
 from .load import LoadCache, Parsed, load_with, load_workspace, parse_text
-from .patch import PatchError, Raw, Text, Value, canonical, child, compose, item_with_id, top
+from .patch import (
+    PatchError,
+    Raw,
+    Text,
+    Value,
+    canonical,
+    child,
+    compose,
+    inline,
+    item_with_id,
+    top,
+)
 
 TOUCHPOINT_FIELDS = {  # what the form may set, and the type each takes
     "id": str, "title": str, "day": int, "stage": str, "owner": str, "channel": str,
@@ -368,8 +381,64 @@ def done_add(text: str, request: dict[str, Any]) -> tuple[Text, str]:
     return doc, f"marked '{tp_id}' done on {date}"
 
 
+NOTE_ACTIONS = ("add", "set", "delete")
+
+
+def note_edit(text: str, request: dict[str, Any]) -> tuple[Text, str]:
+    """A note of a stage's lane (`stage` and `lane`) or, with no stage, of the journey's
+    parking lot: added (`text`), changed (`index`, `text`) or deleted (`index`)."""
+    action = request.get("action")
+    index = request.get("index", -1)
+    if action not in NOTE_ACTIONS or not isinstance(index, int) or isinstance(index, bool):
+        raise Refused("the edit lacks its action or its note")
+    note = request.get("text", "")
+    if action != "delete":
+        if not isinstance(note, str) or not note.strip():
+            raise Refused("a note needs some text")
+        note = note.replace("\r\n", "\n").strip()
+    doc = Text(text)
+    root = compose(text)
+    stage_id = request.get("stage")
+    if stage_id is None:
+        where, key, holder, indent = "the parking lot", "parking_lot", root, 0
+        if top(root, key) is None:
+            if action != "add":
+                raise PatchError("that note is not in the file (any more)")
+            if doc.text.endswith("\n") and not doc.text.endswith("\n\n"):
+                doc.text += "\n"  # set apart from the touchpoints, as a section of its own
+            doc.add_top(key, [f"  - {inline(note)}\n"])
+            return doc, _note_done(action, where)
+    else:
+        lane = _text(request, "lane")
+        if not isinstance(stage_id, str) or not _ID.fullmatch(lane):
+            raise Refused("the edit lacks its stage or its lane")
+        stage = item_with_id(top(root, "stages"), stage_id)
+        if stage is None:
+            raise PatchError(f"stage '{stage_id}' is not in the file (any more)")
+        where, key = f"lane '{lane}' of stage '{stage_id}'", lane
+        lanes = child(stage, "lanes")
+        stage_indent = stage.value[0][0].start_mark.column
+        if lanes is None:
+            if action != "add":
+                raise PatchError("that note is not in the file (any more)")
+            doc.add_nested(stage, "lanes", lane, [note], stage_indent)
+            return doc, _note_done(action, where)
+        holder = lanes[1]  # type: ignore[assignment]  # checked just below
+        if not isinstance(holder, MappingNode) or holder.flow_style or not holder.value:
+            raise PatchError(f"the lanes of stage '{stage_id}' are written on one line "
+                             "here: edit them in the file")
+        indent = holder.value[0][0].start_mark.column
+    doc.edit_notes(holder, key, indent, str(action), index, note)
+    return doc, _note_done(action, where)
+
+
+def _note_done(action: object, where: str) -> str:
+    verb = {"add": "added a note to", "set": "changed a note of", "delete": "deleted a note of"}
+    return f"{verb[str(action)]} {where}"
+
+
 _OPS: dict[str, Callable[[str, dict[str, Any]], tuple[Text, str]]] = {
     "touchpoint.set": touchpoint_set, "touchpoint.add": touchpoint_add,
     "touchpoint.delete": touchpoint_delete, "stage.set": stage_set,
-    "stage.boundary": stage_boundary, "done.add": done_add,
+    "stage.boundary": stage_boundary, "done.add": done_add, "note": note_edit,
 }

@@ -119,3 +119,15 @@ def test_a_note_edit_undoes(ws: Path) -> None:
     assert "asks: [How long does it take?]" in (ws / JOURNEY).read_text()
     editor.apply({"op": "undo"})
     assert (ws / JOURNEY).read_bytes() == before
+
+
+def test_a_new_lane_after_a_block_list_lands_inside_its_stage(ws: Path) -> None:
+    # The lanes of Days 1-7 end with a block list (backstage): the new lane goes after its
+    # last line, not after the blank line and into the next stage. Lanes keep the order
+    # their author gave them.
+    before = (ws / JOURNEY).read_text()
+    note(Editor(ws), stage="first-week", lane="opportunities", action="add",
+         text="A named contact card")
+    check(ws, replaced(before, ("        - The assistant orders the welcome gift\n",
+                                "        - The assistant orders the welcome gift\n"
+                                "      opportunities: [A named contact card]\n")))

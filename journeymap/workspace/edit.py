@@ -234,7 +234,9 @@ def _journey_state(j: Journey, file_hash: str) -> dict[str, Any]:
     return {
         "title": j.title, "path": j.path, "hash": file_hash, "roles": j.roles,
         "stages": [{"id": s.id, "title": s.title, "from": s.start, "to": s.end,
-                    "phases": list(s.phases), "feel": s.feel or ""} for s in j.stages],
+                    "phases": list(s.phases), "feel": s.feel or "",
+                    "lanes": {lane: list(notes) for lane, notes in s.lanes}} for s in j.stages],
+        "lanes": j.lane_labels, "parking_lot": list(j.parking_lot),
         "touchpoints": {t.id: {
             "id": t.id, "title": t.title, "day": t.day, "on": t.on, "stage": t.stage,
             "owner": t.owner, "channel": t.channel or "", "phase": t.phase or "",

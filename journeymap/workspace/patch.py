@@ -127,6 +127,13 @@ class Text:
             end -= 1
         return end
 
+    def _value_end_line(self, node: Node) -> int:
+        """The last line of a value's own text. A block mapping or list ends where the next
+        token starts (perhaps the next item of the list around it): its last scalar's line."""
+        while isinstance(node, MappingNode | SequenceNode) and not node.flow_style and node.value:
+            node = node.value[-1][1] if isinstance(node, MappingNode) else node.value[-1]
+        return self._content_end_line(node)
+
     def set_keys(self, mapping: MappingNode, fields: dict[str, Value], indent: int,
                  at_end: bool = False) -> None:
         """Give each key in `fields` its value in `mapping` (None removes the key); `indent`:
@@ -196,7 +203,7 @@ class Text:
                 v0.start_mark.line == v0.end_mark.line):
             line = v0.end_mark.line + 1
         else:
-            line = self._content_end_line(v0) + 1
+            line = self._value_end_line(v0) + 1
         if line >= len(self.lines()) and not self.text.endswith("\n"):
             new = "\n" + new
         at = self.line_start(line)
@@ -320,7 +327,7 @@ class Text:
         after the mapping's last key; fmt moves it to its place."""
         self.moved = True
         _, last = mapping.value[-1]
-        line = self._content_end_line(last) + 1
+        line = self._value_end_line(last) + 1
         at = self.line_start(line)
         pad = " " * indent
         new = f"{pad}{key}:\n{pad}  {sub_key}: {_inline(value)}\n"

@@ -35,6 +35,9 @@ class Problem:
     message: str
     severity: str = "error"  # "error" or "warning"
     rule: str | None = field(default=None, compare=False)
+    # What a lint finding is about, for the map's presenter mode: ("touchpoint", id),
+    # ("stage", id), ("phase", name) or ("days", first, last). Not compared either.
+    about: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         # Messages quote what users wrote, and are printed to terminals and into pages.

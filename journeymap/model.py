@@ -11,6 +11,8 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .vocabulary import BACKSTAGE
+
 
 @dataclass(frozen=True)
 class Where:
@@ -41,6 +43,11 @@ class Stage:
     description: str | None
     where: Where
     promise: str | None = None  # what the client is promised here, in words for them
+    # The workshop wall's notes (internal): (lane id, its notes), in the order written.
+    lanes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def notes(self, lane: str) -> tuple[str, ...]:
+        return next((notes for name, notes in self.lanes if name == lane), ())
 
     def holds(self, day: int) -> bool:
         return self.start <= day <= self.end
@@ -99,6 +106,19 @@ class Journey:
     working_days: frozenset[int] = frozenset(range(7))  # date.weekday() numbers
     closed: frozenset[dt.date] = frozenset()
     grace: int = 30  # days an occurrence not done stays overdue before it counts as missed
+    # Every lane a stage may use, id -> label: the fixed ones, then the journey's own
+    # (`vocabulary.LANES`; a journey may relabel a fixed one). Internal, as the notes are.
+    lane_labels: dict[str, str] = field(default_factory=dict)
+    parking_lot: tuple[str, ...] = ()  # notes not placed in a stage yet (internal)
+
+    @property
+    def lanes_used(self) -> tuple[str, ...]:
+        """The lanes some stage has a note in, in the map's order (backstage last, below
+        the line of visibility), so a journey without notes gets no empty rows."""
+        used = {lane for stage in self.stages for lane, notes in stage.lanes if notes}
+        ordered = sorted((lane for lane in self.lane_labels if lane in used),
+                         key=lambda lane: lane == BACKSTAGE)
+        return tuple(ordered)
 
     def working_day(self, date: dt.date) -> dt.date:
         """The date, or the next day the business works if it is closed on it."""

@@ -36,6 +36,18 @@ CHANNEL_GLYPHS = {
     "in-person": "\u263b", "other": "\u2022",
 }  # fmt: skip
 
+# ---- a journey map's lanes: what a workshop wall holds for each stage, besides the cards ----
+
+# In the order the map shows them: what the client does, thinks and asks (their side), the pain
+# points and the ideas the room wants to try, then the work the client never sees (a service
+# blueprint's backstage, below its line of visibility). A journey may add lanes of its own.
+LANE_LABELS = {
+    "does": "Does", "thinks": "Thinks", "asks": "Asks", "pains": "Pain points",
+    "opportunities": "Opportunities", "backstage": "Backstage",
+}  # fmt: skip
+LANES = tuple(LANE_LABELS)
+BACKSTAGE = "backstage"  # drawn last, below the line of visibility
+
 # ---- where an occurrence stands, as of the build date ---------------------------------------
 
 STATUS_LABELS = {

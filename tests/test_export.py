@@ -12,8 +12,12 @@ from conftest import AS_OF, REPO, copy_workspace, run
 
 from journeymap.workspace.load import load_workspace
 
-TOUCHPOINTS = load_workspace(REPO, "journeys").workspace.journeys["client-love"].touchpoints
+JOURNEY = load_workspace(REPO, "journeys").workspace.journeys["client-love"]
+TOUCHPOINTS = JOURNEY.touchpoints
 TITLES = [tp.title for tp in TOUCHPOINTS]
+# The workshop wall's notes, exported with the map: every lane's and the parking lot's.
+NOTES = [note for stage in JOURNEY.stages for _, notes in stage.lanes for note in notes]
+NOTES += list(JOURNEY.parking_lot)
 
 
 def squeeze(text: str) -> str:
@@ -51,6 +55,10 @@ def test_pdf_is_one_landscape_page_with_every_touchpoint(ws: Path) -> None:
                                   text=True).stdout)
     missing = [t for t in TITLES if squeeze(t) not in text]
     assert missing == []
+    # In the order Chromium drew them (notes side by side interleave their lines otherwise).
+    drawn = squeeze(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
+                                   text=True).stdout)
+    assert len(NOTES) > 10 and [n for n in NOTES if squeeze(n) not in drawn] == []
 
 
 @pytest.mark.parametrize("diagram", ["flow", "responsibility"])

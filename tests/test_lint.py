@@ -585,8 +585,8 @@ def test_the_example_workspace() -> None:
     # data find it: three touchpoints felt below plan, one mostly done late.
     assert [p for p in found if p.rule not in FROM_OUTCOMES] == []
     assert sorted((p.rule, p.line) for p in found) == [
-        ("felt-below-plan", 268), ("felt-below-plan", 298), ("felt-below-plan", 313),
-        ("often-late", 381)]
+        ("felt-below-plan", 287), ("felt-below-plan", 317), ("felt-below-plan", 332),
+        ("often-late", 400)]
 
 
 # ---- a journey's own settings ----------------------------------------------------------------

@@ -320,7 +320,8 @@ def test_a_builds_pdfs_have_the_mode_of_its_html_pages(tmp_path: Path) -> None:
         assert build.returncode == 0, build.stderr
         site = ws / "site"
         pdfs = sorted(site.rglob("*.pdf"))
-        assert len(pdfs) == 2  # the client's handoff packet and meet page
+        # The client's handoff packet and meet page; the journey's A3 and A1 posters and cards.
+        assert len(pdfs) == 5
         html = {oct(p.stat().st_mode & 0o777) for p in site.rglob("*.html")}
         assert html == {oct(0o666 & ~umask)}
         assert {oct(p.stat().st_mode & 0o777) for p in pdfs} == html, umask

@@ -96,11 +96,18 @@ def write_workspace(root: Path, text: Callable[..., str]) -> Path:
         f"summary: {q(text('journey.summary'))}\n"
         f"roles:\n  lead: {q(text('role.lead', *both))}\n"
         f"  helper: {q(text('role.helper', *both))}\n"
+        # The workshop wall's lanes and parking lot are internal, every note of them.
+        f"lanes:\n  worries: {q(text('lane.label'))}\n"
         "stages:\n"
         f"  - id: before\n    title: {q(text('stage.title', *both))}\n    from: -30\n"
         f"    to: 0\n    phases: [assess]\n    feel: {q(text('stage.feel'))}\n"
         f"    promise: {q(text('stage.promise', *both))}\n"
         f"    description: {q(text('stage.description'))}\n"
+        f"    lanes:\n      does: [{q(text('lane.does'))}]\n"
+        f"      pains: {q(text('lane.pains'))}\n"
+        f"      opportunities: [{q(text('lane.opportunities'))}]\n"
+        f"      backstage: [{q(text('lane.backstage'))}]\n"
+        f"      worries: [{q(text('lane.worries'))}]\n"
         f"  - id: after\n    title: {q(text('stage2.title', *both))}\n    from: 1\n"
         "    to: 400\n    phases: [admit]\n"
         # A stage with no step for the client and no promise is not on their page at all.
@@ -121,6 +128,7 @@ def write_workspace(root: Path, text: Callable[..., str]) -> Path:
                      "    stage: after\n    client_visible: true\n")
         + touchpoint("cadence", "day: 15", text("cadence.title", *both),
                      "    client_visible: true\n    repeat: {every: 7, times: 3}\n")
+        + f"parking_lot: [{q(text('parking.note'))}]\n"
     )
     (root / "journeys" / "care.yml").write_text(journey)
 
@@ -236,6 +244,15 @@ def test_meet_html_shows_nothing_internal(renderer: Renderer, markers: Markers) 
         assert_private(client_id, html, markers, f"meet/{client_id}.html")
         # The internal touchpoint description carries a link; nothing of it is there.
         assert "said" not in html
+
+
+def test_the_lanes_reach_the_internal_map(renderer: Renderer, markers: Markers) -> None:
+    # The lane markers above are checked to stay off the clients' pages; here, that they are
+    # there to leak at all: the workshop view (the map) shows every one of them.
+    html = renderer.workshop_html(renderer.ws.journeys["care"])
+    shown = {markers.field[m] for m in TOKEN.findall(html)}
+    lanes = {f for f in markers.field.values() if f.startswith(("lane.", "parking."))}
+    assert len(lanes) == 7 and lanes <= shown
 
 
 def test_internal_fields_do_not_change_the_page_at_all(renderer: Renderer) -> None:

@@ -256,6 +256,7 @@ def journey_settings(settings: LintSettings, journey: Journey
 class Finding:
     where: Where
     message: str
+    about: tuple[str, ...] = ()  # see Problem.about
 
 
 Check = Callable[[Workspace, Agenda, RuleSettings], Iterator[Finding]]
@@ -354,7 +355,8 @@ def _gap(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
                 yield Finding(where, (
                     f"no touchpoint for {quiet} days in a row (days {start}..{end}{context}), "
                     f"more than {limit}: in the first 100 days a client who hears nothing "
-                    "starts to wonder whether they still matter; plan a touchpoint in between"))
+                    "starts to wonder whether they still matter; plan a touchpoint in between"),
+                    ("days", str(start), str(end)))
             if after:
                 before = after
 
@@ -395,7 +397,7 @@ def _missing_phase(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[F
                 where, note = (place.where if place else _top(journey)), "no stage lists it and "
             yield Finding(where, (
                 f"Coleman's '{phase}' phase ({PHASE_MEANING[phase]}) is not served: {note}no "
-                f"touchpoint has 'phase: {phase}'"))
+                f"touchpoint has 'phase: {phase}'"), ("phase", phase))
 
 
 def _cadence(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
@@ -410,12 +412,12 @@ def _cadence(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding
                 yield Finding(_at(tp, "repeat"), (
                     f"touchpoint '{tp.id}' repeats every {rep.every} day"
                     f"{'s' * (rep.every != 1)}, more often than every {min_every} days: a "
-                    "cadence that close feels like chasing; space it out"))
+                    "cadence that close feels like chasing; space it out"), ("touchpoint", tp.id))
             if rep.times > max_times:
                 yield Finding(_at(tp, "repeat"), (
                     f"touchpoint '{tp.id}' repeats {rep.times} times, more than {max_times}: "
                     "stop the cadence before it annoys; better to be missed than to be a "
-                    "nuisance"))
+                    "nuisance"), ("touchpoint", tp.id))
 
 
 def _busy_week(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
@@ -702,5 +704,5 @@ def _run(ws: Workspace, agenda: Agenda, settings: LintSettings,
             continue
         for f in check(ws, agenda, rule):
             found.append(Problem(f.where.path, f.where.line, f.where.col, f.message,
-                                 rule.level, rule_id))
+                                 rule.level, rule_id, f.about))
     return found

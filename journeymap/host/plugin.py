@@ -296,9 +296,11 @@ class JourneymapPlugin(OptionsPlugin):
         assert self.renderer is not None
         self.progress.clear()
         try:
-            line = write_pdfs(self.renderer.pdf_jobs(), site, self.files.kept, self.files.made,
-                              cache, lambda done, total: self.progress.update("PDFs", done,
-                                                                               total))
+            wall = self.renderer.wall_pdf_jobs()
+            line = write_pdfs(self.renderer.pdf_jobs() + wall, site, self.files.kept,
+                              self.files.made, cache,
+                              lambda done, total: self.progress.update("PDFs", done, total),
+                              frozenset(pdf for _, pdf in wall))
         except JourneymapError as error:
             raise PluginError(f"journeymap: {error}") from None
         finally:

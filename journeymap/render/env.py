@@ -29,6 +29,7 @@ TEMPLATES = PACKAGE / "templates"
 ASSETS = PACKAGE / "assets"
 SITE_CSS = ASSETS / "journeymap.css"
 MEET_CSS = ASSETS / "meet.css"
+PRESENTER_JS = ASSETS / "presenter.js"
 
 
 def initials(name: str) -> str:
@@ -95,6 +96,13 @@ def site_css(theme_dir: Path | None) -> str:
     """journeymap's CSS followed by the theme's, for pages that carry their own styles."""
     return "\n".join([SITE_CSS.read_text(encoding="utf-8"),
                       *(f.read_text(encoding="utf-8") for f in theme_css(theme_dir))])
+
+
+def presenter_js() -> Markup:
+    """The workshop view's presenter mode, for an inline <script> (the page is one file)."""
+    script = PRESENTER_JS.read_text(encoding="utf-8")
+    assert "</" not in script  # nothing in it may end the element early
+    return Markup(script)  # noqa: S704 - journeymap's own script
 
 
 def meet_css(theme_dir: Path | None) -> Markup:

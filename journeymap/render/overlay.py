@@ -1,8 +1,9 @@
-"""The live preview's error overlay: each problem with the lines around it, over the page.
+"""The live preview's error banner: each problem with the lines around it, atop the page.
 
 While `journeymap serve` runs and the files have errors, every page keeps showing the last
-good journey with this overlay on top; the next good save rebuilds without it, and the
-browser's live reload clears it by itself.
+good journey with this banner across its top (a third of the screen at most, scrolling
+inside itself), so the map stays readable while the room fixes the file; the next good save
+rebuilds without it, and the browser's live reload clears it by itself.
 """
 
 from __future__ import annotations
@@ -29,14 +30,14 @@ def context(root: Path, problem: Problem, around: int = AROUND) -> list[tuple[in
 
 
 def overlay_html(root: Path, problems: list[Problem]) -> Markup:
-    """The overlay as HTML, styled by journeymap.css (`.jm-overlay`); no script needed."""
+    """The banner as HTML, styled by journeymap.css (`.jm-overlay`); no script needed."""
     errors = [p for p in problems if p.severity == "error"]
     parts = [
-        '<div class="jm jm-overlay" role="alertdialog" aria-labelledby="jm-overlay-title">',
+        '<div class="jm jm-overlay" role="alert" aria-labelledby="jm-overlay-title">',
         '<div class="jm-overlay-box">',
         f'<h2 id="jm-overlay-title">{len(errors)} problem{"s" * (len(errors) != 1)} in the '
         "journey files</h2>",
-        "<p>The page below is the last good version. Fix the files and save: this message "
+        "<p>The page below is the last good version. Fix the files and save: this banner "
         "goes away by itself.</p>",
     ]
     for problem in errors[:MAX_SHOWN]:

@@ -65,6 +65,18 @@ def workshop_path(journey: Journey) -> str:
     return f"journeys/{journey.id}/workshop.html"
 
 
+# The wall's printouts: the map as a poster at each size, and the touchpoints as cards.
+POSTERS = ("a3", "a1")
+
+
+def poster_path(journey: Journey, size: str) -> str:
+    return f"journeys/{journey.id}/poster-{size}.html"
+
+
+def cards_path(journey: Journey) -> str:
+    return f"journeys/{journey.id}/cards.html"
+
+
 def meet_name(client_id: str, secret: str | None) -> str:
     """The meet page's file name (no suffix): the client id, plus a token if there is a secret.
 

@@ -55,10 +55,13 @@ _NODE_ID = re.compile(rb"\(node(\d{8})\)")
 
 @dataclass(frozen=True)
 class PdfJob:
-    """A built HTML file, and where to write its PDF."""
+    """A built HTML file, and where to write its PDF. With `own_size`, the page's CSS
+    (`@page { size: A1 landscape; margin: ... }`) sets the paper and its margins: a poster,
+    a sheet of cards; else it is A4 with journeymap's margins."""
 
     html: Path
     out: Path
+    own_size: bool = False
 
 
 @dataclass(frozen=True)
@@ -273,8 +276,12 @@ async def _print_one(page: Any, job: PdfJob) -> bytes:
     """One job's PDF, printed in `page` (a tab that may have printed others before)."""
     await page.goto(job.html.resolve().as_uri(), wait_until="load")
     await page.evaluate(SETTLE)
-    data = await page.pdf(format="A4", print_background=True, margin=MARGIN, tagged=True,
-                          outline=True)
+    if job.own_size:
+        data = await page.pdf(prefer_css_page_size=True, print_background=True, tagged=True,
+                              outline=True)
+    else:
+        data = await page.pdf(format="A4", print_background=True, margin=MARGIN, tagged=True,
+                              outline=True)
     return _fixed_ids(_fixed_dates(data))
 
 
@@ -346,7 +353,7 @@ def render_pdfs(jobs: Sequence[PdfJob], cache_dir: Path | None, workers: int | N
     def next_todo() -> Todo | None:
         """The next job to print; the unchanged ones before it copied from the cache."""
         for job in pending:
-            key = job_hash(job.html, known)
+            key = job_hash(job.html, known) + ("-own-size" if job.own_size else "")
             data = cache.get(key)
             if data is None or not is_pdf(data):  # missing, or damaged: print it again
                 return job, key

@@ -25,10 +25,10 @@ from ..model import Business, Client, Journey, Workspace
 from ..vocabulary import Words
 from .calendars import calendar_feeds, calendar_outputs
 from .diagrams import SiteDiagrams
-from .env import environment, site_css
+from .env import environment, presenter_js, site_css
 from .meet import render_meet
 from .pages import Page, client_pages, person_pages, site_pages
-from .paths import SitePaths, photo_path, workshop_path
+from .paths import POSTERS, SitePaths, cards_path, photo_path, poster_path, workshop_path
 from .recipes import Recipes
 from .view import View
 
@@ -105,6 +105,10 @@ class Renderer:
         meet pages."""
         found = {workshop_path(j): Output(None, functools.partial(self._workshop_bytes, j))
                  for j in self.ws.journeys.values()}
+        for j in self.ws.journeys.values():  # the wall's printouts, for their PDFs
+            found.update({poster_path(j, size): Output(None, functools.partial(
+                self._poster_bytes, j, size)) for size in POSTERS})
+            found[cards_path(j)] = Output(None, functools.partial(self._cards_bytes, j))
         found.update(calendar_outputs(self.ws, self.agenda, self.file_cache,
                                       self.recipes.client))
         found.update((self.view.meet_path(client), self._meet_output(client))
@@ -129,6 +133,26 @@ class Renderer:
 
     def _workshop_bytes(self, journey: Journey) -> bytes:
         return self.workshop_html(journey, back=True).encode()
+
+    def _poster_bytes(self, journey: Journey, size: str) -> bytes:
+        # Its links lead to the journey page, as the workshop view's do (print drops them).
+        return workshop_html(self.env, self.view, self.theme_dir, journey, back=True,
+                             poster=size).encode()
+
+    def _cards_bytes(self, journey: Journey) -> bytes:
+        template = self.env.get_template("cards.html")
+        return template.render(journey=journey, css=Markup(site_css(self.theme_dir)),  # noqa: S704
+                               as_of=self.as_of, **self.view.links(
+                                   Page(f"journeys/{journey.id}", "", ""))).encode()
+
+    def wall_pdf_jobs(self) -> list[tuple[str, str]]:
+        """(HTML, PDF) site paths of the wall's printouts, each printed at its own paper
+        size (the page's @page rule): the posters and the touchpoint cards."""
+        jobs = []
+        for j in self.ws.journeys.values():
+            pages = [poster_path(j, size) for size in POSTERS] + [cards_path(j)]
+            jobs += [(page, page.removesuffix(".html") + ".pdf") for page in pages]
+        return jobs
 
     def _meet_output(self, client: Client) -> Output:
         key = self.recipes.meet(client)
@@ -188,8 +212,13 @@ class Renderer:
         self.files(only=[c.id for c in clients])
 
 
+# Posters: the workshop view's map on one landscape sheet, its type scaled with the paper
+# (A1 is twice A3 each way), as 6 pt fills A4. CSS names A3 but no A1: sizes in mm.
+POSTER_PAPER = {"a3": ("A3", "420mm 297mm", "8.4pt"), "a1": ("A1", "841mm 594mm", "16.8pt")}
+
+
 def workshop_html(env: jinja2.Environment, view: View, theme_dir: Path | None,
-                  journey: Journey, back: bool = False) -> str:
+                  journey: Journey, back: bool = False, poster: str | None = None) -> str:
     """A journey's map as one self-contained HTML page, the CSS inline (the workshop view,
     and what `journeymap export` shows Chromium). It needs no client's schedule."""
     here = posixpath.dirname(workshop_path(journey))
@@ -197,5 +226,8 @@ def workshop_html(env: jinja2.Environment, view: View, theme_dir: Path | None,
     link = posixpath.relpath(page_url, here) + ("/" if page_url.endswith("/") else "")
     template = env.get_template("workshop.html")
     return template.render(journey=journey, css=Markup(site_css(theme_dir)),  # noqa: S704
+                           script=presenter_js(),
+                           poster=dict(zip(("name", "size", "type"), POSTER_PAPER[poster],
+                                           strict=True)) if poster else None,
                            back=link if back else None, as_of=view.as_of,
                            **view.links(Page(f"journeys/{journey.id}", "", "")))

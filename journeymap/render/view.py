@@ -26,6 +26,7 @@ from .diagrams import SiteDiagrams
 from .map_layout import JourneyMap, feel_y, journey_map
 from .pages import Page
 from .paths import SitePaths, meet_path, photo_path
+from .presenter import MapMarks, map_marks
 
 SHORT_LABEL = 20  # characters: what a map card's line holds beside "Day -45"
 # Words a cut label should not end on ("Partnerships and…" says less than "Partnerships…").
@@ -265,6 +266,10 @@ class View:
 
     def journey_map(self, journey: Journey) -> JourneyMap:
         return journey_map(journey)
+
+    def map_marks(self, layout: JourneyMap) -> MapMarks:
+        """The lint findings about the journey, placed on its map (presenter mode)."""
+        return map_marks(layout, self.findings)
 
     def feel_y(self, feel: int) -> str:
         return f"{feel_y(feel):.1f}"

@@ -301,7 +301,24 @@ def _stage_details(o: Stage, n: Stage) -> list[str]:
                        f"{md(n.promise or 'none')}")
     if o.description != n.description:
         details.append("description changed")
+    for lane in dict.fromkeys([*(name for name, _ in o.lanes), *(name for name, _ in n.lanes)]):
+        notes = _notes_changed(o.notes(lane), n.notes(lane))
+        if notes:
+            details.append(f"lane `{lane}`: {notes}")
     return details
+
+
+def _notes_changed(old: tuple[str, ...], new: tuple[str, ...]) -> str:
+    """The notes added to a lane or the parking lot, and those taken off, quoted (they are
+    the journey file's own words, which the pull request shows anyway); '' if the same
+    notes are there, moved or not."""
+    added = [note for note in new if note not in old]
+    removed = [note for note in old if note not in new]
+    parts = [*(f"+ {md(' '.join(note.split()))}" for note in added),
+             *(f"− {md(' '.join(note.split()))}" for note in removed)]
+    if not parts and old != new:
+        return "notes reordered"
+    return "; ".join(parts)
 
 
 def _role_changes(bj: Journey, hj: Journey) -> list[Change]:
@@ -394,6 +411,16 @@ def _journey_review(
             review.journey.append(Change("journey-changed", name,
                                          f"{_settings(old_value)} → {_settings(new_value)}"))
     review.journey.extend(_role_changes(bj, hj))
+    own = {lane: label for lane, label in hj.lane_labels.items()
+           if bj.lane_labels.get(lane) != label}
+    gone = [lane for lane in bj.lane_labels if lane not in hj.lane_labels]
+    if own or gone:
+        review.journey.append(Change("journey-changed", "lanes", "; ".join(
+            [*(f"`{lane}` labelled {md(label)}" for lane, label in own.items()),
+             *(f"`{lane}` removed" for lane in gone)])))
+    parked = _notes_changed(bj.parking_lot, hj.parking_lot)
+    if parked:
+        review.journey.append(Change("journey-changed", "parking lot", parked))
     review.stages = _stage_changes(bj, hj, broken)
 
     old = {t.id: t for t in bj.touchpoints}

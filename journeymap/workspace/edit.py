@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.nodes import Node, SequenceNode
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from ..atomic import write_atomic
 from ..exceptions import Problem
@@ -234,7 +234,9 @@ def _journey_state(j: Journey, file_hash: str) -> dict[str, Any]:
     return {
         "title": j.title, "path": j.path, "hash": file_hash, "roles": j.roles,
         "stages": [{"id": s.id, "title": s.title, "from": s.start, "to": s.end,
-                    "phases": list(s.phases), "feel": s.feel or ""} for s in j.stages],
+                    "phases": list(s.phases), "feel": s.feel or "",
+                    "lanes": {lane: list(notes) for lane, notes in s.lanes}} for s in j.stages],
+        "lanes": j.lane_labels, "parking_lot": list(j.parking_lot),
         "touchpoints": {t.id: {
             "id": t.id, "title": t.title, "day": t.day, "on": t.on, "stage": t.stage,
             "owner": t.owner, "channel": t.channel or "", "phase": t.phase or "",
@@ -399,8 +401,64 @@ def _written(text: str, node: Node) -> list[str]:
     return found
 
 
+NOTE_ACTIONS = ("add", "set", "delete")
+
+
+def note_edit(text: str, request: dict[str, Any]) -> tuple[Text, str]:
+    """A note of a stage's lane (`stage` and `lane`) or, with no stage, of the journey's
+    parking lot: added (`text`), changed (`index`, `text`) or deleted (`index`)."""
+    action = request.get("action")
+    index = request.get("index", -1)
+    if action not in NOTE_ACTIONS or not isinstance(index, int) or isinstance(index, bool):
+        raise Refused("the edit lacks its action or its note")
+    note = request.get("text", "")
+    if action != "delete":
+        if not isinstance(note, str) or not note.strip():
+            raise Refused("a note needs some text")
+        note = note.replace("\r\n", "\n").strip()
+    doc = Text(text)
+    root = compose(text)
+    stage_id = request.get("stage")
+    if stage_id is None:
+        where, key, holder, indent = "the parking lot", "parking_lot", root, 0
+        if top(root, key) is None:
+            if action != "add":
+                raise PatchError("that note is not in the file (any more)")
+            if doc.text.endswith("\n") and not doc.text.endswith("\n\n"):
+                doc.text += "\n"  # set apart from the touchpoints, as a section of its own
+            doc.add_top(key, [f"  - {inline(note)}\n"])
+            return doc, _note_done(action, where)
+    else:
+        lane = _text(request, "lane")
+        if not isinstance(stage_id, str) or not _ID.fullmatch(lane):
+            raise Refused("the edit lacks its stage or its lane")
+        stage = item_with_id(top(root, "stages"), stage_id)
+        if stage is None:
+            raise PatchError(f"stage '{stage_id}' is not in the file (any more)")
+        where, key = f"lane '{lane}' of stage '{stage_id}'", lane
+        lanes = child(stage, "lanes")
+        stage_indent = stage.value[0][0].start_mark.column
+        if lanes is None:
+            if action != "add":
+                raise PatchError("that note is not in the file (any more)")
+            doc.add_nested(stage, "lanes", lane, [note], stage_indent)
+            return doc, _note_done(action, where)
+        holder = lanes[1]  # type: ignore[assignment]  # checked just below
+        if not isinstance(holder, MappingNode) or holder.flow_style or not holder.value:
+            raise PatchError(f"the lanes of stage '{stage_id}' are written on one line "
+                             "here: edit them in the file")
+        indent = holder.value[0][0].start_mark.column
+    doc.edit_notes(holder, key, indent, str(action), index, note)
+    return doc, _note_done(action, where)
+
+
+def _note_done(action: object, where: str) -> str:
+    verb = {"add": "added a note to", "set": "changed a note of", "delete": "deleted a note of"}
+    return f"{verb[str(action)]} {where}"
+
+
 _OPS: dict[str, Callable[[str, dict[str, Any]], tuple[Text, str]]] = {
     "touchpoint.set": touchpoint_set, "touchpoint.add": touchpoint_add,
     "touchpoint.delete": touchpoint_delete, "stage.set": stage_set,
-    "stage.boundary": stage_boundary, "done.add": done_add,
+    "stage.boundary": stage_boundary, "done.add": done_add, "note": note_edit,
 }

@@ -37,7 +37,7 @@ from ..model import (
     Where,
     Workspace,
 )
-from ..vocabulary import IMAGE_SUFFIXES
+from ..vocabulary import IMAGE_SUFFIXES, LANE_LABELS, LANES
 from .schema import (
     CLIENT,
     JOURNEY,
@@ -218,8 +218,39 @@ def _read_record(
 # ---- journeys ---------------------------------------------------------------------------
 
 
+def _lane_labels(checked: CheckedRecord) -> dict[str, str]:
+    """The lanes a stage may use: the fixed ones (relabelled if the journey says so), then
+    the journey's own, as it lists them."""
+    own: dict[str, str] = dict(checked.get("lanes", {}))
+    return {**{lane: own.pop(lane, label) for lane, label in LANE_LABELS.items()}, **own}
+
+
+def _lanes(s: CheckedRecord, labels: dict[str, str], broken: set[str],
+           problems: Problems) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A stage's lanes with their notes; a lane neither fixed nor the journey's own is an
+    error at its key (its notes would otherwise vanish from the map unseen), unless the
+    journey names it with an error of its own (reported there already)."""
+    found: list[tuple[str, tuple[str, ...]]] = []
+    node = s.node.get("lanes")
+    for lane, notes in s.get("lanes", {}).items():
+        if lane not in labels and lane not in broken:
+            at = node.keys.get(lane, node) if node is not None else s.node
+            problems.add(at, f"unknown lane '{lane}' in stage '{s.get('id')}'"
+                             f"{did_you_mean(lane, labels)}: a lane is one of "
+                             f"{', '.join(LANES)}, or one the journey names under 'lanes:' "
+                             "with a label")
+            continue
+        if lane in labels:
+            found.append((lane, tuple(note.strip() for note in notes)))
+    return tuple(found)
+
+
 def _stages(checked: CheckedRecord, problems: Problems) -> tuple[list[Stage], bool]:
     """The valid stages, and whether any stage was left out for an error of its own."""
+    labels = _lane_labels(checked)
+    declared = checked.node.get("lanes")
+    misnamed = {str(key) for key in declared.keys} - set(labels) if declared is not None \
+        and declared.kind == "map" else set()
     stages: list[Stage] = []
     seen: dict[str, Stage] = {}
     reported = len(problems.items)
@@ -232,6 +263,7 @@ def _stages(checked: CheckedRecord, problems: Problems) -> tuple[list[Stage], bo
             phases=tuple(values.get("phases", ())), feel=values.get("feel"),
             description=values.get("description"), where=_where(problems, node),
             promise=(values.get("promise") or "").strip() or None,  # a block's last line break
+            lanes=_lanes(s, labels, misnamed, problems),
         )
         if stage.id in seen:
             problems.add(s.at("id"), f"stage id '{stage.id}' is used twice "
@@ -385,6 +417,8 @@ def _journey(file: Path, rel: str) -> Parsed:
         words=dict(words.values) if (words := checked.get("words")) else {},
         working_days=frozenset(WEEKDAYS.index(d) for d in checked.get("working_days", WEEKDAYS)),
         closed=frozenset(checked.get("closed", ())), grace=checked.get("grace", 30),
+        lane_labels=_lane_labels(checked),
+        parking_lot=tuple(note.strip() for note in checked.get("parking_lot", ())),
     )
     if "working_days" in checked and not journey.working_days:
         problems.add(checked.at("working_days"), "'working_days' lists no day: name at least "

@@ -122,6 +122,13 @@ class Text:
             end -= 1
         return end
 
+    def _value_end_line(self, node: Node) -> int:
+        """The last line of a value's own text. A block mapping or list ends where the next
+        token starts (perhaps the next item of the list around it): its last scalar's line."""
+        while isinstance(node, MappingNode | SequenceNode) and not node.flow_style and node.value:
+            node = node.value[-1][1] if isinstance(node, MappingNode) else node.value[-1]
+        return self._content_end_line(node)
+
     def set_keys(self, mapping: MappingNode, fields: dict[str, Value], indent: int,
                  at_end: bool = False) -> None:
         """Give each key in `fields` its value in `mapping` (None removes the key); `indent`:
@@ -191,7 +198,7 @@ class Text:
                 v0.start_mark.line == v0.end_mark.line):
             line = v0.end_mark.line + 1
         else:
-            line = self._content_end_line(v0) + 1
+            line = self._value_end_line(v0) + 1
         if line >= len(self.lines()) and not self.text.endswith("\n"):
             new = "\n" + new
         at = self.line_start(line)
@@ -259,12 +266,85 @@ class Text:
             lines[end - 1] += "\n"
         self.text = "".join(lines[:end] + out + lines[end:])
 
+    def edit_notes(self, mapping: MappingNode, key: str, indent: int, action: str,
+                   index: int, note: str) -> None:
+        """Add a note to the list of notes under `key` (a lane, the parking lot), change the
+        one at `index`, or delete it. A block list is edited line by line, so that comments
+        among its items stay where they were; a lone note or a one-line list is written anew
+        on its line, a new key after the mapping's last."""
+        self.moved = True  # fmt puts a new key in its place
+        found = child(mapping, key)
+        value = found[1] if found else None
+        if isinstance(value, SequenceNode) and not value.flow_style and value.value:
+            self._edit_block_list(value, action, index, note)
+            return
+        if isinstance(value, ScalarNode) and str(value.tag).endswith(":null"):
+            raise PatchError(f"'{key}' is left empty in the file: write its notes there")
+        notes = ([] if value is None else [value.value] if isinstance(value, ScalarNode)
+                 else [item.value for item in value.value
+                       if isinstance(item, ScalarNode)] if isinstance(value, SequenceNode)
+                 else None)
+        if notes is None or (isinstance(value, SequenceNode)
+                             and len(notes) != len(value.value)):
+            raise PatchError(f"'{key}' is not a plain list of notes here: edit it in the file")
+        self.apply([self.splice(mapping, key, _changed(notes, action, index, note), indent,
+                                at_end=True)])
+
+    def _edit_block_list(self, seq: SequenceNode, action: str, index: int, note: str) -> None:
+        items = seq.value
+        if action == "add":
+            _, end = self.item_span(seq, items[-1])
+            lines = self.lines()
+            dash_line = lines[items[-1].start_mark.line][:items[-1].start_mark.column]
+            col = len(dash_line.rstrip()) - 1  # the dash before the last note
+            if end > 0 and not lines[end - 1].endswith("\n"):
+                lines[end - 1] += "\n"
+            self.text = "".join([*lines[:end], " " * col + "- " + inline(note) + "\n",
+                                 *lines[end:]])
+            return
+        if not 0 <= index < len(items):
+            raise PatchError("that note is not in the file (any more)")
+        item = items[index]
+        if action == "delete":
+            self.remove_item(seq, item)
+            return
+        if not isinstance(item, ScalarNode):
+            raise PatchError("that note is not plain text here: edit it in the file")
+        if item.style in ("|", ">") or item.start_mark.line != item.end_mark.line:
+            end = self.line_start(self._content_end_line(item) + 1)
+            self.apply([(item.start_mark.index, end, inline(note) + "\n")])
+        else:
+            self.apply([(item.start_mark.index, item.end_mark.index, inline(note))])
+
+    def add_nested(self, mapping: MappingNode, key: str, sub_key: str, value: Value,
+                   indent: int) -> None:
+        """A new key holding a mapping of one key (`lanes: {pains: [...]}` in block form),
+        after the mapping's last key; fmt moves it to its place."""
+        self.moved = True
+        _, last = mapping.value[-1]
+        line = self._value_end_line(last) + 1
+        at = self.line_start(line)
+        pad = " " * indent
+        new = f"{pad}{key}:\n{pad}  {sub_key}: {inline(value)}\n"
+        if line >= len(self.lines()) and not self.text.endswith("\n"):
+            new = "\n" + new
+        self.text = self.text[:at] + new + self.text[at:]
+
     def add_top(self, key: str, body: list[str]) -> None:
         """A new top-level key at the end of the file (fmt puts it in its place)."""
         self.moved = True
         if self.text and not self.text.endswith("\n"):
             self.text += "\n"
         self.text += f"{key}:\n" + "".join(body)
+
+
+def _changed(notes: list[str], action: str, index: int, note: str) -> list[str]:
+    """The notes after the edit."""
+    if action == "add":
+        return [*notes, note]
+    if not 0 <= index < len(notes):
+        raise PatchError("that note is not in the file (any more)")
+    return [*notes[:index], *([note] if action == "set" else []), *notes[index + 1:]]
 
 
 def top(root: MappingNode, key: str) -> Any:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..exceptions import Problem
-from ..vocabulary import CHANNELS, PHASES
+from ..vocabulary import CHANNELS, LANES, PHASES
 from .source import Node
 
 ID_PATTERN = r"^[a-z0-9-]+$"  # use re.fullmatch: with re.match, "$" lets a final newline in
@@ -527,6 +527,9 @@ REPEAT = AnyOf(
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday() order
 
+# A lane's notes and the parking lot: sticky notes, plain text, one or several lines.
+NOTES = ListOf(Text(one_line=False), allow_single=True)
+
 STAGE = Record(
     "stage",
     [
@@ -542,6 +545,9 @@ STAGE = Record(
               "What we promise the client in this stage, in words for them: plain text, "
               "shown on their own page."),
         Field("description", Text(markdown=True), "Markdown notes on the stage."),
+        Field("lanes", MapOf(Ident(), NOTES),
+              f"The map's lanes for this stage, lane -> notes (internal): {', '.join(LANES)}, "
+              "or a lane the journey names under its own `lanes:`."),
     ],
     doc="A stretch of the journey, a window of day numbers.",
 )
@@ -604,8 +610,13 @@ JOURNEY = Record(
         Field("grace", Integer(1, 3650),
               "Days an occurrence not done stays overdue before it counts as missed "
               "(30 by default)."),
+        Field("lanes", MapOf(Ident(), Text()),
+              "The journey's own lanes on the map, lane id -> label, besides "
+              f"{', '.join(LANES)} (internal)."),
         Field("stages", ListOf(STAGE), "The stages, in order.", required=True),
         Field("touchpoints", ListOf(TOUCHPOINT), "The touchpoints.", required=True),
+        Field("parking_lot", NOTES,
+              "Notes the room is not ready to place in a stage yet (internal)."),
     ],
     doc="A client journey: journeys/<id>.yml.",
     rules=["stages are in day order and their windows do not overlap", "ids are unique"],

@@ -248,6 +248,75 @@ function journeymapEditor() {
     title.focus();
   }
 
+  /* ---- the workshop wall's notes: a stage's lanes and the parking lot ---- */
+  var PARKING = "";  // the lane select's value for the parking lot
+  function noteForm(stage, lane, index) {
+    var j = journey(), editing = index != null;
+    var notes = lane === PARKING ? j.parking_lot : (stage.lanes[lane] || []);
+    var where = lane === PARKING ? "the parking lot" : (j.lanes[lane] || lane) + ", " + stage.title;
+    var form = dialog(editing ? "Note: " + where : "New note" + (stage ? " in " + stage.title : ""));
+    var options = Object.keys(j.lanes).map(function (l) { return [l, j.lanes[l]]; })
+      .concat([[PARKING, "Parking lot (not placed yet)"]]);
+    var laneSelect = field(form, "Lane", select("lane", options, lane == null ? Object.keys(j.lanes)[0] : lane));
+    if (editing) laneSelect.disabled = true;
+    if (!stage) laneSelect.value = PARKING;
+    var text = el("textarea", { name: "text", rows: "3" });
+    text.value = editing ? notes[index] : "";
+    text.required = true;
+    field(form, "Note", text);
+    var extra = [];
+    if (editing) {
+      var del = el("button", { type: "button", "class": "jm-ed-delete" }, "Delete");
+      del.addEventListener("click", function () {
+        send(noteEdit(stage, lane, { action: "delete", index: index }), form).then(function (a) {
+          if (a && a.ok) form.parentNode.close();
+        });
+      });
+      extra.push(del);
+    }
+    buttons(form, editing ? "Save" : "Add", extra);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var now = text.value.replace(/\s+$/, "");
+      if (editing && now === notes[index]) { form.parentNode.close(); return; }
+      var chosen = editing ? lane : laneSelect.value;
+      var edit = noteEdit(chosen === PARKING ? null : stage, chosen,
+                          editing ? { action: "set", index: index, text: now } : { action: "add", text: now });
+      send(edit, form).then(function (a) { if (a && a.ok) form.parentNode.close(); });
+    });
+    form.parentNode.showModal();
+    (editing ? text : laneSelect).focus();
+  }
+  function noteEdit(stage, lane, what) {
+    var edit = { op: "note", journey: journeyId, action: what.action };
+    if (what.index != null) edit.index = what.index;
+    if (what.text != null) edit.text = what.text;
+    if (stage && lane !== PARKING) { edit.stage = stage.id; edit.lane = lane; }
+    return edit;
+  }
+  function decorateNotes() {
+    map.querySelectorAll(".jm-map-notes[data-stage]").forEach(function (cell) {
+      var stage = stageOf(cell.dataset.stage), label = journey().lanes[cell.dataset.lane] || cell.dataset.lane;
+      var add = el("button", { type: "button", "class": "jm-ed-add-note",
+                               "aria-label": "Add a note to " + label + ", " + stage.title }, "+");
+      add.addEventListener("click", function (e) { e.stopPropagation(); noteForm(stage, cell.dataset.lane, null); });
+      var item = el("li", { "class": "jm-ed-note-item" });  // a list holds only items
+      item.append(add);
+      cell.append(item);
+    });
+    var parking = map.querySelector(".jm-map-parking");
+    var addParked = el("button", { type: "button", "class": "jm-ed-note-button jm-ed-add-parked" }, "+ Parking lot note");
+    addParked.addEventListener("click", function () { noteForm(null, PARKING, null); });
+    if (parking) parking.append(addParked);
+    else bar.append(addParked);
+    map.querySelectorAll(".jm-map-note").forEach(function (n) { n.setAttribute("tabindex", "0"); n.setAttribute("role", "button"); });
+  }
+  function openNote(n) {
+    var cell = n.closest(".jm-map-notes"), index = parseInt(n.dataset.index, 10);
+    if (cell) noteForm(stageOf(cell.dataset.stage), cell.dataset.lane, index);
+    else noteForm(null, PARKING, index);
+  }
+
   /* ---- the map: +, cards, drags ---- */
   function stageOf(id) { return journey().stages.filter(function (s) { return s.id === id; })[0]; }
   function dayFor(column, y, moving) {
@@ -331,17 +400,21 @@ function journeymapEditor() {
   }
 
   function decorateMap() {
-    map.querySelectorAll(".jm-ed-add").forEach(function (b) { b.remove(); });
+    document.querySelectorAll(".jm-ed-add, .jm-ed-note-button, .jm-ed-note-item").forEach(function (b) { b.remove(); });
     if (!on) {
-      map.querySelectorAll(".jm-curve-point[tabindex]").forEach(function (p) { p.removeAttribute("tabindex"); p.removeAttribute("role"); });
+      map.querySelectorAll(".jm-curve-point[tabindex], .jm-map-note[tabindex]").forEach(function (p) { p.removeAttribute("tabindex"); p.removeAttribute("role"); });
       return;
     }
+    decorateNotes();
     map.querySelectorAll(".jm-map-stage[data-stage]").forEach(function (head) {
       var stage = stageOf(head.dataset.stage);
       var add = el("button", { type: "button", "class": "jm-ed-add", "aria-label": "Add a touchpoint to " + stage.title,
                                title: "Add a touchpoint to " + stage.title }, "+ Add");
       add.addEventListener("click", function (e) { e.stopPropagation(); touchpointForm(null, stage); });
-      head.append(add);
+      var note = el("button", { type: "button", "class": "jm-ed-note-button jm-ed-add-lane", "aria-label": "Add a note to a lane of " + stage.title,
+                                title: "Add a sticky note to a lane of " + stage.title }, "+ Note");
+      note.addEventListener("click", function (e) { e.stopPropagation(); noteForm(stage, null, null); });
+      head.append(add, note);
     });
     map.querySelectorAll(".jm-curve-point").forEach(function (p) {
       var tp = journey().touchpoints[p.dataset.touchpoint];
@@ -369,7 +442,8 @@ function journeymapEditor() {
     map.addEventListener("click", function (e) {
       if (!on) return;
       var stageHead = e.target.closest(".jm-map-stage");
-      var card = e.target.closest(".jm-map-card");
+      var card = e.target.closest(".jm-map-card"), note = e.target.closest(".jm-map-note");
+      if (note) { e.preventDefault(); openNote(note); return; }
       if (stageHead && e.target.closest("a")) { e.preventDefault(); stageForm(stageOf(stageHead.dataset.stage)); return; }
       if (card) {
         e.preventDefault();
@@ -378,6 +452,8 @@ function journeymapEditor() {
     });
     map.addEventListener("keydown", function (e) {
       if (!on) return;
+      var note = e.target.closest(".jm-map-note");
+      if (note && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); openNote(note); return; }
       var point = e.target.closest(".jm-curve-point");
       if (point && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
         e.preventDefault();
@@ -454,11 +530,12 @@ function journeymapEditor() {
   }
 
   var css = ".jm-ed-bar{position:sticky;top:0;z-index:20;display:flex;gap:.5em;align-items:center;flex-wrap:wrap;padding:.4em .6em;margin:.5em 0;background:#f1f3f5;border:1px solid #adb5bd;border-radius:6px}" +
-    ".jm-ed-bar button,.jm-ed-dialog button,.jm-ed-add,.jm-ed-done button{font:inherit;padding:.3em .8em;border:1px solid #495057;border-radius:4px;background:#fff;color:#212529;cursor:pointer}" +
+    ".jm-ed-bar button,.jm-ed-dialog button,.jm-ed-add,.jm-ed-note-button,.jm-ed-done button{font:inherit;padding:.3em .8em;border:1px solid #495057;border-radius:4px;background:#fff;color:#212529;cursor:pointer}" +
     ".jm-ed-toggle[aria-pressed=true]{background:#1c5d99;color:#fff}" +
     ".jm-ed-bar button:disabled{opacity:.5;cursor:default}.jm-ed-status{color:#343a40}.jm-ed-bad{color:#a61e1e;font-weight:600}" +
-    ":is(.jm-ed-bar,.jm-ed-dialog,.jm-ed-done) :focus-visible,.jm-ed-add:focus-visible,.jm-editing .jm-map :focus-visible{outline:3px solid #e8590c;outline-offset:2px}" +
-    ".jm-ed-add{display:block;margin:.3em 0 0;font-size:.85em!important;padding:.1em .5em!important}" +
+    ":is(.jm-ed-bar,.jm-ed-dialog,.jm-ed-done) :focus-visible,.jm-ed-add:focus-visible,.jm-ed-note-button:focus-visible,.jm-editing .jm-map :focus-visible{outline:3px solid #e8590c;outline-offset:2px}" +
+    ".jm-ed-add,.jm-ed-note-button{display:block;margin:.3em 0 0;font-size:.85em!important;padding:.1em .5em!important}.jm-ed-add-lane{display:inline-block;margin-left:.3em}" +
+    ".jm-editing .jm-map-note{cursor:pointer}.jm-ed-note-item{list-style:none;flex:none;margin:0;padding:0;border:0;background:none}.jm-ed-add-note{font:inherit;padding:0 .5em;border:1px solid #495057;border-radius:4px;background:#fff;color:#212529;cursor:pointer}" +
     ".jm-editing .jm-map-card{cursor:grab;touch-action:none}.jm-editing .jm-curve-point{cursor:ns-resize;touch-action:none}" +
     ".jm-ed-over{background:#e7f5ff;outline:2px dashed #1c5d99}" +
     ".jm-ed-dragging{opacity:.4}.jm-ed-ghost{position:fixed;z-index:50;pointer-events:none;width:12em;list-style:none;background:#fff;border:1px solid #495057;padding:.4em;box-shadow:0 4px 12px #0003}" +
@@ -514,6 +591,7 @@ function journeymapEditor() {
     if (sel.indexOf("body") === 0) document.body = node; else old.replaceWith(node);
     document.title = doc.title;
     document.documentElement.dataset.jmEditor = "";
+    if (sel.indexOf("body") === 0 && window.journeymapPresenter) window.journeymapPresenter();
     return (journeymapEditor() || Promise.resolve()).then(function () {
       document.querySelectorAll(".jm-map-scroll").forEach(function (m, i) { m.scrollLeft = lefts[i] || 0; });
       window.scrollTo(window.scrollX, y);

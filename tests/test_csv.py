@@ -1,0 +1,222 @@
+"""Clients and survey answers from CSV files: read as a client file would be, every bad cell
+reported at its file:line:col, and nothing else about the workspace changed by them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from test_load import BASE, Change, case, found, put, workspace
+
+from journeymap.model import MonthDay, Where
+from journeymap.workspace.load import LoadCache, load_workspace
+from journeymap.workspace.tables import SCALES
+
+T = "journeys/clients/guests.csv"
+S = "journeys/surveys/cards.csv"
+HEAD = ("id,name,contact,journey,day_one,team.sales,team.lead,dates.birthday,"
+        "dates.partner_birthday\n")
+# Columns start at 1, 17, 31, 50, 61, 72, 80, 92 and 98.
+ROW = ("lamp-and-ladder,Lamp & Ladder,Priya and Tom Shah,onboarding,2026-03-09,pat-kim,"
+       "alex-rivera,04-02,1984-11-30\n")
+SURVEY_HEAD = "date,client,touchpoint,score:0-10,comment\n"
+
+
+def table(*rows: str, head: str = HEAD) -> Change:
+    return put(T, head + "".join(rows))
+
+
+def survey(*rows: str, head: str = SURVEY_HEAD) -> Change:
+    def change(root: Path) -> None:
+        table(ROW)(root)
+        put(S, head + "".join(rows))(root)
+    return change
+
+
+def row(**cells: str) -> str:
+    """ROW with some cells replaced, by column name."""
+    names = HEAD.strip().split(",")
+    values = dict(zip(names, ROW.strip().split(","), strict=True)) | cells
+    return ",".join(values[n] for n in names) + "\n"
+
+
+CASES = [
+    # ---- the header ----------------------------------------------------------------------
+    case("unknown-column", table(ROW, head=HEAD.replace("contact", "contcat")),
+         (T, 1, 9, "unknown column 'contcat' (did you mean 'contact'?)")),
+    case("missing-column", table("x,X,onboarding,pat-kim,alex-rivera\n",
+                                 head="id,name,journey,team.sales,team.lead\n"),
+         (T, 1, 1, "missing column 'day_one': a clients CSV needs the columns id, name, "
+                   "journey, day_one and a team.<role> column for each role")),
+    case("column-named-twice", table(ROW, head=HEAD.replace("contact", "name")),
+         (T, 1, 9, "column 'name' is named twice (first at 1:4)")),
+    case("log-column", table(ROW, head=HEAD.replace("contact", "done")),
+         (T, 1, 9, "column 'done' cannot be in a CSV file: write 'done' in a client file "
+                    "clients/<id>.yml")),
+    case("group-without-a-name", table(ROW, head=HEAD.replace("contact", "preferences")),
+         (T, 1, 9, "column 'preferences' needs a name after a dot: 'preferences.<name>', one "
+                    "column each (such as 'preferences.favorite_dish')")),
+    # ---- cells ---------------------------------------------------------------------------
+    case("date-in-another-form", table(row(day_one="09/03/2026")),
+         (T, 2, 61, "'day_one' in client 'lamp-and-ladder' must be a date YYYY-MM-DD, got "
+                    "'09/03/2026'")),
+    case("no-such-birthday", table(row(**{"dates.birthday": "02-30"})),
+         (T, 2, 92, "'dates: birthday' in client 'lamp-and-ladder' must be a date MM-DD or "
+                    "YYYY-MM-DD, got '02-30': no such day")),
+    case("unknown-journey", table(row(journey="onbording")),
+         (T, 2, 50, "unknown journey 'onbording' (did you mean 'onboarding'?)")),
+    case("unknown-person", table(row(**{"team.lead": "alex-rivra"})),
+         (T, 2, 80, "unknown person 'alex-rivra' for role 'lead' (did you mean "
+                    "'alex-rivera'?)")),
+    case("required-cell-empty", table(row(name="")),
+         (T, 2, 17, "'name' in client 'lamp-and-ladder' needs a value")),
+    case("bad-id", table(row(id="Lamp Ladder")),
+         (T, 2, 1, "id 'Lamp Ladder' is not a client id: use lowercase letters, digits and "
+                   "'-'")),
+    case("id-twice-in-the-file", table(ROW, ROW),
+         (T, 3, 1, "client id 'lamp-and-ladder' is defined twice: here and at "
+                   f"{T}:2:1")),
+    case("id-of-a-client-file", table(row(id="acme-bakery")),
+         (T, 2, 1, "client id 'acme-bakery' is defined twice: here and at "
+                   "journeys/clients/acme-bakery.yml:1:1; keep one of them")),
+    case("unquoted-delimiter", table(row(name="Lamp, Ladder and Co")),
+         (T, 2, 104, "this row has 10 cells but the header names 9 columns: quote a cell "
+                    "that holds ','")),
+    case("quoted-cell-over-two-lines-then-a-bad-date",
+         table('x-1,"Two\nlines",,onboarding,2026-03-09,pat-kim,alex-rivera,04-02,\n',
+               row(day_one="2026-3-9")),
+         (T, 2, 5, "'name' in client 'x-1' must be on one line: join its lines (a '|' block "
+                    "keeps each line break)"),
+         (T, 4, 61, "'day_one' in client 'lamp-and-ladder' must be a date YYYY-MM-DD, got "
+                    "'2026-3-9'")),
+    # ---- the file ------------------------------------------------------------------------
+    case("windows-1252", put(T, (HEAD + row(contact="Zoë")).encode("cp1252")),
+         (T, 2, 33, "file is not UTF-8 text: save it with UTF-8 encoding (a spreadsheet's "
+                    "plain 'CSV' is often Windows-1252: save as 'CSV UTF-8' instead)")),
+    case("empty", put(T, "\n\n"),
+         (T, 1, 1, "file is empty: a CSV file starts with a header line naming its columns")),
+    case("csv-in-a-subfolder", put("journeys/clients/old/x.csv", HEAD),
+         ("journeys/clients/old/x.csv", 1, 1, "files in clients/old/ are not read: journeymap "
+          "reads journeys directly in the journey folder, people in team/, clients in "
+          "clients/ and survey answers in surveys/ (move it to clients/, or out of the "
+          "journey folder)")),
+    case("csv-in-the-team-folder", put("journeys/team/people.csv", HEAD),
+         ("journeys/team/people.csv", 1, 1, "not read: a CSV file is read as clients in "
+          "clients/<name>.csv, or as survey answers in surveys/<name>.csv")),
+    # ---- survey answers --------------------------------------------------------------------
+    case("unknown-client", survey("2026-03-20,lamp-and-lader,welcome-gift,9,\n"),
+         (S, 2, 12, "unknown client 'lamp-and-lader' (did you mean 'lamp-and-ladder'?)")),
+    case("unknown-touchpoint", survey("2026-03-20,lamp-and-ladder,welcome-gif,9,\n"),
+         (S, 2, 28, "touchpoint 'welcome-gif' is not in journey 'onboarding' of client "
+                    "'lamp-and-ladder' (did you mean 'welcome-gift'?)")),
+    case("score-off-the-scale", survey("2026-03-20,acme-bakery,,11,\n"),
+         (S, 2, 25, "'score:0-10' must be a whole number from 0 to 10, got '11'")),
+    case("score-not-a-number", survey("2026-03-20,acme-bakery,,great,\n"),
+         (S, 2, 25, "'score:0-10' must be a whole number from 0 to 10, got 'great'")),
+    case("answer-date-in-another-form", survey("20.03.2026,acme-bakery,,9,\n"),
+         (S, 2, 1, "'date' must be a date YYYY-MM-DD, got '20.03.2026'")),
+    case("scale-not-said", survey("2026-03-20,acme-bakery,,9,\n",
+                                  head=SURVEY_HEAD.replace("score:0-10", "score")),
+         (S, 1, 24, "column 'score' must say its scale: 'score:1-5', 'score:0-10' (as NPS "
+                    "asks) or 'score:-2..2'")),
+    case("survey-missing-client-column", survey("2026-03-20,welcome-gift,9,\n",
+                                                head="date,touchpoint,score:1-5,comment\n"),
+         (S, 1, 1, "missing column 'client': survey answers need the columns date, client "
+                   "and score:<scale>")),
+    case("survey-extra-column", survey("2026-03-20,acme-bakery,,9,,jo@example.com\n",
+                                       head=SURVEY_HEAD.strip() + ",e-mail\n"),
+         (S, 1, 43, "column 'e-mail' is not read")),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), CASES)
+def test_bad_csv(tmp_path: Path, change: Change, expected: list[tuple[str, int, int, str]]):
+    root = workspace(tmp_path)
+    change(root)
+    assert found(load_workspace(root)) == expected
+
+
+def test_rows_are_clients_beside_client_files(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    table(ROW, 'ada-okafor,Ada Okafor,,onboarding,2026-04-01,pat-kim,alex-rivera,,\n')(root)
+    loaded = load_workspace(root)
+    assert loaded.problems == []
+    clients = loaded.workspace.clients
+    assert sorted(clients) == ["acme-bakery", "ada-okafor", "lamp-and-ladder"]
+    lamp = clients["lamp-and-ladder"]
+    assert (lamp.name, lamp.contact, lamp.day_one, lamp.team, lamp.path) == (
+        "Lamp & Ladder", "Priya and Tom Shah", dt.date(2026, 3, 9),
+        {"sales": "pat-kim", "lead": "alex-rivera"}, T)
+    # A household: each person's date in a column of its own.
+    assert lamp.dates == {"birthday": MonthDay(None, 4, 2),
+                          "partner_birthday": MonthDay(1984, 11, 30)}
+    assert clients["ada-okafor"].contact is None and clients["ada-okafor"].dates == {}
+    # Where a key was written is its cell (lint's findings point there).
+    assert lamp.where("dates") == Where(T, 2, 92)
+
+
+def test_a_spreadsheets_semicolons_bom_and_lists(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    head = "id;name;journey;day_one;team.sales;team.lead;preferences.favorite_dish;must_know\n"
+    put(T, "\ufeff" + head + 'x-1;X, Y & Co;onboarding;2026-03-09;pat-kim;alex-rivera;'
+           'Risotto;"No nuts\nStep-free entrance"\r\n')(root)
+    loaded = load_workspace(root)
+    assert loaded.problems == []
+    client = loaded.workspace.clients["x-1"]
+    assert client.name == "X, Y & Co" and client.preferences == {"favorite_dish": "Risotto"}
+    assert client.must_know == ("No nuts", "Step-free entrance")
+
+
+@pytest.mark.parametrize(("scale", "answers", "feels"), [
+    ("1-5", "1 3 5", [1, 3, 5]),
+    ("0-10", "0 4 6 7 8 9 10", [1, 3, 4, 4, 5, 5, 5]),
+    ("-2..2", "-2 0 +2", [1, 3, 5]),
+])
+def test_survey_scales_land_on_the_feel_scale(tmp_path: Path, scale: str, answers: str,
+                                              feels: list[int]) -> None:
+    root = workspace(tmp_path)
+    rows = [f"2026-03-{10 + k},acme-bakery,welcome-gift,{a},Card {k}\n"
+            for k, a in enumerate(answers.split())]
+    put(S, f"date,client,touchpoint,score:{scale},comment\n" + "".join(rows))(root)
+    loaded = load_workspace(root)
+    assert loaded.problems == []
+    feedback = loaded.workspace.clients["acme-bakery"].feedback
+    assert [f.feel for f in feedback] == feels
+    assert feedback[0].touchpoint == "welcome-gift" and feedback[0].said == "Card 0"
+    assert feedback[0].where == Where(S, 2, 24)
+
+
+def test_scales_cover_every_answer() -> None:
+    for scale in SCALES.values():
+        assert set(scale.values()) == {1, 2, 3, 4, 5}
+
+
+def test_answers_join_the_client_files_feedback(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    put(BASE_CLIENT, BASE[BASE_CLIENT] + "feedback:\n  - {date: 2026-03-15, feel: 2}\n")(root)
+    put(S, SURVEY_HEAD + "2026-03-12,acme-bakery,,10,\n2026-03-20,acme-bakery,,0,\n")(root)
+    loaded = load_workspace(root)
+    assert loaded.problems == []
+    feedback = loaded.workspace.clients["acme-bakery"].feedback
+    assert [(f.date.day, f.feel) for f in feedback] == [(12, 5), (15, 2), (20, 1)]
+
+
+BASE_CLIENT = "journeys/clients/acme-bakery.yml"
+
+
+def test_one_edited_row_changes_only_its_clients_fingerprint(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    other = "ada-okafor,Ada Okafor,,onboarding,2026-04-01,pat-kim,alex-rivera,,\n"
+    table(ROW, other)(root)
+    cache = LoadCache()
+    before = load_workspace(root, cache=cache)
+    table(ROW, other.replace("Ada Okafor", "Ada Okafor-Reyes"))(root)
+    after = load_workspace(root, cache=cache)
+    ws_b, ws_a = before.workspace.clients, after.workspace.clients
+    assert isinstance(after.fingerprints.of(ws_a["lamp-and-ladder"]), tuple)  # known
+    assert before.fingerprints.of(ws_b["lamp-and-ladder"]) == \
+        after.fingerprints.of(ws_a["lamp-and-ladder"])
+    assert before.fingerprints.of(ws_b["ada-okafor"]) != \
+        after.fingerprints.of(ws_a["ada-okafor"])
+    assert ws_a["ada-okafor"].name == "Ada Okafor-Reyes"

@@ -4,12 +4,15 @@ reported at its file:line:col, and nothing else about the workspace changed by t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
+from conftest import REPO, copy_workspace
 from test_load import BASE, Change, case, found, put, workspace
 
 from journeymap.model import MonthDay, Where
+from journeymap.workspace.edit import Editor, Refused
 from journeymap.workspace.load import LoadCache, load_workspace
 from journeymap.workspace.tables import SCALES
 
@@ -170,7 +173,7 @@ def test_a_spreadsheets_semicolons_bom_and_lists(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("scale", "answers", "feels"), [
     ("1-5", "1 3 5", [1, 3, 5]),
-    ("0-10", "0 4 6 7 8 9 10", [1, 3, 4, 4, 5, 5, 5]),
+    ("0-10", "0 2 4 5 6 7 8 9 10", [1, 2, 2, 3, 3, 4, 4, 5, 5]),
     ("-2..2", "-2 0 +2", [1, 3, 5]),
 ])
 def test_survey_scales_land_on_the_feel_scale(tmp_path: Path, scale: str, answers: str,
@@ -220,3 +223,33 @@ def test_one_edited_row_changes_only_its_clients_fingerprint(tmp_path: Path) -> 
     assert before.fingerprints.of(ws_b["ada-okafor"]) != \
         after.fingerprints.of(ws_a["ada-okafor"])
     assert ws_a["ada-okafor"].name == "Ada Okafor-Reyes"
+
+
+def test_the_format_references_csv_examples_load(tmp_path: Path) -> None:
+    # The reference's examples are real: the clients one beside the example workspace's
+    # client files, the survey one about a row of it and a client file.
+    text = (REPO / "journeymap" / "workspace" / "format.md").read_text(encoding="utf-8")
+    clients, answers = re.findall(r"```csv\n(.*?)```", text, re.DOTALL)
+    root = copy_workspace(tmp_path / "ws")
+    put("journeys/clients/example.csv", clients)(root)
+    put("journeys/surveys/example.csv", answers)(root)
+    loaded = load_workspace(root)
+    assert loaded.errors == []
+    client = loaded.workspace.clients["lamp-and-ladder"]
+    assert client.must_know == ("Priya is vegan", "Tom cannot have nuts")
+    assert [(f.touchpoint, f.feel) for f in client.feedback] == [("kickoff", 5)]
+
+
+def test_the_editor_leaves_a_csv_alone(tmp_path: Path) -> None:
+    root = copy_workspace(tmp_path / "ws")
+    csv_text = (HEAD.replace("team.lead", "team.lead,team.assistant,team.founder")
+                + ROW.replace("onboarding", "client-love").replace("pat-kim,alex-rivera",
+                              "maya-okonkwo,alex-rivera,sam-okafor,rosa-delgado"))
+    put(T, csv_text)(root)
+    editor = Editor(root)
+    state = editor.state()
+    with pytest.raises(Refused, match="is a row of journeys/clients/guests.csv"):
+        editor.apply({"op": "done.add", "client": "lamp-and-ladder", "touchpoint": "kickoff",
+                      "date": "2026-11-25",
+                      "hash": state["clients"]["lamp-and-ladder"]["hash"]})
+    assert (root / T).read_text() == csv_text

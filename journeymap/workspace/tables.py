@@ -313,11 +313,12 @@ def _row_node(row: Row, columns: dict[str, tuple[str, str | None]]) -> Node:
 # ---- survey answers -------------------------------------------------------------------------
 
 # A survey's scale, written in the header of its score column (`score:0-10`), and how each
-# answer lands on the 1..5 feel scale: 0-10 in pairs from the bottom, so that NPS's
-# promoters (9, 10) are 5 and its passives (7, 8) are 4.
+# answer lands on the 1..5 feel scale. 0-10 follows NPS's bands: a promoter (9, 10) is
+# delighted, a passive (7, 8) pleased, and a detractor (0 to 6) at best neutral.
+_NPS = {0: 1, 1: 1, 2: 2, 3: 2, 4: 2, 5: 3, 6: 3, 7: 4, 8: 4, 9: 5, 10: 5}
 SCALES: dict[str, dict[int, int]] = {
     "1-5": {n: n for n in range(1, 6)},
-    "0-10": {n: min(5, n // 2 + 1) if n < 9 else 5 for n in range(0, 11)},
+    "0-10": _NPS,
     "-2..2": {n: n + 3 for n in range(-2, 3)},
 }
 SURVEY_COLUMNS = ("date", "client", "touchpoint", "comment")

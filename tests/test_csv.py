@@ -11,6 +11,7 @@ import pytest
 from conftest import REPO, copy_workspace
 from test_load import BASE, Change, case, found, put, workspace
 
+from journeymap.derive.outcomes import feel_figures
 from journeymap.model import MonthDay, Where
 from journeymap.workspace.edit import Editor, Refused
 from journeymap.workspace.load import LoadCache, load_workspace
@@ -253,3 +254,22 @@ def test_the_editor_leaves_a_csv_alone(tmp_path: Path) -> None:
                       "date": "2026-11-25",
                       "hash": state["clients"]["lamp-and-ladder"]["hash"]})
     assert (root / T).read_text() == csv_text
+
+
+def test_answers_feed_planned_versus_actual(tmp_path: Path) -> None:
+    # welcome-gift is planned at feel 5: a file's entry (2) and two survey answers (9 → 5,
+    # 3 → 2) give a median of 2 against it, the same figure as three entries in the file.
+    root = workspace(tmp_path)
+    put(BASE_CLIENT, BASE[BASE_CLIENT] + "feedback:\n"
+        "  - {date: 2026-03-15, touchpoint: welcome-gift, feel: 2}\n")(root)
+    table(ROW)(root)
+    put(S, SURVEY_HEAD + "2026-03-12,acme-bakery,welcome-gift,9,\n"
+           "2026-03-20,lamp-and-ladder,welcome-gift,3,Late and the card was wrong\n")(root)
+    loaded = load_workspace(root)
+    assert loaded.problems == []
+    ws = loaded.workspace
+    figure = {f.touchpoint: f for f in feel_figures(ws, ws.journeys["onboarding"])}
+    gift = figure["welcome-gift"]
+    assert gift.actual is not None and (gift.actual.n, gift.actual.median) == (3, 2.0)
+    assert (gift.intended, gift.gap) == (5, -3.0)
+    assert figure["deep-dive"].actual is None

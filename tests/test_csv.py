@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_workspace
+from conftest import REPO, copy_workspace, run, tree
 from test_load import BASE, Change, case, found, put, workspace
 
 from journeymap.derive.outcomes import feel_figures
 from journeymap.model import MonthDay, Where
+from journeymap.review.diff import diff_command
 from journeymap.workspace.edit import Editor, Refused
 from journeymap.workspace.load import LoadCache, load_workspace
 from journeymap.workspace.tables import SCALES
@@ -273,3 +275,55 @@ def test_answers_feed_planned_versus_actual(tmp_path: Path) -> None:
     assert gift.actual is not None and (gift.actual.n, gift.actual.median) == (3, 2.0)
     assert (gift.intended, gift.gap) == (5, -3.0)
     assert figure["deep-dive"].actual is None
+
+
+# ---- the commands: check, fmt, diff --------------------------------------------------------
+
+# A clients CSV for the example workspace (its journey and team).
+EXAMPLE_HEAD = ("id,name,contact,journey,day_one,team.sales,team.lead,team.assistant,"
+                "team.founder,preferences.favorite_drink\n")
+
+
+def example_row(ident: str, name: str, day_one: str = "2026-11-02",
+                drink: str = "Mint tea") -> str:
+    return (f"{ident},{name},,client-love,{day_one},maya-okonkwo,alex-rivera,sam-okafor,"
+            f"rosa-delgado,{drink}\n")
+
+
+def test_check_reports_csv_problems_and_fmt_leaves_csv_files_alone(tmp_path: Path) -> None:
+    root = copy_workspace(tmp_path / "ws")
+    # Not canonical in any way: a BOM, `;`, CRLF line ends, quotes where none are needed.
+    text = ("\ufeff" + EXAMPLE_HEAD.replace(",", ";") + example_row("a-1", '"A One"', "02/11/2026")
+            .replace(",", ";")).replace("\n", "\r\n")
+    put("journeys/clients/more.csv", text)(root)
+    checked = run(["journeymap", "check"], root)
+    assert checked.returncode == 1
+    assert ("journeys/clients/more.csv:2:26: 'day_one' in client 'a-1' must be a date "
+            "YYYY-MM-DD, got '02/11/2026'") in checked.stdout + checked.stderr
+    before = tree(root / "journeys")
+    formatted = run(["journeymap", "fmt"], root)
+    assert formatted.returncode == 0, formatted.stderr
+    after = tree(root / "journeys")
+    assert after["clients/more.csv"] == text.encode("utf-8")
+    assert [k for k in after if after[k] != before.get(k)] == []
+
+
+def test_diff_reports_rows_added_changed_and_removed_by_id(tmp_path: Path) -> None:
+    root = copy_workspace(tmp_path / "repo")
+    rows = EXAMPLE_HEAD + example_row("ash-cafe", "Ash Café") + example_row("birch-co", "Birch")
+    put("journeys/clients/more.csv", rows)(root)
+    for args in (("init", "-q", "-b", "main"), ("config", "user.name", "Test"),
+                 ("config", "user.email", "t@example.com"), ("add", "-A"),
+                 ("-c", "commit.gpgsign=false", "commit", "-qm", "base")):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    put("journeys/clients/more.csv", EXAMPLE_HEAD
+        + example_row("birch-co", "Birch", day_one="2026-11-05", drink="Cold brew")
+        + example_row("cedar-books", "Cedar Books"))(root)
+    out = diff_command(root, "journeys", "HEAD", None, dt.date(2026, 12, 1))
+    assert "**1 client added, 1 client removed, 1 client changed.**" in out
+    assert "- **Cedar Books** `cedar-books`: added: journey `client-love`, day one 2026-11-02" \
+        in out
+    assert "- **Ash Café** `ash-cafe`: removed" in out
+    assert ("- **Birch** `birch-co`: day one: 2026-11-02 → 2026-11-05 (every date moves 3 "
+            "days later); internal `preferences` changed") in out
+    assert "Cold brew" not in out and "Mint tea" not in out

@@ -486,7 +486,7 @@ def bench_size(clients: int, repeat: int, args: argparse.Namespace,
     runs: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix=f"journeymap-bench-{clients}-") as tmp:
         ws, bare = Path(tmp) / "ws", Path(tmp) / "bare"
-        generate(ws, clients, people_for(clients), args.seed, as_of)
+        generate(ws, clients, people_for(clients), args.seed, as_of, args.csv)
         result["pages"] = write_bare(ws, bare, as_of)
 
         log(f"[{clients}] cold builds")
@@ -585,6 +585,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true",
                         help="cProfile the largest cold build into FILE with suffix .prof")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--csv", action="store_true",
+                        help="generate the clients as one CSV file (and their feedback as "
+                             "survey answers) instead of a YAML file each")
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF)
     return parser.parse_args(argv)
 

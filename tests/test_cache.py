@@ -396,3 +396,44 @@ def test_a_build_prunes_the_cache_and_keeps_its_stamps(tmp_path: Path) -> None:
     assert kept_pages(log) > 0  # the stamps of the site and of its spare were kept
     assert sorted((cache / "stamps").iterdir()) == folders
     assert (cache / ".pruned").is_file()
+
+
+def test_one_edited_csv_row_rebuilds_only_that_client_and_equals_a_cold_build(
+        tmp_path: Path) -> None:
+    """Rows of one CSV file are each their own client to the cache: editing a row's
+    contact makes that client's pages again and keeps every other client's."""
+    ws = copy_workspace(tmp_path / "ws")
+    head = ("id,name,contact,journey,day_one,team.sales,team.lead,team.assistant,"
+            "team.founder\n")
+    rows = [f"{ident},{name},{contact},client-love,2026-11-0{k + 2},maya-okonkwo,"
+            f"alex-rivera,sam-okafor,rosa-delgado\n"
+            for k, (ident, name, contact) in enumerate((
+                ("ash-cafe", "Ash Café", "Ines Roy"), ("birch-co", "Birch & Co", "Bo Lund"),
+                ("cedar-books", "Cedar Books", "Cy Park")))]
+    table = ws / "journeys" / "clients" / "more.csv"
+    table.write_text(head + "".join(rows))
+    rebuild(ws, "--no-pdf")
+    rebuild(ws, "--no-pdf")  # the site and its spare
+    before = tree(ws / "site")
+    table.write_text(head + "".join(rows).replace("Bo Lund", "Bo Lund-Berg"))
+    edited, log = rebuild(ws, "--no-pdf")
+    assert differences(edited, cold_build(ws, tmp_path / "cold", "--no-pdf")) == []
+    changed = differences(before, edited)
+    assert b"Bo Lund-Berg" in edited["clients/birch-co/handoff/index.html"]
+    assert "clients/birch-co/index.html" in changed
+    # The site's search index holds every page's words, the new contact among them.
+    others = [p for p in changed if "birch-co" not in p]
+    assert others == ["search/search_index.json"], others
+    # As many pages made as for the same edit to a client file: the other rows' are kept.
+    rebuild(ws, "--no-pdf")  # the spare catches up
+    client = ws / "journeys" / "clients" / "harbor-street-bakery.yml"
+    client.write_text(client.read_text().replace("contact: Marisol Vega", "contact: Marisol V."))
+    _, file_log = rebuild(ws, "--no-pdf")
+    assert pages_made(log) == pages_made(file_log) < pages_made(file_log) + kept_pages(log)
+    assert kept_pages(log) >= 3 * 2 + 6  # at least the other clients' and people's pages
+
+
+def pages_made(log: str) -> int:
+    found = re.search(r"(\d+) of (\d+) pages built", log)
+    assert found, log
+    return int(found[1])

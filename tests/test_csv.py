@@ -327,3 +327,21 @@ def test_diff_reports_rows_added_changed_and_removed_by_id(tmp_path: Path) -> No
     assert ("- **Birch** `birch-co`: day one: 2026-11-02 → 2026-11-05 (every date moves 3 "
             "days later); internal `preferences` changed") in out
     assert "Cold brew" not in out and "Mint tea" not in out
+
+
+def test_init_can_start_with_a_clients_csv(tmp_path: Path) -> None:
+    made = run(["journeymap", "init", "shop", "--csv"], tmp_path)
+    assert made.returncode == 0, made.stderr
+    ws = tmp_path / "shop"
+    assert not (ws / "journeys/clients/first-client.yml").exists()
+    assert (ws / "journeys/surveys/answers.csv").read_text().startswith("date,client,")
+    loaded = load_workspace(ws)
+    assert loaded.errors == []
+    [client] = loaded.workspace.clients.values()
+    assert (client.id, client.path, client.day_one) == (
+        "first-client", "journeys/clients/clients.csv", dt.date.today())
+    assert client.welcome and client.welcome.startswith("Robin, welcome aboard.")
+    # And it builds.
+    built = run(["journeymap", "build", "--no-pdf"], ws)
+    assert built.returncode == 0, built.stderr
+    assert (ws / "site/clients/first-client/index.html").is_file()

@@ -57,9 +57,13 @@ CASES = [
                    "journey, day_one and a team.<role> column for each role")),
     case("column-named-twice", table(ROW, head=HEAD.replace("contact", "name")),
          (T, 1, 9, "column 'name' is named twice (first at 1:4)")),
-    case("log-column", table(ROW, head=HEAD.replace("contact", "done")),
-         (T, 1, 9, "column 'done' cannot be in a CSV file: write 'done' in a client file "
-                    "clients/<id>.yml")),
+    case("log-column", table(ROW, head=HEAD.replace("contact", "feedback")),
+         (T, 1, 9, "column 'feedback' cannot be in a CSV file: write 'feedback' in a client "
+                   "file clients/<id>.yml")),
+    case("done-date-in-another-form", table(ROW.replace("\n", ",2026-03-1\n"),
+                                            head=HEAD.replace("\n", ",done.welcome-gift\n")),
+         (T, 2, 109, "'done: welcome-gift' in client 'lamp-and-ladder' must be a date "
+                     "YYYY-MM-DD, got '2026-03-1'")),
     case("group-without-a-name", table(ROW, head=HEAD.replace("contact", "preferences")),
          (T, 1, 9, "column 'preferences' needs a name after a dot: 'preferences.<name>', one "
                     "column each (such as 'preferences.favorite_dish')")),
@@ -160,6 +164,17 @@ def test_rows_are_clients_beside_client_files(tmp_path: Path) -> None:
     assert clients["ada-okafor"].contact is None and clients["ada-okafor"].dates == {}
     # Where a key was written is its cell (lint's findings point there).
     assert lamp.where("dates") == Where(T, 2, 92)
+
+
+def test_done_columns_are_the_done_log(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    table(ROW.replace("\n", ',2026-03-06,"2026-04-10\n2026-04-17"\n'),
+          head=HEAD.replace("\n", ",done.welcome-gift,done.check-in\n"))(root)
+    loaded = load_workspace(root)
+    assert loaded.problems == []
+    assert loaded.workspace.clients["lamp-and-ladder"].done == {
+        "welcome-gift": (dt.date(2026, 3, 6),),
+        "check-in": (dt.date(2026, 4, 10), dt.date(2026, 4, 17))}
 
 
 def test_a_spreadsheets_semicolons_bom_and_lists(tmp_path: Path) -> None:

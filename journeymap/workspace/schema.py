@@ -721,8 +721,8 @@ CLIENT = Record(
     ],
     doc="A client: journeys/clients/<id>.yml, or a row of a CSV file "
         "journeys/clients/<name>.csv whose columns are these keys with an `id` column "
-        "(team, dates and preferences as a `team.<role>` column each; done, feedback, paused "
-        "and left only in a YAML file).",
+        "(team, dates, preferences and done as a `team.<role>` column each; feedback in "
+        "journeys/surveys/<name>.csv; skipped entries, paused and left only in a YAML file).",
 )
 
 RECORDS: dict[str, Record] = {"journey": JOURNEY, "person": PERSON, "client": CLIENT}

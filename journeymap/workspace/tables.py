@@ -182,12 +182,14 @@ def _id_problem(node: Node) -> str | None:
 
 # ---- clients ------------------------------------------------------------------------------
 
-# The columns of a clients CSV: the client's own keys, those mappings of it as `group.key`
-# columns, and lists as one item a line in a cell. Logs (done, feedback, paused, left) stay
-# in YAML files: a CSV holds who the clients are, not a history.
-GROUPS = ("team", "dates", "preferences")
+# The columns of a clients CSV: the client's own keys, its mappings as `group.key` columns
+# (a done date per touchpoint column, several on lines of the cell), and lists as one item a
+# line of a cell. Feedback has a file of its own (surveys/); skipped steps, pauses and
+# leaving, with their reasons, stay in YAML files.
+GROUPS = ("team", "dates", "preferences", "done")
+_ID_GROUPS = {"team": "role id", "done": "touchpoint id"}  # the others' keys are names
 LISTS = ("must_know", "goals")
-_YAML_ONLY = ("done", "feedback", "paused", "left")
+_YAML_ONLY = ("feedback", "paused", "left")
 CLIENT_COLUMNS = ("id", *(f.name for f in CLIENT.fields
                           if f.name not in GROUPS and f.name not in _YAML_ONLY))
 # A row is a client file's mapping with its id in it (messages then name the client).
@@ -212,12 +214,11 @@ def _check_header(table: Table) -> tuple[dict[str, tuple[str, str | None]], list
     for name, cell in table.header.items():
         group, dot, sub = name.partition(".")
         if dot and group in GROUPS:
-            pattern = ID_PATTERN if group == "team" else KEY_PATTERN
-            if not re.fullmatch(pattern, sub):
-                problems.add(cell, f"column '{name}': '{sub}' is not a "
-                                   f"{'role id' if group == 'team' else 'name'} (lowercase "
-                                   "letters, digits" + (" and '-')" if group == "team"
-                                                        else ", '_' and '-')"))
+            what = _ID_GROUPS.get(group)
+            if not re.fullmatch(ID_PATTERN if what else KEY_PATTERN, sub):
+                problems.add(cell, f"column '{name}': '{sub}' is not a {what or 'name'} "
+                                   "(lowercase letters, digits"
+                                   + (" and '-')" if what else ", '_' and '-')"))
                 continue
             columns[name] = (group, sub)
         elif name in _YAML_ONLY:
@@ -240,7 +241,8 @@ def _check_header(table: Table) -> tuple[dict[str, tuple[str, str | None]], list
     return columns, problems.items
 
 
-_EXAMPLE = {"team": "lead", "dates": "birthday", "preferences": "favorite_dish"}
+_EXAMPLE = {"team": "lead", "dates": "birthday", "preferences": "favorite_dish",
+            "done": "welcome-gift"}
 
 
 def client_rows(table: Table) -> tuple[list[ClientRow], list[Problem]]:
@@ -305,7 +307,10 @@ def _row_node(row: Row, columns: dict[str, tuple[str, str | None]]) -> Node:
             continue
         group = values.setdefault(key, Node({}, cell.line, cell.col, "map"))
         keys.setdefault(key, cell)
-        group.value[sub] = cell
+        lines = [part for part in cell.value.splitlines() if part.strip()]
+        group.value[sub] = cell if key != "done" or len(lines) < 2 else Node(
+            [Node(part, cell.line, cell.col, "str", raw=part) for part in lines],
+            cell.line, cell.col, "seq")  # a repeating touchpoint's dates, a line each
         group.keys[sub] = Node(sub, cell.line, cell.col, "str", raw=sub)
     return Node(values, row.line, first.col, "map", keys=keys)
 

@@ -11,6 +11,7 @@ each in a fresh process. Prints a table and writes JSON (default benchmarks/resu
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import io
 import json
@@ -298,13 +299,29 @@ def bare_build(bare: Path) -> Run:
 
 
 def edit_client(ws: Path, key: str, suffix: str) -> tuple[Path, str]:
-    """Append `suffix` to the `key:` line of the first client file; returns the old value."""
-    file = min((ws / "journeys" / "clients").glob("*.yml"))
+    """Append `suffix` to the `key:` line of the first client file (or the `key` cell of the
+    first row of a clients CSV); returns the old value."""
+    files = sorted((ws / "journeys" / "clients").glob("*.yml"))
+    if not files:
+        return _edit_row(ws / "journeys" / "clients" / "clients.csv", key, suffix)
+    file = files[0]
     text = file.read_text()
     match = re.search(rf"^{key}: (.*)$", text, re.M)
     assert match, f"no {key}: line in {file}"
     file.write_text(text[: match.end()] + suffix + text[match.end():])
     return file, match.group(1)
+
+
+def _edit_row(file: Path, key: str, suffix: str) -> tuple[Path, str]:
+    # Written back as generate.py wrote it, so that only the edited row's bytes change.
+    with file.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    column = rows[0].index(key)
+    old = rows[1][column]
+    rows[1][column] = old + suffix
+    with file.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream, lineterminator="\n").writerows(rows)
+    return file, old
 
 
 def warm_rebuild(ws: Path, as_of: dt.date, flags: list[str], number: int) -> Run:

@@ -26,7 +26,7 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build(tmp_path: Path) -> None:
     ws = copy_workspace(tmp_path / "ws")
     first: list[str] = []
     build(ws, "first", first)  # fills the cache
-    assert "12 PDFs (12 printed, 0 from the cache)" in first[0]
+    assert "16 PDFs (16 printed, 0 from the cache)" in first[0]
     cache = ws / ".journeymap-cache"
     assert {p.name for p in cache.iterdir()} >= {"dot", "pdf", "pages", "files"}
 
@@ -35,7 +35,7 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build(tmp_path: Path) -> None:
     log: list[str] = []
     warm = build(ws, "warm", log)
     # Only the edited client's packet is printed again (its meet page shows no contact).
-    assert "12 PDFs (1 printed, 11 from the cache)" in log[0]
+    assert "16 PDFs (1 printed, 15 from the cache)" in log[0]
     assert b"Marisol V." in warm["clients/harbor-street-bakery/handoff/index.html"]
 
     cold_ws = copy_workspace(tmp_path / "cold", ws)  # the same files, no cache
@@ -110,22 +110,22 @@ def test_a_rebuild_keeps_what_did_not_change_and_equals_a_cold_build(tmp_path: P
     only what changed since: the result is always the bytes of a cold build."""
     ws = copy_workspace(tmp_path / "ws")
     first, log = rebuild(ws)
-    assert "12 PDFs (12 printed, 0 from the cache)" in log
+    assert "16 PDFs (16 printed, 0 from the cache)" in log
     assert "kept from the last build" not in log  # nothing to keep from
 
     # Nothing changed: every client's and person's page and file is kept, PDFs included.
     again, log = rebuild(ws)
     assert again == first
-    assert kept_pages(log) >= 6 * 2 + 6  # 6 clients' pages and packets, 6 people's pages
-    assert "12 PDFs (0 printed, 0 from the cache, 12 kept from the last build)" in log
+    assert kept_pages(log) >= 8 * 2 + 6  # 8 clients' pages and packets, 6 people's pages
+    assert "16 PDFs (0 printed, 0 from the cache, 16 kept from the last build)" in log
 
     # One client edited: its pages, packet, calendar and meet page are made again (its
     # packet printed again), the rest kept; its team's pages too, as they list it.
     client = ws / "journeys" / "clients" / "harbor-street-bakery.yml"
     client.write_text(client.read_text().replace("contact: Marisol Vega", "contact: Marisol V."))
     edited, log = rebuild(ws)
-    assert 0 < kept_pages(log) < 18
-    assert "(1 printed, 1 from the cache, 10 kept from the last build)" in log
+    assert 0 < kept_pages(log) < 22
+    assert "(1 printed, 1 from the cache, 14 kept from the last build)" in log
     assert b"Marisol V." in edited["clients/harbor-street-bakery/handoff/index.html"]
     assert differences(edited, cold_build(ws, tmp_path / "cold1")) == []
 
@@ -133,6 +133,10 @@ def test_a_rebuild_keeps_what_did_not_change_and_equals_a_cold_build(tmp_path: P
     # (the navigation of every page), the theme's CSS, the site's name in mkdocs.yml.
     def remove_client() -> None:
         (ws / "journeys" / "clients" / "tidewater-yoga.yml").unlink()
+        # And their survey answers, which would name no client (an error) if left.
+        survey = ws / "journeys" / "surveys" / "client-survey.csv"
+        survey.write_text("".join(line for line in survey.read_text().splitlines(True)
+                                  if ",tidewater-yoga," not in line))
 
     def add_docs_page() -> None:
         (ws / "docs" / "welcome.md").write_text("# Welcome\n\nHow we work.\n")

@@ -244,18 +244,24 @@ def test_one_edited_row_changes_only_its_clients_fingerprint(tmp_path: Path) -> 
 
 
 def test_the_format_references_csv_examples_load(tmp_path: Path) -> None:
-    # The reference's examples are real: the clients one beside the example workspace's
-    # client files, the survey one about a row of it and a client file.
+    # The reference's examples are real: the clients one beside a client file, the survey
+    # one about a row of it and the client file. (Short lines: a wide block would scroll.)
     text = (REPO / "journeymap" / "workspace" / "format.md").read_text(encoding="utf-8")
     clients, answers = re.findall(r"```csv\n(.*?)```", text, re.DOTALL)
-    root = copy_workspace(tmp_path / "ws")
+    assert max(len(line) for line in (clients + answers).splitlines()) <= 80
+    root = workspace(tmp_path)
+    (root / "journeys/onboarding.yml").rename(root / "journeys/client-love.yml")
+    client_file = root / BASE_CLIENT
+    client_file.write_text(client_file.read_text().replace("journey: onboarding",
+                                                           "journey: client-love"))
     put("journeys/clients/example.csv", clients)(root)
     put("journeys/surveys/example.csv", answers)(root)
     loaded = load_workspace(root)
-    assert loaded.errors == []
-    client = loaded.workspace.clients["lamp-and-ladder"]
-    assert client.must_know == ("Priya is vegan", "Tom cannot have nuts")
-    assert [(f.touchpoint, f.feel) for f in client.feedback] == [("kickoff", 5)]
+    assert loaded.problems == []
+    client = loaded.workspace.clients["ash-cafe"]
+    assert client.must_know == ("No nuts", "Step-free entrance")
+    assert [(f.touchpoint, f.feel) for f in client.feedback] == [("welcome-gift", 5)]
+    assert [f.feel for f in loaded.workspace.clients["acme-bakery"].feedback] == [3]
 
 
 def test_the_editor_leaves_a_csv_alone(tmp_path: Path) -> None:
@@ -360,3 +366,30 @@ def test_init_can_start_with_a_clients_csv(tmp_path: Path) -> None:
     built = run(["journeymap", "build", "--no-pdf"], ws)
     assert built.returncode == 0, built.stderr
     assert (ws / "site/clients/first-client/index.html").is_file()
+
+
+# ---- the example workspace ------------------------------------------------------------------
+
+
+def test_the_example_sites_pages_show_its_csv_clients_and_survey(example_site: Path) -> None:
+    """The example's guests from the business fair (a CSV) have their pages like any client,
+    and the survey's answers are on the internal pages of the clients who gave them."""
+    def words(rel: str) -> str:
+        html = (example_site / rel).read_text(encoding="utf-8")
+        return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+    lamp = words("clients/lamp-and-ladder/index.html")
+    assert "Lamp &amp; Ladder Books" in lamp and "Hana and Luis Ortega" in lamp
+    assert "Luis is allergic to nuts" in lamp  # the must-know note, on the internal page
+    handoff = words("clients/lamp-and-ladder/handoff/index.html")
+    assert "Harbour business fair" in handoff
+    meet = words(next(p for p in (example_site / "meet").glob("lamp-and-ladder*.html"))
+                 .relative_to(example_site).as_posix())
+    assert "Hana and Luis, welcome!" in meet
+    assert "allergic" not in meet and "Harbour business fair" not in meet
+    assert "Lamp &amp; Ladder Books" in words("clients/index.html")
+    spoke = words("clients/spoke-and-sprocket/index.html")
+    assert "Seeing the winter plan on one page was worth the whole quarter." in spoke
+    assert "I had to ask twice for the setup checklist." in spoke
+    fern = words("clients/fern-and-fold/index.html")
+    assert "Our year-end was the calmest in a decade." in fern

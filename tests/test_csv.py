@@ -389,7 +389,10 @@ def test_the_example_sites_pages_show_its_csv_clients_and_survey(example_site: P
     assert "allergic" not in meet and "Harbour business fair" not in meet
     assert "Lamp &amp; Ladder Books" in words("clients/index.html")
     spoke = words("clients/spoke-and-sprocket/index.html")
-    assert "Seeing the winter plan on one page was worth the whole quarter." in spoke
+    assert "Keep the winter plan on one page like this: it was worth the whole quarter." in spoke
+    assert "A survey (client-survey.csv)" in spoke  # who heard it: the survey
+    assert "add what they say as a row of a survey file" in words(
+        "clients/saltmarsh-ceramics/index.html")
     assert "I had to ask twice for the setup checklist." in spoke
     fern = words("clients/fern-and-fold/index.html")
     assert "Our year-end was the calmest in a decade." in fern

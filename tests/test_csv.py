@@ -101,6 +101,15 @@ CASES = [
          (T, 4, 61, "'day_one' in client 'lamp-and-ladder' must be a date YYYY-MM-DD, got "
                     "'2026-3-9'")),
     # ---- the file ------------------------------------------------------------------------
+    case("quote-never-closed", table('x-1,"Bob,onboarding,2026-03-09,pat-kim,alex-rivera\n',
+                                     ROW),
+         (T, 2, 1, "a quoted cell that starts on this line is never closed: add its closing "
+                   "'\"' (a quote inside a quoted cell is written twice, '\"\"')")),
+    case("text-after-a-quoted-cell", table('x-1,"Bob" x,onboarding,2026-03-09,pat-kim,'
+                                           'alex-rivera\n', ROW),
+         (T, 2, 1, "this row is not CSV the csv module can read (',' expected after '\"'): a "
+                   "cell that holds a quote is quoted itself, its quotes doubled (\"Bob "
+                   "\"\"the Builder\"\"\")")),
     case("windows-1252", put(T, (HEAD + row(contact="Zoë")).encode("cp1252")),
          (T, 2, 33, "file is not UTF-8 text: save it with UTF-8 encoding (a spreadsheet's "
                     "plain 'CSV' is often Windows-1252: save as 'CSV UTF-8' instead)")),

@@ -89,6 +89,17 @@ def _starts(record: str, delimiter: str) -> list[int]:
     return starts
 
 
+def _csv_error(said: str) -> str:
+    """The csv module's complaint about a record, in words that say what to do."""
+    if "unexpected end of data" in said:
+        return ("a quoted cell that starts on this line is never closed: add its closing "
+                "'\"' (a quote inside a quoted cell is written twice, '\"\"')")
+    if "field larger than field limit" in said:
+        return f"a cell of this row is longer than {csv.field_size_limit()} characters"
+    return (f"this row is not CSV the csv module can read ({said}): a cell that holds a "
+            "quote is quoted itself, its quotes doubled (\"Bob \"\"the Builder\"\"\")")
+
+
 def _position(record: str, line: int, offset: int) -> tuple[int, int]:
     before = record[:offset]
     newline = before.rfind("\n")
@@ -118,8 +129,7 @@ def read_table(file: Path, rel: str) -> tuple[Table | None, list[Problem]]:
             break
         except csv.Error as error:
             read = reader.line_num
-            problems.append(Problem(rel, line, 1, f"this line is not CSV the csv module can "
-                                                  f"read ({error}): check its quotes"))
+            problems.append(Problem(rel, line, 1, _csv_error(str(error))))
             continue
         read = reader.line_num
         record = "".join(lines[line - 1: read])

@@ -405,3 +405,11 @@ def test_the_example_sites_pages_show_its_csv_clients_and_survey(example_site: P
     assert "I had to ask twice for the setup checklist." in spoke
     fern = words("clients/fern-and-fold/index.html")
     assert "Our year-end was the calmest in a decade." in fern
+
+
+def test_a_comment_with_a_control_character_is_refused(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    put(S, SURVEY_HEAD + "2026-03-12,acme-bakery,,9,Nice\x1b[2J\n")(root)
+    assert found(load_workspace(root)) == [
+        (S, 2, 27, "'comment' holds the character U+001B, which text may not hold (a control "
+                   "character or half of a UTF-16 pair): remove it")]

@@ -24,11 +24,13 @@ from .schema import (
     CLIENT,
     DATE_RE,
     ID_PATTERN,
+    INVALID,
     KEY_PATTERN,
     Field,
     Ident,
     Problems,
     Record,
+    Text,
     did_you_mean,
 )
 from .source import FileError, Node, read_text
@@ -414,11 +416,12 @@ def _answer(row: Row, score_column: str, scale: dict[int, int],
     tp_cell = cells.get("touchpoint")
     touchpoint = tp_cell.value.strip() if tp_cell is not None and tp_cell.value.strip() else None
     comment_cell = cells.get("comment")
-    comment = comment_cell.value.strip() if comment_cell is not None else ""
-    if comment and (bad := re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", comment)):
-        problems.add(comment_cell or score_cell, f"'comment' holds the character "
-                                                 f"U+{ord(bad.group()):04X}: remove it")
-        ok = False
+    comment = ""
+    if comment_cell is not None and comment_cell.value.strip():
+        # Checked as a YAML `said:` is: the same characters refused.
+        checked = Text(one_line=False).check(comment_cell, "comment", "", problems)
+        ok = ok and checked is not INVALID
+        comment = checked if checked is not INVALID else ""
     if not ok or date is None:
         return None
     path = problems.path

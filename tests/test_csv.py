@@ -413,3 +413,13 @@ def test_a_comment_with_a_control_character_is_refused(tmp_path: Path) -> None:
     assert found(load_workspace(root)) == [
         (S, 2, 27, "'comment' holds the character U+001B, which text may not hold (a control "
                    "character or half of a UTF-16 pair): remove it")]
+
+
+def test_answers_beside_a_broken_journey_are_no_traceback(tmp_path: Path) -> None:
+    # The journey's own error is what is said; its clients' answers wait for it.
+    root = workspace(tmp_path)
+    put("journeys/onboarding.yml", BASE["journeys/onboarding.yml"].replace(
+        "title: Onboarding", "title: [Onboarding"))(root)
+    put(S, SURVEY_HEAD + "2026-03-12,acme-bakery,welcome-gift,9,\n")(root)
+    loaded = load_workspace(root)
+    assert [p.path for p in loaded.problems] == ["journeys/onboarding.yml"]

@@ -801,8 +801,9 @@ def _add_answers(clients: dict[str, Client], journeys: dict[str, Journey],
                                         f"'{answer.client}'{did_you_mean(answer.client, clients)}"))
             continue
         tp = answer.feedback.touchpoint
-        journey = journeys[client.journey]
-        if tp is not None and journey.touchpoint(tp) is None:
+        # No journey: its file has errors of its own (said there); the answer is kept.
+        journey = journeys.get(client.journey)
+        if tp is not None and journey is not None and journey.touchpoint(tp) is None:
             pos = answer.touchpoint_where or at
             problems.append(Problem(pos.path, pos.line, pos.col, f"touchpoint '{tp}' is not in "
                                     f"journey '{journey.id}' of client '{client.id}'"

@@ -14,6 +14,7 @@ depend on what else is installed.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import random
 import re
@@ -783,32 +784,58 @@ LEAVE_REASONS = (
 )
 
 
+@dataclass
+class Answer:
+    """One feedback answer: written under `feedback:`, or as a survey CSV row."""
+
+    date: dt.date
+    feel: int
+    touchpoint: str | None
+    said: str | None
+    heard_by: str
+
+    def lines(self) -> list[str]:
+        return [f"  - date: {self.date.isoformat()}",
+                *([f"    touchpoint: {self.touchpoint}"] if self.touchpoint else []),
+                f"    feel: {self.feel}",
+                *([f"    said: {scalar(self.said)}"] if self.said else []),
+                f"    heard_by: {self.heard_by}"]
+
+
 def feedback_log(rng: random.Random, day_one: dt.date, until: dt.date,
-                 heard_by: list[str]) -> list[str]:
-    """`feedback:` entries, about one a month since signing: most about a touchpoint of that
+                 heard_by: list[str]) -> list[Answer]:
+    """Feedback answers, about one a month since signing: most about a touchpoint of that
     month (the 30-day review felt a little below its plan), some in general."""
-    lines: list[str] = []
+    found: list[Answer] = []
     month = day_one + dt.timedelta(days=rng.randint(3, 30))
     while month <= until:
         day = (month - day_one).days + 1
         near = [p for p in PLAN if p.day is not None and 1 <= p.day <= day and day - p.day < 30]
         feel = rng.choice((3, 4, 4, 4, 5, 5))
-        lines.append(f"  - date: {month.isoformat()}")
+        touchpoint = None
         if near and rng.random() < 0.8:
             plan = rng.choice(near)
             if plan.id == "first-month-review":
                 feel = rng.choice((2, 3, 3, 4))
-            lines.append(f"    touchpoint: {plan.id}")
-        lines.append(f"    feel: {feel}")
-        if rng.random() < 0.5:
-            lines.append(f"    said: {scalar(rng.choice(SAYINGS))}")
-        lines.append(f"    heard_by: {rng.choice(heard_by)}")
+            touchpoint = plan.id
+        said = rng.choice(SAYINGS) if rng.random() < 0.5 else None
+        found.append(Answer(month, feel, touchpoint, said, rng.choice(heard_by)))
         month += dt.timedelta(days=rng.randint(24, 36))
-    return lines
+    return found
+
+
+@dataclass
+class GenClient:
+    """A generated client: its file's text, and the same client as a CSV row (who they
+    are; a row holds no logs) with its answers as survey rows."""
+
+    text: str
+    row: dict[str, str]
+    answers: list[Answer]
 
 
 def client_yml(rng: random.Random, name: str, people: dict[str, list[GenPerson]],
-               as_of: dt.date) -> str:
+               as_of: dt.date) -> GenClient:
     contact = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
     first = contact.split()[0]
     day_one = as_of + dt.timedelta(days=rng.randint(-400, 10))
@@ -824,6 +851,11 @@ def client_yml(rng: random.Random, name: str, people: dict[str, list[GenPerson]]
     welcome = rng.choice(WELCOMES).format(first=first, lead=team["lead"].name.split()[0])
     handoff = [f"- {line.format(referrer=rng.choice(PLACES) + ' ' + rng.choice(KINDS), contact=first)}"  # noqa: E501
                for line in rng.sample(HANDOFF_LINES, rng.randint(2, 4))]
+    row = {"name": name, "contact": contact, "journey": JOURNEY_ID,
+           "day_one": day_one.isoformat(),
+           **{f"team.{role}": person.id for role, person in team.items()},
+           "welcome": wrap(welcome) + "\n",  # as the `|` block below holds it
+           "dates.birthday": "", "dates.anniversary": ""}
     lines = [
         f"name: {scalar(name)}",
         f"contact: {scalar(contact)}",
@@ -836,13 +868,19 @@ def client_yml(rng: random.Random, name: str, people: dict[str, list[GenPerson]]
         "dates:",
     ]
     for key, (year, month, day) in dates.items():
-        lines.append(f"  {key}: {year:04d}-{month:02d}-{day:02d}" if year
-                     else f"  {key}: {month:02d}-{day:02d}")
+        written = f"{year:04d}-{month:02d}-{day:02d}" if year else f"{month:02d}-{day:02d}"
+        lines.append(f"  {key}: {written}")
+        row[f"dates.{key}"] = written
     lines.append("preferences:")
     for key, choices in prefs.items():  # all of them: a missing one is a lint warning
-        lines.append(f"  {key}: {scalar(rng.choice(choices))}")
-    lines.append(f"cares_about: {scalar(rng.choice(CARES))}")
-    lines += ["goals:", *(f"  - {scalar(g)}" for g in rng.sample(GOALS, rng.randint(1, 3)))]
+        row[f"preferences.{key}"] = rng.choice(choices)
+        lines.append(f"  {key}: {scalar(row[f'preferences.{key}'])}")
+    row["cares_about"] = rng.choice(CARES)
+    lines.append(f"cares_about: {scalar(row['cares_about'])}")
+    goals = rng.sample(GOALS, rng.randint(1, 3))
+    row["goals"] = "\n".join(goals)  # a list: one item a line of the cell
+    lines += ["goals:", *(f"  - {scalar(g)}" for g in goals)]
+    row["handoff"] = wrap("\n".join(handoff)) + "\n"
     lines.append(f"handoff: {block(chr(10).join(handoff))}".rstrip("\n"))
     # About one client in eight who signed a month ago or more has left since.
     age = (as_of - day_one).days
@@ -854,11 +892,11 @@ def client_yml(rng: random.Random, name: str, people: dict[str, list[GenPerson]]
         lines += ["done:", *done]
     answers = feedback_log(rng, day_one, until, [team["lead"].id, team["assistant"].id])
     if answers:
-        lines += ["feedback:", *answers]
+        lines += ["feedback:", *(line for answer in answers for line in answer.lines())]
     if left is not None:
         lines += ["left:", f"  date: {left.isoformat()}",
                   f"  reason: {scalar(rng.choice(LEAVE_REASONS))}"]
-    return "\n".join(lines) + "\n"
+    return GenClient("\n".join(lines) + "\n", row, answers)
 
 
 def _business_names(rng: random.Random, count: int) -> list[str]:
@@ -868,8 +906,14 @@ def _business_names(rng: random.Random, count: int) -> list[str]:
             for i in range(count)]
 
 
-def generate(out: Path, clients: int, people: int, seed: int, as_of: dt.date) -> None:
-    """Write mkdocs.yml, docs/ and journeys/ into `out` (created; must be empty if it exists)."""
+def generate(out: Path, clients: int, people: int, seed: int, as_of: dt.date,
+             as_csv: bool = False) -> None:
+    """Write mkdocs.yml, docs/ and journeys/ into `out` (created; must be empty if it exists).
+
+    With `as_csv`, the clients are rows of journeys/clients/clients.csv and their feedback
+    rows of journeys/surveys/answers.csv; a row holds no logs, so done and left are not
+    written (their pages show more overdue; the sizes are what is compared).
+    """
     if clients < 0 or people < 1:
         raise ValueError("need at least one person and no negative client count")
     if out.exists() and any(out.iterdir()):
@@ -894,12 +938,30 @@ def generate(out: Path, clients: int, people: int, seed: int, as_of: dt.date) ->
         (source / "team" / f"{person.id}.png").write_bytes(portrait(rng))
 
     seen: set[str] = set()
+    rows: list[dict[str, str]] = []
+    answers: list[list[str]] = []
     for name in _business_names(rng, clients):
         ident = slug(name)
         seen.add(ident)
-        text = client_yml(rng, name, by_role, as_of)
-        (source / "clients" / f"{ident}.yml").write_bytes(text.encode())
+        made = client_yml(rng, name, by_role, as_of)
+        if as_csv:
+            rows.append({"id": ident, **made.row})
+            answers += [[a.date.isoformat(), ident, a.touchpoint or "", str(a.feel), a.said or ""]
+                        for a in made.answers]
+        else:
+            (source / "clients" / f"{ident}.yml").write_bytes(made.text.encode())
     assert len(seen) == clients, "client ids must be unique"
+    if as_csv:
+        _write_csv(source / "clients" / "clients.csv", [list(rows[0]) if rows else ["id"],
+                                                        *(list(r.values()) for r in rows)])
+        (source / "surveys").mkdir()
+        _write_csv(source / "surveys" / "answers.csv",
+                   [["date", "client", "touchpoint", "score:1-5", "comment"], *answers])
+
+
+def _write_csv(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream, lineterminator="\n").writerows(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -910,9 +972,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, metavar="DIR")
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF, metavar="DATE",
                         help=f"the build date the clients are written around ({AS_OF})")
+    parser.add_argument("--csv", action="store_true",
+                        help="write the clients as one CSV file, and their feedback as survey "
+                             "answers, instead of a YAML file each")
     args = parser.parse_args(argv)
     try:
-        generate(args.out, args.clients, args.people, args.seed, args.as_of)
+        generate(args.out, args.clients, args.people, args.seed, args.as_of, args.csv)
     except (ValueError, FileExistsError) as error:
         print(f"generate.py: {error}", file=sys.stderr)
         return 1

@@ -11,6 +11,7 @@ each in a fresh process. Prints a table and writes JSON (default benchmarks/resu
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import io
 import json
@@ -298,13 +299,29 @@ def bare_build(bare: Path) -> Run:
 
 
 def edit_client(ws: Path, key: str, suffix: str) -> tuple[Path, str]:
-    """Append `suffix` to the `key:` line of the first client file; returns the old value."""
-    file = min((ws / "journeys" / "clients").glob("*.yml"))
+    """Append `suffix` to the `key:` line of the first client file (or the `key` cell of the
+    first row of a clients CSV); returns the old value."""
+    files = sorted((ws / "journeys" / "clients").glob("*.yml"))
+    if not files:
+        return _edit_row(ws / "journeys" / "clients" / "clients.csv", key, suffix)
+    file = files[0]
     text = file.read_text()
     match = re.search(rf"^{key}: (.*)$", text, re.M)
     assert match, f"no {key}: line in {file}"
     file.write_text(text[: match.end()] + suffix + text[match.end():])
     return file, match.group(1)
+
+
+def _edit_row(file: Path, key: str, suffix: str) -> tuple[Path, str]:
+    # Written back as generate.py wrote it, so that only the edited row's bytes change.
+    with file.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    column = rows[0].index(key)
+    old = rows[1][column]
+    rows[1][column] = old + suffix
+    with file.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream, lineterminator="\n").writerows(rows)
+    return file, old
 
 
 def warm_rebuild(ws: Path, as_of: dt.date, flags: list[str], number: int) -> Run:
@@ -488,7 +505,7 @@ def bench_size(clients: int, repeat: int, args: argparse.Namespace,
     runs: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix=f"journeymap-bench-{clients}-") as tmp:
         ws, bare = Path(tmp) / "ws", Path(tmp) / "bare"
-        generate(ws, clients, people_for(clients), args.seed, as_of)
+        generate(ws, clients, people_for(clients), args.seed, as_of, args.csv)
         result["pages"] = write_bare(ws, bare, as_of)
 
         log(f"[{clients}] cold builds")
@@ -587,6 +604,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true",
                         help="cProfile the largest cold build into FILE with suffix .prof")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--csv", action="store_true",
+                        help="generate the clients as one CSV file (and their feedback as "
+                             "survey answers) instead of a YAML file each")
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF)
     return parser.parse_args(argv)
 

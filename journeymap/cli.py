@@ -275,13 +275,16 @@ def serve(dev_addr: str, as_of: dt.date | None, open_browser: bool, read_only: b
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--csv", "as_csv", is_flag=True,
+              help="Keep clients as rows of journeys/clients/clients.csv, with survey answers "
+                   "in journeys/surveys/answers.csv.")
 @reports_errors
-def init(directory: Path) -> None:
+def init(directory: Path, as_csv: bool) -> None:
     """Create a new workspace in DIRECTORY: a small journey, two people and a client."""
     from .workspace.scaffold import init_workspace
 
     try:
-        written = init_workspace(directory, dt.date.today())
+        written = init_workspace(directory, dt.date.today(), csv=as_csv)
     except OSError as error:
         raise JourneymapError(f"cannot create the workspace in {directory} "
                               f"({os_error(error)})") from None

@@ -165,3 +165,29 @@ def test_a_cold_load_parsed_by_two_workers_is_the_same_load(tmp_path: Path) -> N
     # This process parsed its share; the other worker's reached it through the cache on disk.
     assert len(list((tmp_path / "cache" / "parsed").iterdir())) == 41  # a journey, 40 clients
     assert 0 < cache.parsed["client"] < 40
+
+
+def test_the_generator_can_write_its_clients_as_csv(tmp_path: Path) -> None:
+    # The same seed as YAML files or as CSV rows: the same clients (who they are and what
+    # they answered); a row holds no logs, so done and left are the YAML files' alone.
+    generate.generate(tmp_path / "yaml", 12, 5, 7, AS_OF_DATE)
+    subprocess.run([sys.executable, str(BENCH / "generate.py"), "--clients", "12", "--people",
+                    "5", "--seed", "7", "--out", str(tmp_path / "csv"), "--as-of", AS_OF,
+                    "--csv"], check=True)
+    files = tree(tmp_path / "csv")
+    assert [k for k in files if k.startswith("journeys/clients/")] == [
+        "journeys/clients/clients.csv"]
+    assert "journeys/surveys/answers.csv" in files
+    from_yaml, from_csv = (load_workspace(tmp_path / x, "journeys") for x in ("yaml", "csv"))
+    assert from_csv.errors == []
+    assert sorted(from_csv.workspace.clients) == sorted(from_yaml.workspace.clients)
+    for ident, mine in from_csv.workspace.clients.items():
+        theirs = from_yaml.workspace.clients[ident]
+        assert mine.path == "journeys/clients/clients.csv"
+        for key in ("name", "contact", "day_one", "team", "welcome", "dates", "preferences",
+                    "cares_about", "goals", "handoff"):
+            assert getattr(mine, key) == getattr(theirs, key), (ident, key)
+        assert [(f.date, f.touchpoint, f.feel, f.said) for f in mine.feedback] == \
+            [(f.date, f.touchpoint, f.feel, f.said) for f in theirs.feedback]
+        assert mine.done == {} and mine.left is None
+    assert any(c.feedback for c in from_csv.workspace.clients.values())

@@ -26,7 +26,7 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build(tmp_path: Path) -> None:
     ws = copy_workspace(tmp_path / "ws")
     first: list[str] = []
     build(ws, "first", first)  # fills the cache
-    assert "12 PDFs (12 printed, 0 from the cache)" in first[0]
+    assert "16 PDFs (16 printed, 0 from the cache)" in first[0]
     cache = ws / ".journeymap-cache"
     assert {p.name for p in cache.iterdir()} >= {"dot", "pdf", "pages", "files"}
 
@@ -35,7 +35,7 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build(tmp_path: Path) -> None:
     log: list[str] = []
     warm = build(ws, "warm", log)
     # Only the edited client's packet is printed again (its meet page shows no contact).
-    assert "12 PDFs (1 printed, 11 from the cache)" in log[0]
+    assert "16 PDFs (1 printed, 15 from the cache)" in log[0]
     assert b"Marisol V." in warm["clients/harbor-street-bakery/handoff/index.html"]
 
     cold_ws = copy_workspace(tmp_path / "cold", ws)  # the same files, no cache
@@ -135,22 +135,22 @@ def test_a_rebuild_keeps_what_did_not_change_and_equals_a_cold_build(tmp_path: P
     only what changed since: the result is always the bytes of a cold build."""
     ws = copy_workspace(tmp_path / "ws")
     first, log = rebuild(ws)
-    assert "12 PDFs (12 printed, 0 from the cache)" in log
+    assert "16 PDFs (16 printed, 0 from the cache)" in log
     assert "kept from the last build" not in log  # nothing to keep from
 
     # Nothing changed: every client's and person's page and file is kept, PDFs included.
     again, log = rebuild(ws)
     assert again == first
-    assert kept_pages(log) >= 6 * 2 + 6  # 6 clients' pages and packets, 6 people's pages
-    assert "12 PDFs (0 printed, 0 from the cache, 12 kept from the last build)" in log
+    assert kept_pages(log) >= 8 * 2 + 6  # 8 clients' pages and packets, 6 people's pages
+    assert "16 PDFs (0 printed, 0 from the cache, 16 kept from the last build)" in log
 
     # One client edited: its pages, packet, calendar and meet page are made again (its
     # packet printed again), the rest kept; its team's pages too, as they list it.
     client = ws / "journeys" / "clients" / "harbor-street-bakery.yml"
     client.write_text(client.read_text().replace("contact: Marisol Vega", "contact: Marisol V."))
     edited, log = rebuild(ws)
-    assert 0 < kept_pages(log) < 18
-    assert "(1 printed, 1 from the cache, 10 kept from the last build)" in log
+    assert 0 < kept_pages(log) < 22
+    assert "(1 printed, 1 from the cache, 14 kept from the last build)" in log
     assert b"Marisol V." in edited["clients/harbor-street-bakery/handoff/index.html"]
     assert differences(edited, cold_build(ws, tmp_path / "cold1")) == []
 
@@ -158,6 +158,10 @@ def test_a_rebuild_keeps_what_did_not_change_and_equals_a_cold_build(tmp_path: P
     # (the navigation of every page), the theme's CSS, the site's name in mkdocs.yml.
     def remove_client() -> None:
         (ws / "journeys" / "clients" / "tidewater-yoga.yml").unlink()
+        # And their survey answers, which would name no client (an error) if left.
+        survey = ws / "journeys" / "surveys" / "client-survey.csv"
+        survey.write_text("".join(line for line in survey.read_text().splitlines(True)
+                                  if ",tidewater-yoga," not in line))
 
     def add_docs_page() -> None:
         (ws / "docs" / "welcome.md").write_text("# Welcome\n\nHow we work.\n")
@@ -421,3 +425,44 @@ def test_a_build_prunes_the_cache_and_keeps_its_stamps(tmp_path: Path) -> None:
     assert kept_pages(log) > 0  # the stamps of the site and of its spare were kept
     assert sorted((cache / "stamps").iterdir()) == folders
     assert (cache / ".pruned").is_file()
+
+
+def test_one_edited_csv_row_rebuilds_only_that_client_and_equals_a_cold_build(
+        tmp_path: Path) -> None:
+    """Rows of one CSV file are each their own client to the cache: editing a row's
+    contact makes that client's pages again and keeps every other client's."""
+    ws = copy_workspace(tmp_path / "ws")
+    head = ("id,name,contact,journey,day_one,team.sales,team.lead,team.assistant,"
+            "team.founder\n")
+    rows = [f"{ident},{name},{contact},client-love,2026-11-0{k + 2},maya-okonkwo,"
+            f"alex-rivera,sam-okafor,rosa-delgado\n"
+            for k, (ident, name, contact) in enumerate((
+                ("ash-cafe", "Ash Café", "Ines Roy"), ("birch-co", "Birch & Co", "Bo Lund"),
+                ("cedar-books", "Cedar Books", "Cy Park")))]
+    table = ws / "journeys" / "clients" / "more.csv"
+    table.write_text(head + "".join(rows))
+    rebuild(ws, "--no-pdf")
+    rebuild(ws, "--no-pdf")  # the site and its spare
+    before = tree(ws / "site")
+    table.write_text(head + "".join(rows).replace("Bo Lund", "Bo Lund-Berg"))
+    edited, log = rebuild(ws, "--no-pdf")
+    assert differences(edited, cold_build(ws, tmp_path / "cold", "--no-pdf")) == []
+    changed = differences(before, edited)
+    assert b"Bo Lund-Berg" in edited["clients/birch-co/handoff/index.html"]
+    assert "clients/birch-co/index.html" in changed
+    # The site's search index holds every page's words, the new contact among them.
+    others = [p for p in changed if "birch-co" not in p]
+    assert others == ["search/search_index.json"], others
+    # As many pages made as for the same edit to a client file: the other rows' are kept.
+    rebuild(ws, "--no-pdf")  # the spare catches up
+    client = ws / "journeys" / "clients" / "harbor-street-bakery.yml"
+    client.write_text(client.read_text().replace("contact: Marisol Vega", "contact: Marisol V."))
+    _, file_log = rebuild(ws, "--no-pdf")
+    assert pages_made(log) == pages_made(file_log) < pages_made(file_log) + kept_pages(log)
+    assert kept_pages(log) >= 3 * 2 + 6  # at least the other clients' and people's pages
+
+
+def pages_made(log: str) -> int:
+    found = re.search(r"(\d+) of (\d+) pages built", log)
+    assert found, log
+    return int(found[1])

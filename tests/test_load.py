@@ -559,9 +559,10 @@ CASES = [
     case("client-in-a-subfolder", put("journeys/clients/old/third.yml", CLIENT),
          ("journeys/clients/old/third.yml", 1, 1, "files in clients/old/ are not read: "
                                                   "journeymap reads journeys directly in the "
-                                                  "journey folder, people in team/ and clients "
-                                                  "in clients/ (move it to clients/, or out of "
-                                                  "the journey folder)")),
+                                                  "journey folder, people in team/, clients in "
+                                                  "clients/ and survey answers in surveys/ "
+                                                  "(move it to clients/, or out of the journey "
+                                                  "folder)")),
     case("person-markdown-suffix", put("journeys/team/kim-lee.markdown", "---\nname: Kim\n---\n"),
          ("journeys/team/kim-lee.markdown", 1, 1, "not read: a person file ends in "
                                                   "'.md' (rename it kim-lee.md)")),

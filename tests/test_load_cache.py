@@ -23,8 +23,9 @@ def test_a_new_process_reuses_parses_and_sees_edits(tmp_path: Path) -> None:
     store = tmp_path / "cache"
     fresh = _load(ws, store)
     entries = sorted((store / "parsed").iterdir())
-    files = [*ws.glob("journeys/*.yml"), *ws.glob("journeys/clients/*.yml")]
-    assert len(entries) == len(files)  # journeys and clients; people depend on their photos
+    files = [*ws.glob("journeys/*.yml"), *ws.glob("journeys/clients/*.yml"),
+             *ws.glob("journeys/clients/*.csv"), *ws.glob("journeys/surveys/*.csv")]
+    assert len(entries) == len(files)  # journeys, clients, CSV; people depend on their photos
     assert _load(ws, store) == fresh  # from the entries, the same model and problems
 
     # The entries are what a new process reads: a planted one shows through.

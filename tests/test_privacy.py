@@ -9,6 +9,7 @@ client or of someone not on their team, must be absent from every file under sit
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import re
@@ -59,18 +60,21 @@ def q(text: str) -> str:
 
 
 # The team: who serves which client (person -> clients). `noor` serves nobody.
-TEAMS = {"acme": {"lead": "alex", "helper": "sam"}, "brio": {"lead": "pat", "helper": "sam"}}
+TEAMS = {"acme": {"lead": "alex", "helper": "sam"}, "brio": {"lead": "pat", "helper": "sam"},
+         "cora": {"lead": "alex", "helper": "sam"}}  # cora is a row of a clients CSV
+CSV_CLIENT = "cora"
 PEOPLE = ("alex", "sam", "pat", "noor")
 
 
 def write_workspace(root: Path, text: Callable[..., str]) -> Path:
     """A workspace whose every text field is `text(field, *clients who may see it)`.
 
-    Two clients on one journey, four people (one on both teams, one on none), and
-    touchpoints of every kind: visible, surprise, internal, `on:`, with `uses:`.
+    Three clients on one journey (two in client files, one a row of a CSV), four people
+    (one on every team, one on none), touchpoints of every kind: visible, surprise,
+    internal, `on:`, with `uses:`; and survey answers in a CSV, with comments.
     """
     served = {p: [c for c, team in TEAMS.items() if p in team.values()] for p in PEOPLE}
-    both = ("acme", "brio")
+    both = tuple(TEAMS)  # every client
     (root / "journeys" / "team").mkdir(parents=True)
     (root / "journeys" / "clients").mkdir()
     (root / "docs").mkdir()
@@ -153,6 +157,9 @@ def write_workspace(root: Path, text: Callable[..., str]) -> Path:
         (root / "journeys" / "team" / f"{person}.md").write_text(f"---\n{fm}---\n{bio}\n")
 
     for client, team in TEAMS.items():
+        if client == CSV_CLIENT:
+            _write_csv_client(root, client, team, text)
+            continue
         day_one = "2026-11-20" if client == "acme" else "2026-11-18"
         record = (
             f"name: {q(text(client + '.name', client))}\n"
@@ -181,7 +188,39 @@ def write_workspace(root: Path, text: Callable[..., str]) -> Path:
                f"left: {{date: 2026-12-30, reason: {q(text(client + '.left_reason'))}}}\n")
         )
         (root / "journeys" / "clients" / f"{client}.yml").write_text(record)
+    (root / "journeys" / "surveys").mkdir()
+    _write_csv(root / "journeys" / "surveys" / "answers.csv", [
+        ["date", "client", "touchpoint", "score:0-10", "comment", "email"],
+        *([f"2026-11-2{k}", client, "visible" if k % 2 else "", str(k * 3),
+           text(f"{client}.survey{k}"), text(f"{client}.survey_email{k}") + "@example.com"]
+          for client in TEAMS for k in (1, 2)),
+    ])
     return root
+
+
+def _write_csv(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+
+
+def _write_csv_client(root: Path, client: str, team: dict[str, str],
+                      text: Callable[..., str]) -> None:
+    """A client as a row of a CSV file, with a marker in every column that holds text."""
+    cells = {
+        "id": client, "name": text(client + ".name", client),
+        "contact": text(client + ".contact", client), "journey": "care",
+        "day_one": "2026-11-19",
+        **{f"team.{role}": who for role, who in team.items()},
+        "welcome": text(client + ".welcome", client) + " **welcome**",
+        "must_know": text(client + ".must_know1") + "\n" + text(client + ".must_know2"),
+        "dates.birthday": "12-24", "dates.anniversary": "2015-03-01",
+        "preferences.treat_pref": text(client + ".pref"),
+        "preferences.other_pref": text(client + ".pref2"),
+        "cares_about": text(client + ".cares"),
+        "goals": text(client + ".goal1") + "\n" + text(client + ".goal2"),
+        "handoff": text(client + ".handoff"), "notes": text(client + ".notes"),
+    }
+    _write_csv(root / "journeys" / "clients" / "more.csv", [list(cells), list(cells.values())])
 
 
 def business_of(root: Path) -> Business | None:
@@ -232,7 +271,8 @@ def renderer(workspace: Path) -> Renderer:
 def test_every_field_got_a_marker(markers: Markers, workspace: Path) -> None:
     # Guard against a fixture that silently drops fields: each marker is in the files.
     written = "".join(p.read_text() for p in (workspace / "journeys").rglob("*")
-                      if p.suffix in (".yml", ".md")) + (workspace / "mkdocs.yml").read_text()
+                      if p.suffix in (".yml", ".md", ".csv"))
+    written += (workspace / "mkdocs.yml").read_text()
     assert set(TOKEN.findall(written)) == set(markers.field)
     assert len(markers.field) > 60
 
@@ -266,12 +306,15 @@ def test_internal_fields_do_not_change_the_page_at_all(renderer: Renderer) -> No
         bare = replace(client, preferences={}, cares_about=None, goals=(), handoff=None,
                        notes=None, must_know=(), feedback=(), skipped={}, paused=None,
                        left=None)
-        assert client.feedback and client.skipped and (client.paused or client.left)
+        assert client.feedback  # from the client file and from the survey's CSV
+        from_file = client.id != CSV_CLIENT  # a row holds no logs
+        assert not from_file or (client.skipped and (client.paused or client.left))
         assert page == render_meet(ws, bare, as_of)
         hidden = replace(client, done={**client.done, "surprise": (dt.date(2026, 12, 2),),
                                        "internal": (dt.date(2026, 12, 4),)})
         assert page == render_meet(ws, hidden, as_of)
-        assert page != render_meet(ws, replace(client, done={}), as_of)  # the ticks
+        if from_file:
+            assert page != render_meet(ws, replace(client, done={}), as_of)  # the ticks
         undated = replace(client, dates={})
         assert page == render_meet(ws, undated, as_of)
 
@@ -297,7 +340,7 @@ def test_built_site_meet_files_are_private_and_unlisted(workspace: Path,
     site = workspace / "site"
     meet = site / "meet"
     built = sorted(p.name for p in meet.iterdir()) if meet.is_dir() else []
-    assert built == ["acme.html", "acme.pdf", "brio.html", "brio.pdf"]
+    assert built == ["acme.html", "acme.pdf", "brio.html", "brio.pdf", "cora.html", "cora.pdf"]
     for path in meet.iterdir():
         client_id = path.stem
         text = pdf_text(path) if path.suffix == ".pdf" else path.read_text()
@@ -313,3 +356,11 @@ def test_built_site_meet_files_are_private_and_unlisted(workspace: Path,
     assert (site / "clients" / "acme" / "handoff" / "index.html").is_file()
     assert (site / "clients" / "acme" / "calendar.ics").is_file()
     assert (site / "team" / "sam.ics").is_file()
+    # What the CSV files hold reached the internal pages (so their absence above means
+    # something): a survey comment, and the CSV client's must-know note.
+    marker = {field: m for m, field in markers.field.items()}
+    for client_id, field in (("acme", "acme.survey1"), ("cora", "cora.survey2"),
+                             ("cora", "cora.must_know1")):
+        page = (site / "clients" / client_id / "index.html").read_text()
+        assert marker[field] in page, f"{field} is not on the internal page of {client_id}"
+

@@ -59,12 +59,12 @@ def test_the_home_page_shows_the_first_rows_of_long_lists(example_workspace: obj
 
     everything = renderer.render(home)
     assert rows(everything, "overdue") == len(overdue)
-    assert "are shown" not in everything and "All 6 clients" not in everything
+    assert "are shown" not in everything and "All 8 clients" not in everything
 
     short = renderer.render(dataclasses.replace(home, context={"rows": 1}))
     assert rows(short, "overdue") == 1
     assert f"The 1 oldest of {len(overdue)} are shown" in short
-    assert "All 6 clients</a>" in short
+    assert "All 8 clients</a>" in short
     assert "jm-clients" in everything and "jm-clients" not in short  # the client table
 
 

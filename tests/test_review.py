@@ -81,7 +81,7 @@ EXPECTED = """\
 
 **1 touchpoint removed, 1 touchpoint moved, 1 owner changed, 1 feel lowered, \
 1 other touchpoint change, 1 stage left with no touchpoint, 1 client changed, \
-4 clients' schedules change.**
+6 clients' schedules change.**
 
 #### Client Love Journey `client-love`
 
@@ -108,9 +108,9 @@ after  ▄▆▆▄▆│██▆█▆▄▆│▆▆▆│▆█▆│▆▆�
 
 | Touchpoint | Change | Schedules that change | Nearest affected date |
 | --- | --- | --- | --- |
-| **Testimonial, made easy** `testimonial` | moved | 3 of 5 clients | \
+| **Testimonial, made easy** `testimonial` | moved | 5 of 7 clients | \
 2026-11-27 (Spoke & Sprocket Cycles) |
-| **Six-month review** `six-month-review` | removed | 4 of 5 clients | \
+| **Six-month review** `six-month-review` | removed | 6 of 7 clients | \
 2026-11-28 (Tidewater Yoga) |
 
 #### Clients
@@ -141,11 +141,12 @@ def test_schedule_impact_matches_the_schedules(repo: Path) -> None:
                 for c in ws.clients.values() if not c.has_left(DAY)}
 
     changed: set[str] = set()
-    for tp, count in (("testimonial", 3), ("six-month-review", 4)):
+    # (the two clients of the CSV, who sign in January, owe both)
+    for tp, count in (("testimonial", 5), ("six-month-review", 6)):
         old, new = pending(before, tp), pending(after, tp)
         changed |= {c for c in old if old[c] != new[c]}
         assert sum(old[c] != new[c] for c in old) == count
-    assert len(changed) == 4
+    assert len(changed) == 6
 
 
 def test_default_base_is_the_merge_base_with_main(repo: Path) -> None:
@@ -325,7 +326,7 @@ def test_a_revision_before_the_workspace_existed(repo: Path) -> None:
                             "-m", "empty"], cwd=repo, capture_output=True, text=True,
                            check=True).stdout.strip()
     out = diff_command(repo, "journeys", empty, "HEAD", DAY)
-    assert "**1 journey added, 6 people added, 6 clients added.**" in out
+    assert "**1 journey added, 6 people added, 8 clients added.**" in out
     journey = load_workspace(repo, "journeys").workspace.journeys["client-love"]
     assert f"Journey added: 7 stages, {len(journey.touchpoints)} touchpoints." in out
 
@@ -433,13 +434,15 @@ def test_a_journeys_own_words_and_lint_settings_changed(repo: Path) -> None:
 
 def test_a_touchpoint_added_with_since_says_whom_it_reaches(repo: Path) -> None:
     # Added on 15 October: day 45 had passed for three current clients by then (the one who
-    # left is no longer counted); for two it falls after, so they are owed it.
+    # left is no longer counted); for two, and the two who sign in January, it falls after,
+    # so they are owed it.
     edit(repo / JOURNEY, ("touchpoints:\n", "touchpoints:\n  - id: day-45-call\n"
                           "    title: A call at day 45\n    day: 45\n    owner: lead\n"
                           "    since: 2026-10-15\n"))
     git(repo, "commit", "-qam", "A call at day 45, from now on")
     out = diff_command(repo, "journeys", "HEAD~1", "HEAD", DAY)
     assert ("added: day 45 in Days 31-60, owner Client lead, owed from 2026-10-15 on; "
-            "reaches Brightwater Dental, Harbor Street Bakery; not Fern & Fold Design Studio, "
+            "reaches Brightwater Dental, Harbor Street Bakery, Lamp & Ladder Books, Saltmarsh "
+            "Ceramics; not Fern & Fold Design Studio, "
             "Spoke & Sprocket Cycles, Tidewater Yoga (past its day before it was added)") in out
-    assert "| added | 2 of 5 clients |" in out
+    assert "| added | 4 of 7 clients |" in out

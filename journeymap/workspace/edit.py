@@ -122,6 +122,11 @@ class Editor:
                 client = ws.clients.get(_text(request, "client"))
                 if client is None:
                     raise Refused("that client is not in the workspace (any more)")
+                if not client.path.endswith(".yml"):
+                    # A row of a CSV file: its cells are who the client is, and a done log
+                    # has no column there; the file is left exactly as written.
+                    raise Refused(f"{client.name} is a row of {client.path}, which holds no "
+                                  "done dates: nothing was changed")
                 rel, kind = client.path, "client"
             else:
                 journey = ws.journeys.get(_text(request, "journey"))

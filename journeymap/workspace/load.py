@@ -16,7 +16,7 @@ import pickle
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ from .schema import (
     JOURNEY,
     LAST_DAY,
     PERSON,
+    RECORDS,
     WEEKDAYS,
     CheckedRecord,
     Problems,
@@ -50,6 +51,7 @@ from .schema import (
     did_you_mean,
 )
 from .source import (
+    KIND_ORDER,
     FileError,
     Node,
     image_problem,
@@ -58,6 +60,7 @@ from .source import (
     read_text,
     split_front_matter,
 )
+from .tables import CLIENT_ROW, Answer, client_rows, read_table, survey_answers
 
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
@@ -77,7 +80,8 @@ def parser_code() -> str:
     one back, whatever the version says."""
     digest = hashlib.sha256()
     package = resources.files("journeymap")
-    for name in ("model.py", "workspace/load.py", "workspace/schema.py", "workspace/source.py"):
+    for name in ("model.py", "workspace/load.py", "workspace/schema.py", "workspace/source.py",
+                 "workspace/tables.py"):
         digest.update((package / name).read_bytes())
     return digest.hexdigest()
 
@@ -500,11 +504,49 @@ def _client(file: Path, rel: str) -> Parsed:
     checked, _, problems = _read_record(file, rel, CLIENT, front_matter=False)
     if checked is None:
         return Parsed(None, problems.items)
+    return Parsed(_make_client(checked, problems, file.stem, rel), problems.items)
+
+
+def _client_table(file: Path, rel: str) -> Parsed:
+    """A clients CSV: (id, draft, the row's fingerprint) for each row, the draft None if the
+    row lacks what a client needs; the record is None only if the file itself cannot be read
+    as one."""
+    table, problems = read_table(file, rel)
+    if table is None:
+        return Parsed(None, problems)
+    rows, found = client_rows(table)
+    problems.extend(found)
+    if not rows and any(p.severity == "error" for p in found):
+        return Parsed(None, problems)  # the header is wrong: no row can be trusted
+    drafts: list[tuple[str, _ClientDraft | None, str]] = []
+    for row in rows:
+        row_problems = Problems(rel)
+        checked = CLIENT_ROW.check_fields(row.node, row_problems)
+        draft = _make_client(checked, row_problems, row.id, rel)
+        problems.extend(row_problems.items)
+        # As with a client file, a row with errors of its own is still checked against the
+        # other files (all its problems are said at once).
+        drafts.append((row.id, draft, row.digest))
+    return Parsed(drafts, problems)
+
+
+def _survey(file: Path, rel: str) -> Parsed:
+    table, problems = read_table(file, rel)
+    if table is None:
+        return Parsed(None, problems)
+    answers, found = survey_answers(table)
+    problems.extend(found)
+    errors = any(p.severity == "error" for p in found)
+    return Parsed(None if errors and not answers else answers, problems)
+
+
+def _make_client(checked: CheckedRecord, problems: Problems, ident: str,
+                 rel: str) -> _ClientDraft | None:
     v = checked.values
     if not {"name", "journey", "day_one", "team"} <= v.keys():
-        return Parsed(None, problems.items)
+        return None
     client = Client(
-        id=file.stem, name=v["name"], journey=v["journey"], day_one=v["day_one"],
+        id=ident, name=v["name"], journey=v["journey"], day_one=v["day_one"],
         team=dict(v["team"]), path=rel, contact=v.get("contact"), welcome=v.get("welcome"),
         must_know=tuple(v.get("must_know", ())),
         dates={k: MonthDay(*parts) for k, parts in v.get("dates", {}).items()},
@@ -531,7 +573,7 @@ def _client(file: Path, rel: str) -> Parsed:
     if client.paused and client.paused.until and client.paused.until <= client.paused.date:
         problems.add(checked.at("paused").get("until") or checked.at("paused"),
                      "'until' in paused must be after its date")
-    return Parsed(_ClientDraft(client, checked), problems.items)
+    return _ClientDraft(client, checked)
 
 
 def _logged(entry: Any) -> Logged:
@@ -664,9 +706,14 @@ class _Parser:
             result = _journey(file, rel)
         elif kind == "person":
             result = _person(file, rel, self.folder)
-        else:
+        elif kind == "client":
             result = _client(file, rel)
-        bad_name = _stem_problem(file, rel, kind)
+        elif kind == "client-table":
+            result = _client_table(file, rel)
+        else:
+            result = _survey(file, rel)
+        # A CSV file's name is no one's id: its rows name their own.
+        bad_name = _stem_problem(file, rel, kind) if kind in RECORDS else None
         if bad_name:
             result = Parsed(None, [bad_name, *result.problems])
         cache.files[file] = (stamp, result)
@@ -713,7 +760,8 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
     journeys: dict[str, Journey] = {}
     people: dict[str, Person] = {}
     drafts: list[_ClientDraft] = []
-    broken: dict[str, set[str]] = {"journey": set(), "person": set(), "client": set()}
+    answers: list[Answer] = []
+    broken: dict[str, set[str]] = {kind: set() for kind in KIND_ORDER}
     fingerprints = Fingerprints()
     for kind, file in listing.files:
         result = parsed(file, kind)
@@ -725,15 +773,29 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
             journeys[file.stem] = result.record
         elif kind == "person":
             people[file.stem] = result.record
-        else:
+        elif kind == "client":
             drafts.append(result.record)
+        elif kind == "client-table":
+            for ident, draft, row_digest in result.record:
+                if draft is None:
+                    broken["client"].add(ident)
+                    continue
+                drafts.append(draft)
+                # A row's own fingerprint: one edited row makes only that client's pages again.
+                fingerprints.add(draft.client, recipe("csv-row", row_digest, parser_code()))
+            continue
+        else:
+            answers.extend(result.record)
+            continue
         if parse_key := cache.keys.get(file):  # (never a person's: see LoadCache.key)
             fingerprints.add(result.record.client if kind == "client" else result.record,
                              parse_key)
     for stale in set(cache.files) - {file for _, file in listing.files}:
         del cache.files[stale]
         cache.keys.pop(stale, None)
+    drafts = _defined_once(drafts, problems)
     clients = _cross_check(journeys, people, drafts, broken, problems)
+    _add_answers(clients, journeys, answers, broken, problems, fingerprints)
     return Loaded(Workspace(folder, journeys, people, clients), sorted(problems),
                   fingerprints)
 
@@ -752,6 +814,60 @@ def _cross_check(journeys: dict[str, Journey], people: dict[str, Person],
         if not any(p.severity == "error" for p in found):
             clients[draft.client.id] = draft.client
     return clients
+
+
+def _defined_once(drafts: list[_ClientDraft], problems: list[Problem]) -> list[_ClientDraft]:
+    """The drafts with each id once: a second definition (a CSV row beside a client file, say)
+    is an error naming both places, and the first is kept."""
+    first: dict[str, Where] = {}
+    kept: list[_ClientDraft] = []
+    for draft in drafts:
+        client = draft.client
+        here = client.key_where.get("id", Where(client.path, 1, 1))
+        if client.id in first:
+            there = first[client.id]
+            problems.append(Problem(here.path, here.line, here.col, f"client id '{client.id}' "
+                                    f"is defined twice: here and at {there.path}:{there.line}:"
+                                    f"{there.col}; keep one of them"))
+            continue
+        first[client.id] = here
+        kept.append(draft)
+    return kept
+
+
+def _add_answers(clients: dict[str, Client], journeys: dict[str, Journey],
+                 answers: list[Answer], broken: dict[str, set[str]],
+                 problems: list[Problem], fingerprints: Fingerprints) -> None:
+    """Survey answers added to their clients' feedback, as if written in the client's
+    file; an answer about no client, or about a touchpoint their journey lacks, is an error."""
+    unsure = bool(broken["client-table"])  # a clients CSV unread: its ids are unknown
+    by_client: dict[str, list[Feedback]] = {}
+    for answer in answers:
+        client = clients.get(answer.client)
+        at = answer.client_where
+        if client is None:
+            if answer.client not in broken["client"] and not unsure:
+                problems.append(Problem(at.path, at.line, at.col, f"unknown client "
+                                        f"'{answer.client}'{did_you_mean(answer.client, clients)}"))
+            continue
+        tp = answer.feedback.touchpoint
+        # No journey: its file has errors of its own (said there); the answer is kept.
+        journey = journeys.get(client.journey)
+        if tp is not None and journey is not None and journey.touchpoint(tp) is None:
+            pos = answer.touchpoint_where or at
+            problems.append(Problem(pos.path, pos.line, pos.col, f"touchpoint '{tp}' is not in "
+                                    f"journey '{journey.id}' of client '{client.id}'"
+                                    f"{did_you_mean(tp, [t.id for t in journey.touchpoints])}"))
+            continue
+        by_client.setdefault(client.id, []).append(answer.feedback)
+    for ident, added in by_client.items():
+        client = clients[ident]
+        merged = replace(client, feedback=tuple(sorted((*client.feedback, *added),
+                                                       key=lambda f: f.date)))
+        clients[ident] = merged
+        base = fingerprints.of(client)
+        if base is not client:  # the client has a fingerprint: the answers join it
+            fingerprints.add(merged, recipe("answers", base, repr(added)))
 
 
 def load_or_raise(root: Path, source: str = "journeys", cache: LoadCache | None = None) -> Loaded:

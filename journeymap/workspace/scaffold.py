@@ -12,6 +12,19 @@ from .editor_schema import schema_files
 
 RENAMES = {"gitignore": ".gitignore"}  # dotfiles do not survive packaging well
 
+# `init --csv`: the starter's client as a row of a clients CSV (with empty columns to show
+# what else a row may hold), and a survey file with its header only, in place of the
+# client's YAML file.
+CSV_STARTER = {
+    "journeys/clients/clients.csv": (
+        "id,name,contact,journey,day_one,team.sales,team.lead,welcome,dates.birthday,"
+        "preferences.favorite_treat,must_know\n"
+        "first-client,Our First Client,Robin,welcome,{today},sam-rivers,kim-lee,"
+        '"Robin, welcome aboard. Here is who you will work with, and what comes next.",,,\n'),
+    "journeys/surveys/answers.csv": "date,client,touchpoint,score:0-10,comment\n",
+}
+YAML_CLIENT = "journeys/clients/first-client.yml"
+
 
 def _walk(folder: Traversable, prefix: str = "") -> list[tuple[str, Traversable]]:
     found = []
@@ -26,9 +39,14 @@ def _walk(folder: Traversable, prefix: str = "") -> list[tuple[str, Traversable]
     return found
 
 
-def init_workspace(target: Path, today: dt.date) -> list[Path]:
-    """Write the starter workspace into `target`; refuse if any of its files exist."""
-    files = _walk(resources.files("journeymap.workspace") / "starter")
+def init_workspace(target: Path, today: dt.date, csv: bool = False) -> list[Path]:
+    """Write the starter workspace into `target`; refuse if any of its files exist. With
+    `csv`, its client is a row of a clients CSV, beside an empty survey file."""
+    files: list[tuple[str, Traversable | str]] = [
+        (name, entry) for name, entry in _walk(resources.files("journeymap.workspace") / "starter")
+        if not (csv and name == YAML_CLIENT)]
+    if csv:
+        files += list(CSV_STARTER.items())
     # The JSON Schemas that the files' `yaml-language-server` lines point editors to.
     schemas = schema_files()
     clashes = [name for name in [*(n for n, _ in files), *schemas] if (target / name).exists()]
@@ -39,7 +57,8 @@ def init_workspace(target: Path, today: dt.date) -> list[Path]:
     for name, entry in files:
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = entry.read_text(encoding="utf-8").replace("{today}", today.isoformat())
+        text = entry if isinstance(entry, str) else entry.read_text(encoding="utf-8")
+        text = text.replace("{today}", today.isoformat())
         path.write_text(text, encoding="utf-8")
         written.append(path)
     for name, text in schemas.items():

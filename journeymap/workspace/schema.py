@@ -730,7 +730,10 @@ CLIENT = Record(
         Field("left", LEFT, "The client left (internal)."),
         Field("notes", Text(markdown=True), "Internal notes."),
     ],
-    doc="A client: journeys/clients/<id>.yml.",
+    doc="A client: journeys/clients/<id>.yml, or a row of a CSV file "
+        "journeys/clients/<name>.csv whose columns are these keys with an `id` column "
+        "(team, dates, preferences and done as a `team.<role>` column each; feedback in "
+        "journeys/surveys/<name>.csv; skipped entries, paused and left only in a YAML file).",
 )
 
 RECORDS: dict[str, Record] = {"journey": JOURNEY, "person": PERSON, "client": CLIENT}

@@ -251,15 +251,16 @@ def _offset_position(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
-def read_text(file: Path, path: str) -> str:
-    """Read a file as UTF-8, raising FileError with the position of the first bad byte."""
+def read_text(file: Path, path: str, limit: int = MAX_BYTES, advice: str = "") -> str:
+    """Read a file as UTF-8, raising FileError with the position of the first bad byte
+    (`advice` added to that message)."""
     try:
         with open(file, "rb") as stream:
-            data = stream.read(MAX_BYTES + 1)  # never more: a huge file is refused unread
+            data = stream.read(limit + 1)  # never more: a huge file is refused unread
     except OSError as error:
         raise FileError(Problem(path, 1, 1, f"cannot read file: {error.strerror}")) from None
-    if len(data) > MAX_BYTES:
-        raise FileError(Problem(path, 1, 1, f"file is larger than {MAX_BYTES // 1_000_000} MB"))
+    if len(data) > limit:
+        raise FileError(Problem(path, 1, 1, f"file is larger than {limit // 1_000_000} MB"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -268,7 +269,8 @@ def read_text(file: Path, path: str) -> str:
         start_of_line = before[before.rfind(b"\n") + 1 :]
         col = len(start_of_line.decode("utf-8", errors="replace")) + 1
         raise FileError(
-            Problem(path, line, col, "file is not UTF-8 text: save it with UTF-8 encoding")
+            Problem(path, line, col, "file is not UTF-8 text: save it with UTF-8 encoding"
+                                     + advice)
         ) from None
     if "\x00" in text:
         raise FileError(Problem(path, 1, 1, "file is not text (it holds NUL bytes)"))
@@ -310,10 +312,14 @@ _IMAGE_STARTS = {
     ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",),
 }  # fmt: skip
 _IMAGE_NAMES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".gif": "GIF", ".webp": "WebP"}
-_LOOKS_READ = (".yml", ".yaml", ".md", ".markdown")  # files a user may mean us to read
+_LOOKS_READ = (".yml", ".yaml", ".md", ".markdown", ".csv")  # files a user may mean us to read
 _SPELLED = {".yaml": ".yml", ".markdown": ".md"}  # other spellings of the suffixes we read
+# A CSV of clients holds a row per client beside their YAML files; survey answers go in a
+# folder of their own, as a survey tool exports them.
 KINDS_BY_PLACE = {("", ".yml"): "journey", ("team", ".md"): "person",
-                  ("clients", ".yml"): "client"}
+                  ("clients", ".yml"): "client", ("clients", ".csv"): "client-table",
+                  ("surveys", ".csv"): "survey"}
+KIND_ORDER = {"journey": 0, "person": 1, "client": 2, "client-table": 3, "survey": 4}
 
 
 @dataclass
@@ -340,13 +346,19 @@ def _not_read_hint(parts: tuple[str, ...]) -> str:
     """Why a file that looks like ours is not read, and what would be."""
     name = parts[-1]
     stem, suffix = os.path.splitext(name)
-    place = parts[0] if len(parts) == 2 and parts[0] in ("team", "clients") else ""
+    place = parts[0] if len(parts) == 2 and parts[0] in ("team", "clients", "surveys") else ""
     if len(parts) > 2 or (len(parts) == 2 and not place):
         folder = "/".join(parts[:-1])
-        where = {"team": "team/", "clients": "clients/"}.get(parts[0], "journeys/")
+        where = {"team": "team/", "clients": "clients/", "surveys": "surveys/"}.get(
+            parts[0], "journeys/")
         return (f"files in {folder}/ are not read: journeymap reads journeys directly in the "
-                f"journey folder, people in team/ and clients in clients/ (move it to {where}, "
-                "or out of the journey folder)")
+                f"journey folder, people in team/, clients in clients/ and survey answers in "
+                f"surveys/ (move it to {where}, or out of the journey folder)")
+    if suffix.lower() == ".csv":
+        return ("not read: a CSV file is read as clients in clients/<name>.csv, or as survey "
+                "answers in surveys/<name>.csv")
+    if place == "surveys":
+        return "not read: survey answers are a CSV file surveys/<name>.csv"
     wanted = {"": ".yml", "team": ".md", "clients": ".yml"}[place]
     what = {"": "a journey", "team": "a person", "clients": "a client"}[place]
     if _SPELLED.get(suffix.lower(), suffix.lower()) == wanted:
@@ -418,8 +430,7 @@ def list_workspace(folder: Path, root: Path) -> Listing:
                                                 "warning"))
 
     visit(folder, (), frozenset({real_root}))
-    order = {"journey": 0, "person": 1, "client": 2}
-    listing.files.sort(key=lambda pair: (order[pair[0]], pair[1].name))
+    listing.files.sort(key=lambda pair: (KIND_ORDER[pair[0]], pair[1].name))
     return listing
 
 

@@ -112,7 +112,8 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 # ProperDocs with `-m host`).
 HOST_MODULES = {"test_site", "test_plugin", "test_browser", "test_serve", "test_themes",
                 "test_privacy", "test_hardening", "test_export", "test_firstrun",
-                "test_business", "test_edit_serve", "test_outcome_pages"}
+                "test_business", "test_edit_serve", "test_outcome_pages",
+                "test_edit_lanes_serve", "test_presenter", "test_csv"}
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -26,7 +26,7 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build(tmp_path: Path) -> None:
     ws = copy_workspace(tmp_path / "ws")
     first: list[str] = []
     build(ws, "first", first)  # fills the cache
-    assert "16 PDFs (16 printed, 0 from the cache)" in first[0]
+    assert "19 PDFs (19 printed, 0 from the cache)" in first[0]
     cache = ws / ".journeymap-cache"
     assert {p.name for p in cache.iterdir()} >= {"dot", "pdf", "pages", "files"}
 
@@ -34,8 +34,9 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build(tmp_path: Path) -> None:
     client.write_text(client.read_text().replace("contact: Marisol Vega", "contact: Marisol V."))
     log: list[str] = []
     warm = build(ws, "warm", log)
-    # Only the edited client's packet is printed again (its meet page shows no contact).
-    assert "16 PDFs (1 printed, 15 from the cache)" in log[0]
+    # Only the edited client's packet is printed again (its meet page shows no contact; the
+    # journey's posters and cards show no client).
+    assert "19 PDFs (1 printed, 18 from the cache)" in log[0]
     assert b"Marisol V." in warm["clients/harbor-street-bakery/handoff/index.html"]
 
     cold_ws = copy_workspace(tmp_path / "cold", ws)  # the same files, no cache
@@ -105,7 +106,7 @@ def test_a_dragged_curve_point_remakes_the_map_not_every_client(tmp_path: Path) 
             ] == ["clients/fern-and-fold/index.html"], changed
     assert not [p for p in changed if p.startswith(("meet/", "team/")) or p.endswith(".ics")]
     # Every other client's page and packet at least (Fern & Fold's team's pages list them).
-    assert kept_pages(log) >= 2 * 6 - 1
+    assert kept_pages(log) >= 2 * 8 - 1
 
 
 def rebuild(ws: Path, *args: str) -> tuple[dict[str, bytes], str]:
@@ -135,14 +136,15 @@ def test_a_rebuild_keeps_what_did_not_change_and_equals_a_cold_build(tmp_path: P
     only what changed since: the result is always the bytes of a cold build."""
     ws = copy_workspace(tmp_path / "ws")
     first, log = rebuild(ws)
-    assert "16 PDFs (16 printed, 0 from the cache)" in log
+    assert "19 PDFs (19 printed, 0 from the cache)" in log
     assert "kept from the last build" not in log  # nothing to keep from
 
-    # Nothing changed: every client's and person's page and file is kept, PDFs included.
+    # Nothing changed: every client's and person's page and file is kept, PDFs included (the
+    # journey's posters and cards come from the cache: the journey page is made every build).
     again, log = rebuild(ws)
     assert again == first
     assert kept_pages(log) >= 8 * 2 + 6  # 8 clients' pages and packets, 6 people's pages
-    assert "16 PDFs (0 printed, 0 from the cache, 16 kept from the last build)" in log
+    assert "19 PDFs (0 printed, 3 from the cache, 16 kept from the last build)" in log
 
     # One client edited: its pages, packet, calendar and meet page are made again (its
     # packet printed again), the rest kept; its team's pages too, as they list it.
@@ -150,7 +152,7 @@ def test_a_rebuild_keeps_what_did_not_change_and_equals_a_cold_build(tmp_path: P
     client.write_text(client.read_text().replace("contact: Marisol Vega", "contact: Marisol V."))
     edited, log = rebuild(ws)
     assert 0 < kept_pages(log) < 22
-    assert "(1 printed, 1 from the cache, 14 kept from the last build)" in log
+    assert "(1 printed, 4 from the cache, 14 kept from the last build)" in log
     assert b"Marisol V." in edited["clients/harbor-street-bakery/handoff/index.html"]
     assert differences(edited, cold_build(ws, tmp_path / "cold1")) == []
 

@@ -102,7 +102,7 @@ class JourneymapPlugin(OptionsPlugin):
             raise PluginError(f"journeymap: {refused}")
         self.cache.store = DiskCache(paths.cache_path, "parsed")
         checked = check_workspace(paths.root, paths.source, as_of, settings, cache=self.cache,
-                                  schedules=self.schedules, workers=self._workers(),
+                                  schedules=self.schedules, workers=_workers(self.serving),
                                   business=paths.business, config_file=paths.config_file)
         for problem in checked.problems:
             if problem.severity == "error":
@@ -147,21 +147,7 @@ class JourneymapPlugin(OptionsPlugin):
                         agenda=checked.agenda if checked else None,
                         findings=checked.findings if checked else (),
                         business=checked.business if checked else None,
-                        pdf_note=self._pdf_note())
-
-    def _pdf_note(self) -> str | None:
-        """What the pages say in place of a link to a PDF this build does not make (the
-        PDFs are printed only by a build, with the `pdf` option on); None where it makes
-        them."""
-        if self.serving:
-            return "made by journeymap build"
-        return None if self.config.pdf else "not made (the pdf option is off)"
-
-    def _workers(self) -> int:
-        """How many processes may fill the caches: one per core, but only where forking is
-        safe, with no other thread running (the live server runs threads; so may another
-        plugin), since a thread's lock held at the fork would stay held in the child."""
-        return 1 if self.serving or threading.active_count() > 1 else usable_cores()
+                        pdf_note=_pdf_note(self.serving, self.config.pdf))
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.files.start(WorkspacePaths.of(self.config, config).cache_path)
@@ -208,8 +194,9 @@ class JourneymapPlugin(OptionsPlugin):
             if (existing := files.get_file_from_path(uri)) is not None:
                 files.remove(existing)
             files.append(File.generated(config, uri, abs_src_path=str(path)))
-        if self._workers() > 1:
-            self.renderer.prefill(self._workers(), lambda done, total: self.progress.update(
+        workers = _workers(self.serving)
+        if workers > 1:
+            self.renderer.prefill(workers, lambda done, total: self.progress.update(
                 "clients", done, total))
             self.progress.clear()
         for uri, output in self.renderer.outputs().items():
@@ -326,6 +313,21 @@ class JourneymapPlugin(OptionsPlugin):
                                        rebuild_now(server)), str(host)))
         server.builder = _never_stuck(skip_unchanged(server.builder, server))
         return server
+
+
+def _pdf_note(serving: bool, pdf: bool) -> str | None:
+    """What the pages say in place of a link to a PDF this build does not make (the PDFs
+    are printed only by a build, with the `pdf` option on); None where it makes them."""
+    if serving:
+        return "made by journeymap build"
+    return None if pdf else "not made (the pdf option is off)"
+
+
+def _workers(serving: bool) -> int:
+    """How many processes may fill the caches: one per core, but only where forking is safe,
+    with no other thread running (the live server runs threads; so may another plugin),
+    since a thread's lock held at the fork would stay held in the child."""
+    return 1 if serving or threading.active_count() > 1 else usable_cores()
 
 
 def _never_stuck(builder: Callable[[], None]) -> Callable[[], None]:

@@ -395,32 +395,39 @@ def _settings(values: dict[str, Any]) -> str:
                         for key, value in sorted(values.items()))) or "none"
 
 
+def _journey_changes(bj: Journey, hj: Journey) -> list[Change]:
+    """What changed in the journey as a whole: title, summary, words, lint settings, roles,
+    lane labels and the parking lot."""
+    found: list[Change] = []
+    if bj.title != hj.title:
+        found.append(Change("journey-changed", "title", f"{md(bj.title)} → {md(hj.title)}"))
+    if bj.summary != hj.summary:
+        found.append(Change("journey-changed", "summary", "changed"))
+    for name, old_value, new_value in (("words", bj.words, hj.words),
+                                       ("lint settings", bj.lint, hj.lint)):
+        if old_value != new_value:  # the words change every page; lint, what the build allows
+            found.append(Change("journey-changed", name,
+                                f"{_settings(old_value)} → {_settings(new_value)}"))
+    found.extend(_role_changes(bj, hj))
+    own = {lane: label for lane, label in hj.lane_labels.items()
+           if bj.lane_labels.get(lane) != label}
+    gone = [lane for lane in bj.lane_labels if lane not in hj.lane_labels]
+    if own or gone:
+        found.append(Change("journey-changed", "lanes", "; ".join(
+            [*(f"`{lane}` labelled {md(label)}" for lane, label in own.items()),
+             *(f"`{lane}` removed" for lane in gone)])))
+    parked = _notes_changed(bj.parking_lot, hj.parking_lot)
+    if parked:
+        found.append(Change("journey-changed", "parking lot", parked))
+    return found
+
+
 def _journey_review(
     jid: str, bj: Journey, hj: Journey, base: Workspace, head: Workspace, as_of: dt.date,
     broken: Broken,
 ) -> JourneyReview:
     review = JourneyReview(jid, hj.title, "changed")
-    if bj.title != hj.title:
-        review.journey.append(Change("journey-changed", "title",
-                                     f"{md(bj.title)} → {md(hj.title)}"))
-    if bj.summary != hj.summary:
-        review.journey.append(Change("journey-changed", "summary", "changed"))
-    for name, old_value, new_value in (("words", bj.words, hj.words),
-                                       ("lint settings", bj.lint, hj.lint)):
-        if old_value != new_value:  # the words change every page; lint, what the build allows
-            review.journey.append(Change("journey-changed", name,
-                                         f"{_settings(old_value)} → {_settings(new_value)}"))
-    review.journey.extend(_role_changes(bj, hj))
-    own = {lane: label for lane, label in hj.lane_labels.items()
-           if bj.lane_labels.get(lane) != label}
-    gone = [lane for lane in bj.lane_labels if lane not in hj.lane_labels]
-    if own or gone:
-        review.journey.append(Change("journey-changed", "lanes", "; ".join(
-            [*(f"`{lane}` labelled {md(label)}" for lane, label in own.items()),
-             *(f"`{lane}` removed" for lane in gone)])))
-    parked = _notes_changed(bj.parking_lot, hj.parking_lot)
-    if parked:
-        review.journey.append(Change("journey-changed", "parking lot", parked))
+    review.journey.extend(_journey_changes(bj, hj))
     review.stages = _stage_changes(bj, hj, broken)
 
     old = {t.id: t for t in bj.touchpoints}

@@ -91,6 +91,23 @@ class Touchpoint:
 
 
 @dataclass(frozen=True)
+class Week:
+    """The days a business works: a date that falls on another day, or on a closing date,
+    moves to the next working day."""
+
+    days: frozenset[int] = frozenset(range(7))  # date.weekday() numbers
+    closed: frozenset[dt.date] = frozenset()
+
+    def working_day(self, date: dt.date) -> dt.date:
+        """The date, or the next day the business works if it is closed on it."""
+        if not self.days:
+            return date
+        while date.weekday() not in self.days or date in self.closed:
+            date += dt.timedelta(days=1)
+        return date
+
+
+@dataclass(frozen=True)
 class Journey:
     id: str
     title: str
@@ -105,6 +122,7 @@ class Journey:
     words: dict[str, str] = field(default_factory=dict)  # its own words (vocabulary.Words)
     working_days: frozenset[int] = frozenset(range(7))  # date.weekday() numbers
     closed: frozenset[dt.date] = frozenset()
+    own_days: bool = False  # whether it names its working_days (else the site's hold)
     grace: int = 30  # days an occurrence not done stays overdue before it counts as missed
     # Every lane a stage may use, id -> label: the fixed ones, then the journey's own
     # (`vocabulary.LANES`; a journey may relabel a fixed one). Internal, as the notes are.
@@ -120,13 +138,13 @@ class Journey:
                          key=lambda lane: lane == BACKSTAGE)
         return tuple(ordered)
 
-    def working_day(self, date: dt.date) -> dt.date:
-        """The date, or the next day the business works if it is closed on it."""
-        if not self.working_days:
-            return date
-        while date.weekday() not in self.working_days or date in self.closed:
-            date += dt.timedelta(days=1)
-        return date
+    def week(self, site: Week | None = None) -> Week:
+        """Its working week: its own working days, else the site's (the `business` option);
+        closed on its own closing dates and on the site's."""
+        if site is None:
+            return Week(self.working_days, self.closed)
+        return Week(self.working_days if self.own_days else site.days,
+                    self.closed | site.closed)
 
     def stage(self, stage_id: str) -> Stage:
         return next(s for s in self.stages if s.id == stage_id)
@@ -284,6 +302,7 @@ class Workspace:
     journeys: dict[str, Journey]
     people: dict[str, Person]
     clients: dict[str, Client]
+    week: Week | None = None  # the site's working week (the `business` option), if it names one
 
     def ref_label(self, journey: Journey, ref: str) -> str:
         """An owner, supporter or informed reference in words: the role's label or the name."""
@@ -319,3 +338,5 @@ class Business:
     email: str | None = None
     website: str | None = None  # https:
     action: Action | None = None
+    # The site's working week, for journeys that name none (internal: not on a meet page).
+    week: Week | None = None

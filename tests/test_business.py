@@ -97,6 +97,14 @@ def test_no_option_is_no_business(tmp_path: Path) -> None:
      "got 'x\"onmouseover=alert(1)@example.com'"),
     ("        name: Cedar\n        logo: " + "a" * 300 + ".png\n",
      "mkdocs.yml:8:15: logo '" + "a" * 57 + "...' cannot be read: File name too long"),
+    ("        name: Cedar\n        working_days: [mon, tues]\n",
+     "mkdocs.yml:8:29: 'working_days' in business must be one of mon, tue, wed, thu, fri, "
+     "sat, sun, got 'tues' (did you mean 'tue'?)"),
+    ("        name: Cedar\n        working_days: []\n",
+     "mkdocs.yml:8:23: 'working_days' lists no day: name at least one, or leave it out for "
+     "every day"),
+    ("        name: Cedar\n        closed: [2026-12-25, christmas]\n",
+     "mkdocs.yml:8:30: 'closed' in business must be a date YYYY-MM-DD, got 'christmas'"),
     ("        name: Cedar\n        logo: mkdocs.yml\n",
      "mkdocs.yml:8:15: logo 'mkdocs.yml' must be an image file: .jpg, .jpeg, .png, .webp, .gif"),
 ])

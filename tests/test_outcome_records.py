@@ -205,6 +205,41 @@ def test_a_closed_day_moves_to_the_next_working_day(tmp_path: Path) -> None:
     assert [r[0] for r in rows["check-in"]] == [d(2026, 4, 10), d(2026, 4, 17), d(2026, 4, 24)]
 
 
+def test_the_sites_working_week_holds_where_a_journey_names_none(tmp_path: Path) -> None:
+    """The `business` option's working days hold for a journey without its own; closing dates
+    add up (the business's holidays and the journey's own)."""
+    from journeymap.derive.check import check_workspace
+
+    root = workspace(tmp_path)  # 2026-03-02 is a Monday; the birthday, 03-14, a Saturday
+    config = root / "mkdocs.yml"
+    config.write_text("site_name: t\nplugins:\n  - journeymap:\n      business:\n"
+                      "        name: Acme\n        working_days: [mon, tue, wed, thu, fri]\n"
+                      "        closed: [2026-03-06]\n")
+    business = {"name": "Acme", "working_days": ["mon", "tue", "wed", "thu", "fri"],
+                "closed": [d(2026, 3, 6)]}  # as MkDocs hands it over
+
+    def dates(tp: str) -> list[dt.date]:
+        checked = check_workspace(root, "journeys", d(2026, 3, 5), business=business,
+                                  config_file=config)
+        assert checked.errors == [], checked.errors
+        assert checked.agenda is not None
+        return [o.date for o in checked.agenda.schedules["acme-bakery"]
+                if o.touchpoint.id == tp and o.date is not None]
+
+    assert dates("welcome-gift") == [d(2026, 3, 9)]  # Friday closed, then the weekend
+    assert dates("birthday-card") == [d(2026, 3, 16)]
+    # The journey's own week wins; its closing dates add to the site's.
+    sub(J, "roles:\n", "working_days: [mon, tue, wed, thu, fri, sat]\nclosed: [2026-03-07]\n"
+                       "roles:\n")(root)
+    assert dates("welcome-gift") == [d(2026, 3, 9)]  # the 6th the site's, the 7th its own
+    assert dates("birthday-card") == [d(2026, 3, 14)]  # a Saturday: it works Saturdays
+    # And without the option, nothing moves but for the journey's own.
+    plain = check_workspace(root, "journeys", d(2026, 3, 5))
+    assert plain.agenda is not None
+    assert [o.date for o in plain.agenda.schedules["acme-bakery"]
+            if o.touchpoint.id == "welcome-gift"] == [d(2026, 3, 6)]
+
+
 # ---- fmt and the JSON Schemas -------------------------------------------------------------------
 
 CLIENT_WITH_OUTCOMES = """\

@@ -55,5 +55,8 @@ def check_workspace(root: Path, source: str, as_of: dt.date,
         loaded = replace(loaded, problems=[*loaded.problems, *problems])
     if loaded.errors:
         return Checked(loaded, business=details)
+    if details is not None and details.week is not None:
+        # The site's working week, for the journeys that name none of their own.
+        loaded = replace(loaded, workspace=replace(loaded.workspace, week=details.week))
     agenda = (schedules or Schedules()).agenda(loaded.workspace, as_of)
     return Checked(loaded, lint(loaded.workspace, as_of, settings, agenda), agenda, details)

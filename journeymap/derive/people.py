@@ -167,7 +167,7 @@ def plan(ws: Workspace, client: Client, as_of: dt.date, last_day: int = 100) -> 
     for tp in journey.touchpoints:
         owner = ws.resolve(journey, tp.owner, client)
         # As of day one: an `on:` date shows its first occurrence, not this year's.
-        for o in touchpoint_occurrences(client, journey, tp, owner, client.day_one):
+        for o in touchpoint_occurrences(client, journey, tp, owner, client.day_one, ws.week):
             if o.date is None or not 1 <= client.day_number(o.date) <= last_day:
                 continue
             helpers = tuple(p for ref in tp.support if (p := ws.resolve(journey, ref, client)))

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 
 from ..exceptions import JourneymapError
-from ..model import Client, Journey, Logged, Touchpoint, Workspace
+from ..model import Client, Journey, Logged, Touchpoint, Week, Workspace
 from ..vocabulary import STATUSES
 from ..workspace.schema import FIRST_YEAR, LAST_YEAR
 
@@ -102,10 +102,13 @@ def _yearly_done(date: dt.date, log: tuple[Logged, ...]) -> Logged | None:
 
 
 def touchpoint_occurrences(
-    client: Client, journey: Journey, tp: Touchpoint, owner: str | None, as_of: dt.date
+    client: Client, journey: Journey, tp: Touchpoint, owner: str | None, as_of: dt.date,
+    site: Week | None = None,
 ) -> list[Occurrence]:
-    """The touchpoint's occurrences for the client: each on a day the business works, none
-    before the touchpoint's `since:` date nor after the day the client left."""
+    """The touchpoint's occurrences for the client: each on a day the business works (the
+    journey's week, or the `site`'s), none before the touchpoint's `since:` date nor after
+    the day the client left."""
+    week = journey.week(site)
     log = client.log(tp.id)
     # A client who left has their schedule as it stood on that day.
     now = min(as_of, client.left.date) if client.left is not None else as_of
@@ -132,7 +135,7 @@ def touchpoint_occurrences(
         if when is None:
             found = [Occurrence(client, tp, None, 1, None, "undated", None, owner)]
         else:
-            date = journey.working_day(when.next_on_or_after(max(client.day_one, now - GRACE)))
+            date = week.working_day(when.next_on_or_after(max(client.day_one, now - GRACE)))
             found = [make(date, 1, None, _yearly_done(date, log))]
     elif tp.repeat and tp.repeat.yearly:
         assert tp.day is not None
@@ -140,13 +143,13 @@ def touchpoint_occurrences(
         year = 0
         while _add_years(first, year) < now - GRACE:
             year += 1
-        date = journey.working_day(_add_years(first, year))
+        date = week.working_day(_add_years(first, year))
         found = [make(date, year + 1, None, _yearly_done(date, log))]
     else:
         assert tp.day is not None
         first = client.date_of(tp.day)
         every, times = (tp.repeat.every, tp.repeat.times) if tp.repeat else (0, 1)
-        dates = [journey.working_day(first + dt.timedelta(days=every * k)) for k in range(times)]
+        dates = [week.working_day(first + dt.timedelta(days=every * k)) for k in range(times)]
         # Each logged entry (done or skipped) stands for the next occurrence, in order.
         found = [make(d, k + 1, times, log[k] if k < len(log) else None)
                  for k, d in enumerate(dates)]
@@ -159,7 +162,7 @@ def client_schedule(ws: Workspace, client: Client, as_of: dt.date) -> list[Occur
     found: list[Occurrence] = []
     for tp in journey.touchpoints:
         owner = ws.resolve(journey, tp.owner, client)
-        found.extend(touchpoint_occurrences(client, journey, tp, owner, as_of))
+        found.extend(touchpoint_occurrences(client, journey, tp, owner, as_of, ws.week))
     return sorted(found, key=lambda o: (o.date or dt.date.max, o.touchpoint.sort_key))
 
 
@@ -221,7 +224,7 @@ class Schedules:
             return last
         people = frozenset(ws.people)
         same = last is not None and last_ws is not None and self._as_of == as_of \
-            and self._people == people
+            and self._people == people and last_ws.week == ws.week
         made = Agenda(as_of, {})
         for client in ws.clients.values():
             if (same and last is not None and last_ws is not None

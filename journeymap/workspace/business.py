@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,20 @@ from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..exceptions import Problem
-from ..model import Action, Business
+from ..model import Action, Business, Week
 from ..vocabulary import IMAGE_SUFFIXES
-from .schema import EMAIL, CheckedRecord, Field, Problems, Record, Text, did_you_mean
+from .schema import (
+    CLOSED,
+    EMAIL,
+    WEEKDAYS,
+    WORKING_DAYS,
+    CheckedRecord,
+    Field,
+    Problems,
+    Record,
+    Text,
+    did_you_mean,
+)
 from .source import Node, image_problem
 
 OPTION = "business"
@@ -60,6 +72,13 @@ BUSINESS = Record(
                               pattern_expected="a web address starting with https://"),
               "The business's website."),
         Field("action", ACTION, "A button: `{label: Book a table, url: https://...}`."),
+        replace(WORKING_DAYS, doc="The days the business works, for every journey that "
+                                  "names none of its own: `[tue, wed, thu, fri, sat, sun]`. "
+                                  "A touchpoint that falls on another day moves to the next "
+                                  "working day. Not shown to clients."),
+        replace(CLOSED, doc="Dates the business is closed (holidays), for every journey, "
+                            "besides a journey's own: a touchpoint falling on one moves to "
+                            "the next working day. Not shown to clients."),
     ],
     doc="The plugin's `business` option: who the journey's clients are clients of.",
 )
@@ -88,8 +107,20 @@ def load_business(value: Any, config_file: Path) -> tuple[Business | None, list[
         action=Action(action.values["label"], action.values["url"])
         if isinstance(action, CheckedRecord) and {"label", "url"} <= action.values.keys()
         else None,
+        week=_week(checked, problems),
     )
     return business, problems.items
+
+
+def _week(checked: CheckedRecord, problems: Problems) -> Week | None:
+    if "working_days" not in checked and "closed" not in checked:
+        return None
+    days = frozenset(WEEKDAYS.index(d) for d in checked.get("working_days", WEEKDAYS))
+    if not days:
+        problems.add(checked.at("working_days"), "'working_days' lists no day: name at least "
+                                                 "one, or leave it out for every day")
+        days = frozenset(range(7))
+    return Week(days, frozenset(checked.get("closed", ())))
 
 
 # ---- the logo -----------------------------------------------------------------------------

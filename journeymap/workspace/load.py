@@ -420,6 +420,7 @@ def _journey(file: Path, rel: str) -> Parsed:
         key_where=_key_where(problems, checked), lint=dict(checked.get("lint", {})),
         words=dict(words.values) if (words := checked.get("words")) else {},
         working_days=frozenset(WEEKDAYS.index(d) for d in checked.get("working_days", WEEKDAYS)),
+        own_days="working_days" in checked,
         closed=frozenset(checked.get("closed", ())), grace=checked.get("grace", 30),
         lane_labels=_lane_labels(checked),
         parking_lot=tuple(note.strip() for note in checked.get("parking_lot", ())),

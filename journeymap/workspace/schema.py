@@ -589,6 +589,14 @@ TOUCHPOINT = Record(
     ],
 )
 
+# A journey's working week, and the site's (the `business` option) for journeys without one.
+WORKING_DAYS = Field("working_days", ListOf(Choice(WEEKDAYS), unique=True),
+                     "The days of the week the team works (`[mon, tue, wed, thu, fri]`); a "
+                     "touchpoint that falls on another day moves to the next working day.")
+CLOSED = Field("closed", ListOf(Date(bounded=True), unique=True, allow_single=True),
+               "Dates the business is closed (holidays): a touchpoint falling on one moves to "
+               "the next working day.")
+
 JOURNEY = Record(
     "journey",
     [
@@ -601,12 +609,8 @@ JOURNEY = Record(
               "restaurant: `{client: guest, signing: first visit}`)."),
         Field("lint", RuleOverrides(),
               "This journey's own health rules, over the site's (`journeymap lint --rules`)."),
-        Field("working_days", ListOf(Choice(WEEKDAYS), unique=True),
-              "The days of the week the team works (`[mon, tue, wed, thu, fri]`); a "
-              "touchpoint that falls on another day moves to the next working day."),
-        Field("closed", ListOf(Date(bounded=True), unique=True, allow_single=True),
-              "Dates the business is closed (holidays): a touchpoint falling on one moves "
-              "to the next working day."),
+        WORKING_DAYS,
+        CLOSED,
         Field("grace", Integer(1, 3650),
               "Days an occurrence not done stays overdue before it counts as missed "
               "(30 by default)."),

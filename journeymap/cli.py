@@ -14,7 +14,7 @@ import click
 
 from .cache import DiskCache, usable_cores
 from .derive.schedule import build_date
-from .exceptions import JourneymapError, PositionedError, Problem, os_error
+from .exceptions import InvalidWorkspace, JourneymapError, PositionedError, Problem, os_error
 from .version import __version__
 from .vocabulary import DIAGRAM_KINDS, EXPORT_FORMATS, EXPORT_SUFFIXES, count
 from .workspace.load import LoadCache
@@ -202,8 +202,8 @@ def lint_command(style: str, as_of: dt.date | None, list_rules: bool) -> None:
     Each finding names its rule; set a rule to error, warning or off (and its thresholds)
     under the plugin's `lint:` option in mkdocs.yml.
     """
-    from .derive.lint import RULES, lint
-    from .workspace.load import load_or_raise
+    from .derive.check import check_workspace
+    from .derive.lint import RULES
 
     paths, settings = _workspace_and_lint(style)
     if list_rules:
@@ -213,8 +213,12 @@ def lint_command(style: str, as_of: dt.date | None, list_rules: bool) -> None:
             extra = "  " + ", ".join(f"{k}: {v}" for k, v in knobs.items()) if knobs else ""
             click.echo(f"{rule.id:<24} {current.level:<8} {rule.summary}{extra}")
         return
-    loaded = load_or_raise(paths.root, paths.source)
-    _report([*paths.option_problems, *lint(loaded.workspace, build_date(as_of), settings)], style,
+    # Checked as a build checks it: the business option's working week moves dates.
+    checked = check_workspace(paths.root, paths.source, build_date(as_of), settings,
+                              business=paths.business, config_file=paths.config_file)
+    if checked.loaded.errors:
+        raise InvalidWorkspace(checked.loaded.problems)
+    _report([*paths.option_problems, *checked.findings], style,
             "The journey is in good health: no lint finding.", f"{paths.source}/")
 
 

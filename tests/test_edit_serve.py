@@ -231,6 +231,11 @@ def test_keyboard_sets_feel_and_undo_redo(served: Served, page: Page) -> None:
     lowered = before.replace("    feel: 4\n    emotion: heard\n",
                              "    feel: 3\n    emotion: heard\n")
     assert served.text() == lowered
+    # Redrawn in place: the point keeps the focus (the next arrow key goes on from there),
+    # and the bar says what was saved.
+    expect(point).to_be_focused()
+    expect(point).to_have_text("3")
+    expect(page.locator(".jm-ed-status")).to_have_text("Saved: changed touchpoint 'deep-dive'.")
     _open(page, served)
     _mark(page)
     page.locator(".jm-ed-undo").click()

@@ -41,6 +41,7 @@ function journeymapEditor() {
     return call("POST", "edit", edit).then(function (answer) {
       if (answer.ok) {
         say("Saved (" + answer.did + "); the map is being redrawn\u2026");
+        sessionStorage.setItem("jm-said", "Saved: " + answer.did + ".");  // said again once redrawn
         window.__jmSaved = (window.__jmSaved || 0) + 1;
         clearTimeout(window.__jmFallback);  // reload if no rebuild comes
         window.__jmFallback = setTimeout(function () { location.reload(); }, 60000);
@@ -553,6 +554,8 @@ function journeymapEditor() {
     if (!document.getElementById("jm-ed-css")) document.head.append(el("style", { id: "jm-ed-css" }, css));
     makeBar();
     apply();
+    var said = sessionStorage.getItem("jm-said");
+    if (said !== null) { sessionStorage.removeItem("jm-said"); say(said); }
     var y = sessionStorage.getItem("jm-scroll");
     if (y !== null) { sessionStorage.removeItem("jm-scroll"); window.scrollTo(0, parseInt(y, 10)); }
     document.documentElement.dataset.jmEditor = "ready";
@@ -573,7 +576,9 @@ function journeymapEditor() {
   function idle() { return !document.querySelector("dialog.jm-ed-dialog[open], .jm-ed-dragging"); }
   function focusKey() {
     var f = document.activeElement, key = null;
-    ["touchpoint", "stage"].forEach(function (k) { if (f && f.dataset && f.dataset[k]) key = "[data-" + k + '="' + f.dataset[k] + '"]'; });
+    ["touchpoint", "stage"].forEach(function (k) {  // a card's or point's touchpoint first
+      if (!key && f && f.dataset && f.dataset[k]) key = "[data-" + k + '="' + f.dataset[k] + '"]';
+    });
     return key && f.classList.length ? "." + f.classList[0] + key : null;
   }
   function show(text, sel) {

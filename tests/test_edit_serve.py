@@ -474,6 +474,11 @@ def test_keyboard_only_on_the_workshop_view(served: Served, page: Page) -> None:
     _until_redrawn(page, served, before)
     edited = before.replace("    emotion: welcomed\n", "    emotion: expected\n", 1)
     assert served.text() == edited
+    # The watcher's echo of the same save comes within a second: the page, the same but for
+    # the live server's reload script, is not shown again (that would take the focus away).
+    shown = page.evaluate("document.documentElement.dataset.jmShown")
+    time.sleep(1.5)
+    assert page.evaluate("document.documentElement.dataset.jmShown") == shown
 
     expect(page.locator(".jm-ed-toggle")).to_have_attribute("aria-pressed", "true")  # kept
     page.locator('.jm-map-card[data-touchpoint="setup-done"] a').focus()

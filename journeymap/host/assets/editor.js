@@ -574,19 +574,28 @@ function journeymapEditor() {
 
   function root() { return ROOTS.filter(function (r) { return document.querySelector(r); })[0]; }
   function idle() { return !document.querySelector("dialog.jm-ed-dialog[open], .jm-ed-dragging"); }
+  // The focused card, point, stage heading or the link inside one, found again by its id.
   function focusKey() {
-    var f = document.activeElement, key = null;
-    ["touchpoint", "stage"].forEach(function (k) {  // a card's or point's touchpoint first
-      if (!key && f && f.dataset && f.dataset[k]) key = "[data-" + k + '="' + f.dataset[k] + '"]';
-    });
-    return key && f.classList.length ? "." + f.classList[0] + key : null;
+    var f = document.activeElement;
+    var holder = f && f.closest ? f.closest("[data-touchpoint], [data-stage]") : null;
+    if (!holder || !holder.classList.length) return null;
+    var k = holder.dataset.touchpoint ? "touchpoint" : "stage";
+    var key = "." + holder.classList[0] + "[data-" + k + '="' + holder.dataset[k] + '"]';
+    return holder === f ? key : key + " " + f.tagName.toLowerCase();
+  }
+  // What a page shows, its scripts left out: the live server's reload script differs at
+  // every request, and a page the same but for it is not shown again.
+  function shows(node) {
+    var copy = node.cloneNode(true);
+    copy.querySelectorAll("script").forEach(function (s) { s.remove(); });
+    return copy.innerHTML;
   }
   function show(text, sel) {
     var doc = new DOMParser().parseFromString(text, "text/html");
     var fresh = doc.querySelector(sel), old = document.querySelector(sel);
     if (!fresh || !old) throw new Error("not the same kind of page");
-    if (fresh.innerHTML === shown) return null;  // the same page again (the watcher's echo)
-    shown = fresh.innerHTML;
+    if (shows(fresh) === shown) return null;  // the same page again (the watcher's echo)
+    shown = shows(fresh);
     var y = window.scrollY, lefts = Array.prototype.map.call(
       document.querySelectorAll(".jm-map-scroll"), function (m) { return m.scrollLeft; });
     var focused = focusKey(), state = doc.getElementById("jm-edit-state");

@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .vocabulary import BACKSTAGE
+from .vocabulary import BACKSTAGE, date_name, format_day
 
 
 @dataclass(frozen=True)
@@ -340,3 +340,25 @@ class Business:
     action: Action | None = None
     # The site's working week, for journeys that name none (internal: not on a meet page).
     week: Week | None = None
+
+
+def when_in_words(tp: Touchpoint, style: str = "long") -> str:
+    """When a touchpoint happens, in words, in one of three styles:
+
+    - `long`, for tables: `Day 5`, `Day -18, every 4 days, 3 times`, `Every year on their
+      birthday`;
+    - `short`, for a diagram's node: `day -18, every 4 days ×3`, `on: birthday, yearly`;
+    - `card`, for a map's card: `Day 5`, `Birthday`.
+    """
+    if style == "card":
+        return date_name(tp.on).capitalize() if tp.on is not None else format_day(tp.day)
+    short = style == "short"
+    if tp.on is not None:
+        return f"on: {tp.on}, yearly" if short else f"Every year on their {date_name(tp.on)}"
+    text = f"day {tp.day}" if short else format_day(tp.day)
+    if tp.repeat and tp.repeat.yearly:
+        return f"{text}, then {'yearly' if short else 'every year'}"
+    if tp.repeat:
+        times = f"×{tp.repeat.times}" if short else f"{tp.repeat.times} times"
+        return f"{text}, every {tp.repeat.every} days{'' if short else ','} {times}"
+    return text

@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .model import Touchpoint
 
 # ---- Joey Coleman's eight phases, in the order a client lives them ---------------------------
 
@@ -101,28 +97,6 @@ def date_name(key: str) -> str:
     """A name from a client's `dates:` or `preferences:` in words: `favorite_treat` →
     `favorite treat`."""
     return key.replace("_", " ")
-
-
-def when_in_words(tp: Touchpoint, style: str = "long") -> str:
-    """When a touchpoint happens, in words, in one of three styles:
-
-    - `long`, for tables: `Day 5`, `Day -18, every 4 days, 3 times`, `Every year on their
-      birthday`;
-    - `short`, for a diagram's node: `day -18, every 4 days ×3`, `on: birthday, yearly`;
-    - `card`, for a map's card: `Day 5`, `Birthday`.
-    """
-    if style == "card":
-        return date_name(tp.on).capitalize() if tp.on is not None else format_day(tp.day)
-    short = style == "short"
-    if tp.on is not None:
-        return f"on: {tp.on}, yearly" if short else f"Every year on their {date_name(tp.on)}"
-    text = f"day {tp.day}" if short else format_day(tp.day)
-    if tp.repeat and tp.repeat.yearly:
-        return f"{text}, then {'yearly' if short else 'every year'}"
-    if tp.repeat:
-        times = f"×{tp.repeat.times}" if short else f"{tp.repeat.times} times"
-        return f"{text}, every {tp.repeat.every} days{'' if short else ','} {times}"
-    return text
 
 
 # ---- a business's own words -----------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from journeymap import load_workspace
-from journeymap.vocabulary import when_in_words
+from journeymap.model import when_in_words
 
 MM = 72 / 25.4  # PDF points per millimetre
 

@@ -23,8 +23,8 @@ import graphviz
 
 from ..cache import DiskCache, recipe
 from ..exceptions import JourneymapError, MissingTool
-from ..model import Journey, Touchpoint, Workspace
-from ..vocabulary import CHANNEL_WORDS, when_in_words
+from ..model import Journey, Touchpoint, Workspace, when_in_words
+from ..vocabulary import CHANNEL_WORDS
 from .palette import NEUTRAL, role_colours
 
 FONT = "Helvetica,Arial,sans-serif"

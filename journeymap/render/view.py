@@ -20,8 +20,8 @@ from ..derive import people as people_data
 from ..derive.people import Involvement, People, PlanItem, clients_by_name
 from ..derive.schedule import Agenda, Occurrence, agenda, stage_name
 from ..exceptions import Problem
-from ..model import Client, Feedback, Journey, Person, Touchpoint, Workspace
-from ..vocabulary import STATUS_LABELS, Words, count, when_in_words
+from ..model import Client, Feedback, Journey, Person, Touchpoint, Workspace, when_in_words
+from ..vocabulary import STATUS_LABELS, Words, count
 from .diagrams import SiteDiagrams
 from .map_layout import JourneyMap, feel_y, journey_map
 from .pages import Page

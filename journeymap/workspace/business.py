@@ -29,7 +29,6 @@ from ..vocabulary import IMAGE_SUFFIXES
 from .schema import (
     CLOSED,
     EMAIL,
-    WEEKDAYS,
     WORKING_DAYS,
     CheckedRecord,
     Field,
@@ -37,6 +36,7 @@ from .schema import (
     Record,
     Text,
     did_you_mean,
+    working_days,
 )
 from .source import Node, image_problem
 
@@ -115,12 +115,7 @@ def load_business(value: Any, config_file: Path) -> tuple[Business | None, list[
 def _week(checked: CheckedRecord, problems: Problems) -> Week | None:
     if "working_days" not in checked and "closed" not in checked:
         return None
-    days = frozenset(WEEKDAYS.index(d) for d in checked.get("working_days", WEEKDAYS))
-    if not days:
-        problems.add(checked.at("working_days"), "'working_days' lists no day: name at least "
-                                                 "one, or leave it out for every day")
-        days = frozenset(range(7))
-    return Week(days, frozenset(checked.get("closed", ())))
+    return Week(working_days(checked, problems), frozenset(checked.get("closed", ())))
 
 
 # ---- the logo -----------------------------------------------------------------------------

@@ -44,11 +44,11 @@ from .schema import (
     LAST_DAY,
     PERSON,
     RECORDS,
-    WEEKDAYS,
     CheckedRecord,
     Problems,
     Record,
     did_you_mean,
+    working_days,
 )
 from .source import (
     KIND_ORDER,
@@ -419,15 +419,12 @@ def _journey(file: Path, rel: str) -> Parsed:
                               if isinstance(item.get("id"), str)),
         key_where=_key_where(problems, checked), lint=dict(checked.get("lint", {})),
         words=dict(words.values) if (words := checked.get("words")) else {},
-        working_days=frozenset(WEEKDAYS.index(d) for d in checked.get("working_days", WEEKDAYS)),
+        working_days=working_days(checked, problems),
         own_days="working_days" in checked,
         closed=frozenset(checked.get("closed", ())), grace=checked.get("grace", 30),
         lane_labels=_lane_labels(checked),
         parking_lot=tuple(note.strip() for note in checked.get("parking_lot", ())),
     )
-    if "working_days" in checked and not journey.working_days:
-        problems.add(checked.at("working_days"), "'working_days' lists no day: name at least "
-                                                 "one, or leave it out for every day")
     return Parsed(journey, problems.items)
 
 

@@ -589,6 +589,16 @@ TOUCHPOINT = Record(
     ],
 )
 
+def working_days(checked: CheckedRecord, problems: Problems) -> frozenset[int]:
+    """A record's `working_days` as `date.weekday()` numbers, every day if not written; an
+    empty list is a problem (and counts as every day)."""
+    days = frozenset(WEEKDAYS.index(d) for d in checked.get("working_days", WEEKDAYS))
+    if not days:
+        problems.add(checked.at("working_days"), "'working_days' lists no day: name at least "
+                                                 "one, or leave it out for every day")
+    return days or frozenset(range(7))
+
+
 # A journey's working week, and the site's (the `business` option) for journeys without one.
 WORKING_DAYS = Field("working_days", ListOf(Choice(WEEKDAYS), unique=True),
                      "The days of the week the team works (`[mon, tue, wed, thu, fri]`); a "

@@ -325,3 +325,74 @@ def test_a_builds_pdfs_have_the_mode_of_its_html_pages(tmp_path: Path) -> None:
         html = {oct(p.stat().st_mode & 0o777) for p in site.rglob("*.html")}
         assert html == {oct(0o666 & ~umask)}
         assert {oct(p.stat().st_mode & 0o777) for p in pdfs} == html, umask
+
+
+def site_jobs(site: Path, out: Path) -> list[PdfJob]:
+    """Every client PDF of a built site (the packets and the meet pages), printed to `out`."""
+    pages = sorted(site.glob("clients/*/handoff/index.html")) + sorted(site.glob("meet/*.html"))
+    assert len(pages) >= 4
+    return [PdfJob(html, out / f"{n}-{html.parent.name}-{html.stem}.pdf")
+            for n, html in enumerate(pages)]
+
+
+def test_a_page_written_into_a_reused_tab_prints_as_it_does_on_its_own(
+    example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example's packets (three and four pages) and meet pages (four, with photos),
+    printed in one tab that shows page after page in the document it has, equal byte for
+    byte what each prints when navigated to on its own, and what the build printed."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795478400")  # the build's: AS_OF's midnight
+    reused = render_pdfs(site_jobs(example_site, tmp_path / "reused"), None, workers=1)
+    fresh = render_pdfs(site_jobs(example_site, tmp_path / "fresh"), None, workers=1,
+                        reuse=False)
+    assert fresh.reused == 0
+    # Of each kind (packets, meet pages), the first page is navigated to and the second is
+    # written in and printed fresh too, to compare; the rest come from the tab's document.
+    assert reused.reused == reused.rendered - 4, reused
+    lengths = set()
+    for job in site_jobs(example_site, tmp_path / "fresh"):
+        again = (tmp_path / "reused" / job.out.name).read_bytes()
+        assert again == job.out.read_bytes(), job.html
+        built = job.html.with_suffix(".pdf") if job.html.stem != "index" else (
+            job.html.parent.parent / "handoff.pdf")
+        assert built.read_bytes() == again, built
+        lengths.add(pdfinfo(job.out).split("Pages:")[1].split()[0])
+    assert len(lengths) > 1, lengths  # packets of different lengths, each over pages
+
+
+def test_a_page_that_prints_differently_in_a_reused_tab_is_always_navigated_to(
+    tmp_path: Path
+) -> None:
+    """A script that remembers the page before (a global the document keeps) would print
+    differently: the first comparison finds it, and every page of the kind is navigated."""
+    jobs = []
+    for n in range(4):
+        html = tmp_path / f"p{n}.html"
+        html.write_text(f"<!doctype html><html lang=en><head><meta charset=utf-8><title>p{n}"
+                        "</title><script>addEventListener('DOMContentLoaded', () => {"
+                        "document.body.append(window.seen ? ' again' : ' first');"
+                        f"window.seen = 1; }});</script></head><body><h1>Page {n}</h1>"
+                        "</body></html>")
+        jobs.append(PdfJob(html, tmp_path / f"p{n}.pdf"))
+    report = render_pdfs(jobs, None, workers=1)
+    assert (report.rendered, report.reused) == (4, 0)
+    for n in range(4):
+        assert pdftotext(tmp_path / f"p{n}.pdf").split() == ["Page", str(n), "first"]
+
+
+def test_a_page_with_another_policy_is_never_written_into_a_tab(tmp_path: Path) -> None:
+    """A document keeps the Content-Security-Policy it was shown with: pages that need their
+    stylesheets, around one that forbids them, all print with their backgrounds."""
+    (tmp_path / "s").mkdir()
+    strict = tmp_path / "s" / "page.html"  # at the pages' depth: printed in their order
+    strict.write_text('<!doctype html><html><head><meta http-equiv="Content-Security-Policy" '
+                      "content=\"default-src 'none'\"><title>s</title></head><body><p>Strict"
+                      "</p></body></html>")
+    jobs = [PdfJob(page(tmp_path / f"p{n}", f"Page {n}"), tmp_path / f"p{n}.pdf")
+            for n in range(4)]
+    jobs.insert(2, PdfJob(strict, tmp_path / "strict.pdf"))
+    assert render_pdfs(jobs, None, workers=1).rendered == 5
+    assert "Strict" in pdftotext(tmp_path / "strict.pdf")
+    for n in range(4):
+        red, green, blue = pixel(tmp_path / f"p{n}.pdf", 0.5, 0.6)
+        assert red > 150 and green < 100 and blue < 100, (n, red, green, blue)

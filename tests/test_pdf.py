@@ -396,3 +396,57 @@ def test_a_page_with_another_policy_is_never_written_into_a_tab(tmp_path: Path) 
     for n in range(4):
         red, green, blue = pixel(tmp_path / f"p{n}.pdf", 0.5, 0.6)
         assert red > 150 and green < 100 and blue < 100, (n, red, green, blue)
+
+
+def descendants() -> list[str]:
+    """The command lines of this process's descendants (a browser left running shows here)."""
+    parents: dict[int, int] = {}
+    commands: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                commands[int(entry.name)] = (entry / "cmdline").read_bytes().decode(
+                    errors="replace").replace("\0", " ")
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
+    found, frontier = [], [os.getpid()]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent:
+                found.append(commands.get(pid, ""))
+                frontier.append(pid)
+    return found
+
+
+def test_a_browser_launched_ahead_prints_the_same_and_goes_when_closed(tmp_path: Path) -> None:
+    from journeymap.render.pdf import Printer
+
+    html = page(tmp_path / "p")
+    render_pdfs([PdfJob(html, tmp_path / "alone.pdf")], None)
+    printer = Printer()
+    try:
+        report = render_pdfs([PdfJob(html, tmp_path / "ahead.pdf")], None, printer=printer)
+        assert report.rendered == 1
+        assert any("chromium" in command for command in descendants())
+    finally:
+        printer.close()
+    assert (tmp_path / "ahead.pdf").read_bytes() == (tmp_path / "alone.pdf").read_bytes()
+    Printer().close()  # closed before it is used, even while it starts
+    assert not [command for command in descendants() if "chromium" in command]
+
+
+def test_a_browser_launched_ahead_that_cannot_start_is_said_when_needed(
+    tmp_path: Path, no_browser: None
+) -> None:
+    from journeymap.render.pdf import Printer
+
+    printer = Printer()
+    try:
+        with pytest.raises(MissingTool, match="Chromium could not be started"):
+            render_pdfs([PdfJob(page(tmp_path), tmp_path / "out.pdf")], None, printer=printer)
+    finally:
+        printer.close()
+    assert not (tmp_path / "out.pdf").exists()

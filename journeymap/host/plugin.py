@@ -50,7 +50,7 @@ from .files import SiteFiles, shown_settings
 from .live import rebuild_now, skip_unchanged
 from .memory import CollectionPause
 from .nav import inclusion, navigation, toc
-from .pdfs import write_pdfs
+from .pdfs import PdfStage
 from .plugin_options import OptionsPlugin
 from .preview import guarded
 from .progress import Progress
@@ -79,6 +79,7 @@ class JourneymapPlugin(OptionsPlugin):
         self.search = SearchIndex()
         self.collection = CollectionPause()
         self.page_urls: dict[str, int] = {}  # the URL of every page of this build: its place
+        self.pdfs = PdfStage()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
@@ -87,6 +88,7 @@ class JourneymapPlugin(OptionsPlugin):
         self.files = SiteFiles(dirty)
 
     def on_shutdown(self) -> None:
+        self.pdfs.close()
         if self.serving:  # the preview's folder is gone with it
             self.files.forget()
 
@@ -235,6 +237,8 @@ class JourneymapPlugin(OptionsPlugin):
             return content
         self.rendered += 1
         self.progress.update("pages", self.rendered, len(self.pages))
+        if ours.template == "packet.html" and self.config.pdf and not self.serving:
+            self.pdfs.ahead()  # its PDF will be printed: start the browser now
         try:
             made = self.renderer.render(ours)
         except JourneymapError as error:  # a program it needs is missing (`dot`), say
@@ -274,25 +278,19 @@ class JourneymapPlugin(OptionsPlugin):
         self.collection.resume(later=self.serving)
         if self.renderer is not None and not self.serving and self.config.pdf and not self.problems:
             self._write_pdfs(site, WorkspacePaths.of(self.config, config).cache_path)
+        self.pdfs.close()
         self.files.finish(site, self.serving)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.collection.resume(later=self.serving)
+        self.pdfs.close()
 
     def _write_pdfs(self, site: Path, cache: Path) -> None:
         assert self.renderer is not None
-        self.progress.clear()
         try:
-            wall = self.renderer.wall_pdf_jobs()
-            line = write_pdfs(self.renderer.pdf_jobs() + wall, site, self.files.kept,
-                              self.files.made, cache,
-                              lambda done, total: self.progress.update("PDFs", done, total),
-                              frozenset(pdf for _, pdf in wall))
+            log.info(self.pdfs.write(self.renderer, site, self.files, cache, self.progress))
         except JourneymapError as error:
             raise PluginError(f"journeymap: {error}") from None
-        finally:
-            self.progress.clear()
-        log.info(line)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         paths = WorkspacePaths.of(self.config, config)

@@ -18,6 +18,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import html
 import os
@@ -367,58 +368,119 @@ async def _print_one(tab: _Tab, job: PdfJob, reuse: _Reuse) -> bytes:
 Todo = tuple[PdfJob, str]  # a job to print, and its cache key
 
 
+async def _launched(playwright: Any) -> Any:
+    from playwright.async_api import Error
+
+    try:
+        return await playwright.chromium.launch(**launch_options())
+    except Error as error:
+        raise _missing(error) from None
+
+
+async def _print_in(chromium: Any, first: Todo, next_todo: Callable[[], Todo | None],
+                    cache: DiskCache, workers: int, printed: Callable[[], None],
+                    reuse: _Reuse) -> None:
+    """Print `first`, then whatever `next_todo` (run in a thread: it hashes pages and copies
+    unchanged ones from the cache) gives, until None, in `workers` tabs of `chromium`."""
+    # One context: pages share its caches. JavaScript stays on: some pages lay out with it.
+    # Reduced motion: a page that honours it starts no animation at all.
+    context = await chromium.new_context(reduced_motion="reduce")
+    waiting, taking = [first], asyncio.Lock()
+
+    async def take() -> Todo | None:
+        async with taking:  # next_todo walks one list: one caller at a time
+            return waiting.pop() if waiting else await asyncio.to_thread(next_todo)
+
+    async def tab() -> None:
+        page = await context.new_page()
+        # Print media before loading: the fonts and images only the print styles use are
+        # loaded with the page, and no transition runs from screen to print.
+        await page.emulate_media(media="print")
+        shown = _Tab(page)
+        try:
+            while (todo := await take()) is not None:
+                job, key = todo
+                data = await _print_one(shown, job, reuse)
+                write_atomic(job.out, data)
+                cache.put(key, data)
+                printed()
+        finally:
+            await page.close()
+
+    try:
+        await asyncio.gather(*(tab() for _ in range(max(1, workers))))
+    finally:
+        await context.close()
+
+
 async def _print_all(first: Todo, next_todo: Callable[[], Todo | None], cache: DiskCache,
                      workers: int, printed: Callable[[], None], reuse: _Reuse) -> None:
-    """Print `first`, then whatever `next_todo` (run in a thread: it hashes pages and copies
-    unchanged ones from the cache) gives, until None, in `workers` tabs."""
-    from playwright.async_api import Error, async_playwright
+    """`_print_in` a Chromium launched for it."""
+    from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
+        chromium = await _launched(p)
         try:
-            chromium = await p.chromium.launch(**launch_options())
-        except Error as error:
-            raise _missing(error) from None
-        try:
-            # One context: pages share its caches. JavaScript stays on: some pages lay out
-            # with it. Reduced motion: a page that honours it starts no animation at all.
-            context = await chromium.new_context(reduced_motion="reduce")
-            waiting, taking = [first], asyncio.Lock()
-
-            async def take() -> Todo | None:
-                async with taking:  # next_todo walks one list: one caller at a time
-                    return waiting.pop() if waiting else await asyncio.to_thread(next_todo)
-
-
-            async def tab() -> None:
-                page = await context.new_page()
-                # Print media before loading: the fonts and images only the print styles use
-                # are loaded with the page, and no transition runs from screen to print.
-                await page.emulate_media(media="print")
-                shown = _Tab(page)
-                try:
-                    while (todo := await take()) is not None:
-                        job, key = todo
-                        data = await _print_one(shown, job, reuse)
-                        write_atomic(job.out, data)
-                        cache.put(key, data)
-                        printed()
-                finally:
-                    await page.close()
-
-            await asyncio.gather(*(tab() for _ in range(max(1, workers))))
+            await _print_in(chromium, first, next_todo, cache, workers, printed, reuse)
         finally:
             await chromium.close()
 
 
+class Printer:
+    """A Chromium launched ahead, in a thread of its own, while the pages it will print are
+    being made: a rebuild's few PDFs then do not wait for the browser to start (about a
+    second, most of a warm rebuild's PDF stage). Hand it to `render_pdfs`; `close()` ends
+    it, used or not. A Chromium that cannot start is said when a PDF must be printed."""
+
+    def __init__(self) -> None:
+        self._playwright: Any = None
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
+                                        name="journeymap-printer")
+        self._thread.start()
+        self._chromium = asyncio.run_coroutine_threadsafe(self._launch(), self._loop)
+
+    async def _launch(self) -> Any:
+        from playwright.async_api import async_playwright
+
+        self._playwright = await async_playwright().start()
+        return await _launched(self._playwright)
+
+    def run(self, work: Callable[[Any], Coroutine[Any, Any, None]]) -> None:
+        """Run `work(chromium)` in the printer's thread, to its end."""
+        chromium = self._chromium.result()  # MissingTool if it could not start
+        asyncio.run_coroutine_threadsafe(work(chromium), self._loop).result()
+
+    def close(self) -> None:
+        if self._loop.is_closed():
+            return
+        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+
+    async def _stop(self) -> None:
+        try:
+            chromium = await asyncio.wrap_future(self._chromium)
+        except Exception:  # noqa: BLE001 -- it never started: nothing to close
+            chromium = None
+        if chromium is not None:
+            await chromium.close()
+        if self._playwright is not None:
+            await self._playwright.stop()
+
+
 def render_pdfs(jobs: Sequence[PdfJob], cache_dir: Path | None, workers: int | None = None,
-                progress: Callable[[int], None] | None = None, reuse: bool = True) -> PdfReport:
+                progress: Callable[[int], None] | None = None, reuse: bool = True,
+                printer: Printer | None = None) -> PdfReport:
     """Write each job's PDF: from the cache when its page is unchanged, else printed, in
     `workers` tabs at once (default: one per usable core). The pages are hashed while the
     tabs print; the browser starts only once a page is found that must be printed.
 
     `progress` is told how many PDFs are written so far, after each one. With `reuse`, a
     tab shows the next page of a kind in the document it has (faster; the same bytes);
-    without, it navigates to every page.
+    without, it navigates to every page. `printer`: a Chromium launched ahead (else one is
+    launched here, if a page must be printed).
     """
     counts = {"printed": 0, "cached": 0}
     counting = threading.Lock()  # PDFs are counted from the tabs and from the hashing thread
@@ -448,7 +510,13 @@ def render_pdfs(jobs: Sequence[PdfJob], cache_dir: Path | None, workers: int | N
         return None
 
     first = next_todo()
-    if first is not None:
+    if first is None:
+        pass
+    elif printer is not None:
+        printer.run(functools.partial(_print_in, first=first, next_todo=next_todo, cache=cache,
+                                      workers=workers or usable_cores(),
+                                      printed=lambda: one_done("printed"), reuse=reused))
+    else:
         _run(_print_all(first, next_todo, cache, workers or usable_cores(),
                         lambda: one_done("printed"), reused))
     return PdfReport(rendered=counts["printed"], cached=counts["cached"], reused=reused.count)

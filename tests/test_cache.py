@@ -468,3 +468,66 @@ def pages_made(log: str) -> int:
     found = re.search(r"(\d+) of (\d+) pages built", log)
     assert found, log
     return int(found[1])
+
+
+# (an edit of the journey file, whether it can move a date)
+JOURNEY_EDITS = {
+    "feel": (("    feel: 3\n    emotion: curious\n", "    feel: 5\n    emotion: delighted\n"),
+             False),
+    "title": (("title: A warm first reply", "title: A very warm first reply"), False),
+    "owner": (("    day: -42\n    owner: sales", "    day: -42\n    owner: lead"), False),
+    "stage aim": (("feel: Curious and respected, never chased", "feel: Curious"), False),
+    "day": (("    day: -42\n", "    day: -40\n"), True),
+    "repeat": (("day: -30\n    repeat: {every: 7, times: 3}",
+                "day: -30\n    repeat: {every: 8, times: 3}"), True),
+    "stage window": (("    from: 201\n    to: 365", "    from: 190\n    to: 365",
+                      "    from: 101\n    to: 200", "    from: 101\n    to: 189"), True),
+    "grace": (("\nroles:", "\ngrace: 3\nroles:"), True),
+    "working days": (("\nroles:", "\nworking_days: [mon, tue, wed, thu, fri]\nroles:"), True),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(JOURNEY_EDITS))
+def test_schedules_after_a_journey_edit_are_those_made_afresh(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
+    """A journey edit that moves no date (a feel, a title, an owner, a stage's aim) keeps
+    every client's schedule, pointed at the new touchpoints and owners; one that can move a
+    date (a day, a cadence, a stage's window, the grace, the working week) makes them again.
+    Either way the agenda is the one made from nothing."""
+    import datetime as dt
+
+    from journeymap import LoadCache, Schedules, load_workspace
+    from journeymap.derive import schedule
+
+    pairs, moves = JOURNEY_EDITS[edit]
+    ws_dir = copy_workspace(tmp_path / "ws")
+    cache = LoadCache()
+    as_of = dt.date.fromisoformat(AS_OF)
+    first = load_workspace(ws_dir, "journeys", cache).workspace
+    schedules = Schedules()
+    before = schedules.agenda(first, as_of)
+    path = ws_dir / "journeys" / "client-love.yml"
+    text = path.read_text()
+    for old, new in zip(pairs[::2], pairs[1::2], strict=True):
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    path.write_text(text)
+    loaded = load_workspace(ws_dir, "journeys", cache)
+    assert not loaded.errors, loaded.errors
+    second = loaded.workspace
+    made = []
+    fresh = schedule.client_schedule
+    monkeypatch.setattr(schedule, "client_schedule",
+                        lambda *a: made.append(a[1].id) or fresh(*a))
+    after = schedules.agenda(second, as_of)
+    yaml_clients = {c for c in second.clients if first.clients[c] is second.clients[c]}
+    assert yaml_clients  # (the CSV ones are read again with the journey)
+    assert (set(made) >= yaml_clients) == moves
+    journey = second.journeys["client-love"]
+    for client_id, occurrences in after.schedules.items():
+        assert occurrences == fresh(second, second.clients[client_id], as_of)
+        assert all(any(o.touchpoint is tp for tp in journey.touchpoints) for o in occurrences)
+    dates = {c: [(o.touchpoint.id, o.date, o.status) for o in s]
+             for c, s in before.schedules.items()}
+    assert (dates != {c: [(o.touchpoint.id, o.date, o.status) for o in s]
+                      for c, s in after.schedules.items()}) == (moves and edit != "stage window")

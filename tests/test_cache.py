@@ -109,6 +109,53 @@ def test_a_dragged_curve_point_remakes_the_map_not_every_client(tmp_path: Path) 
     assert kept_pages(log) >= 2 * 8 - 1
 
 
+EVERY_CLIENT_PAGES = ["clients/index.html", "index.html", "plan-kept/index.html",
+                      "team/index.html", "team/responsibilities/index.html"]
+
+
+def made_since(site: Path, since: float) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")
+            if p.stat().st_mtime >= since}
+
+
+def file_time(folder: Path) -> float:
+    mark = folder / ".now"
+    mark.touch()
+    return mark.stat().st_mtime
+
+
+def test_the_pages_of_every_client_are_made_again_only_when_what_they_show_changes(
+        tmp_path: Path) -> None:
+    """The home page, the lists, who does what and the plan kept show every client's
+    schedule but no touchpoint's planned feel: a dragged curve point keeps them, an edit
+    that moves dates (a day) or names (a title) makes them again, and every rebuild equals
+    a cold build."""
+    ws = copy_workspace(tmp_path / "ws")
+    rebuild(ws, "--no-pdf")
+    rebuild(ws, "--no-pdf")  # the site and its spare
+    journey = ws / "journeys" / "client-love.yml"
+    text = journey.read_text()
+    edits = [("    feel: 3\n    emotion: curious\n", "    feel: 5\n    emotion: glad\n"),
+             ("    day: -42\n", "    day: -40\n"),
+             ("title: Gentle follow-up", "title: A gentle follow-up")]
+    for number, (old, new) in enumerate(edits):
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+        before = tree(ws / "site")
+        journey.write_text(text)
+        since = file_time(tmp_path)
+        edited, _ = rebuild(ws, "--no-pdf")
+        made = made_since(ws / "site", since)
+        assert "journeys/client-love/index.html" in made
+        if number == 0:  # the curve: none of them
+            assert not made & set(EVERY_CLIENT_PAGES), made
+        else:  # dates or names: all of them (each shows the touchpoints, or their owners)
+            assert made >= set(EVERY_CLIENT_PAGES), made
+            assert "team/responsibilities/index.html" in differences(before, edited)
+        assert differences(edited, cold_build(ws, tmp_path / f"cold-{number}", "--no-pdf")) == []
+        rebuild(ws, "--no-pdf")  # the spare catches up
+
+
 def rebuild(ws: Path, *args: str) -> tuple[dict[str, bytes], str]:
     """`journeymap build` into the workspace's own site/, over the previous site."""
     result = run(["journeymap", "build", "--as-of", AS_OF, *args], ws, check=True)
@@ -283,7 +330,9 @@ def test_prefill_in_worker_processes_makes_the_same_outputs(tmp_path: Path) -> N
     made_here = filled.page_cache.misses  # this process's own share: every other client's
     assert made_here == 2 * len(range(0, len(ws.clients), 2)) + len(range(0, len(ws.people), 2))
     assert everything(filled) == plain
-    assert filled.page_cache.misses == made_here  # every page came from the cache
+    # Every client's and person's page came from the cache; the pages made from every client
+    # (the home page, the lists) were made here, and are kept for the next build.
+    assert filled.page_cache.misses == made_here + len(EVERY_CLIENT_PAGES)
     assert Renderer(ws, as_of, cache_dir=cache).prefill(workers=2) == 0  # nothing left to make
 
 

@@ -547,6 +547,8 @@ def test_schedules_after_a_journey_edit_are_those_made_afresh(
 
     from journeymap import LoadCache, Schedules, load_workspace
     from journeymap.derive import schedule
+    from journeymap.derive.people import client_participation, participation_by_person
+    from journeymap.derive.schedule import Agenda
 
     pairs, moves = JOURNEY_EDITS[edit]
     ws_dir = copy_workspace(tmp_path / "ws")
@@ -555,6 +557,7 @@ def test_schedules_after_a_journey_edit_are_those_made_afresh(
     first = load_workspace(ws_dir, "journeys", cache).workspace
     schedules = Schedules()
     before = schedules.agenda(first, as_of)
+    participation_by_person(first, before)  # who takes part, kept with the schedules
     path = ws_dir / "journeys" / "client-love.yml"
     text = path.read_text()
     for old, new in zip(pairs[::2], pairs[1::2], strict=True):
@@ -576,6 +579,12 @@ def test_schedules_after_a_journey_edit_are_those_made_afresh(
     for client_id, occurrences in after.schedules.items():
         assert occurrences == fresh(second, second.clients[client_id], as_of)
         assert all(any(o.touchpoint is tp for tp in journey.touchpoints) for o in occurrences)
+        # Who takes part (kept along, or worked out again): as from nothing, and in this
+        # very agenda's occurrences.
+        kept = client_participation(second, after, client_id)
+        assert kept == client_participation(second, Agenda(as_of, after.schedules), client_id)
+        mine = {id(o) for o in occurrences}
+        assert all(id(o) in mine for held in kept.values() for o, _ in held)
     dates = {c: [(o.touchpoint.id, o.date, o.status) for o in s]
              for c, s in before.schedules.items()}
     assert (dates != {c: [(o.touchpoint.id, o.date, o.status) for o in s]

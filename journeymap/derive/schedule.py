@@ -247,9 +247,16 @@ class Schedules:
                 if client.id in last.participation:
                     made.participation[client.id] = last.participation[client.id]
             else:
-                made.schedules[client.id] = _moved(
-                    ws, last_ws.journeys[client.journey], ws.journeys[client.journey],
-                    last.schedules[client.id])
+                before, journey = last_ws.journeys[client.journey], ws.journeys[client.journey]
+                was = last.schedules[client.id]
+                made.schedules[client.id] = now = _moved(ws, before, journey, was)
+                held = last.participation.get(client.id)
+                if held is not None and _same_parts(before, journey):
+                    # Who takes part follows the parts and the team: the same, moved along.
+                    new_of = {id(o): n for o, n in zip(was, now, strict=True)}
+                    made.participation[client.id] = {
+                        person: [(new_of[id(o)], part) for o, part in occurrences]
+                        for person, occurrences in held.items()}
         self._ws, self._as_of, self._people, self._agenda = ws, as_of, people, made
         return made
 
@@ -263,6 +270,13 @@ def dates_key(journey: Journey, site: Week | None) -> tuple[object, ...]:
     return (journey.week(site), journey.grace,
             tuple((tp.id, tp.day, tp.on, tp.repeat, tp.since, tp.sort_key)
                   for tp in journey.touchpoints))
+
+
+def _same_parts(before: Journey, journey: Journey) -> bool:
+    """Whether each touchpoint in its place has the same owner, support and informed, and
+    the roles are the same: then so is everyone's part in every occurrence."""
+    return before.roles == journey.roles and all(
+        a.parts == b.parts for a, b in zip(before.touchpoints, journey.touchpoints, strict=True))
 
 
 def _moved(ws: Workspace, before: Journey, journey: Journey,

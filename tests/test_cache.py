@@ -109,6 +109,53 @@ def test_a_dragged_curve_point_remakes_the_map_not_every_client(tmp_path: Path) 
     assert kept_pages(log) >= 2 * 8 - 1
 
 
+EVERY_CLIENT_PAGES = ["clients/index.html", "index.html", "plan-kept/index.html",
+                      "team/index.html", "team/responsibilities/index.html"]
+
+
+def made_since(site: Path, since: float) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")
+            if p.stat().st_mtime >= since}
+
+
+def file_time(folder: Path) -> float:
+    mark = folder / ".now"
+    mark.touch()
+    return mark.stat().st_mtime
+
+
+def test_the_pages_of_every_client_are_made_again_only_when_what_they_show_changes(
+        tmp_path: Path) -> None:
+    """The home page, the lists, who does what and the plan kept show every client's
+    schedule but no touchpoint's planned feel: a dragged curve point keeps them, an edit
+    that moves dates (a day) or names (a title) makes them again, and every rebuild equals
+    a cold build."""
+    ws = copy_workspace(tmp_path / "ws")
+    rebuild(ws, "--no-pdf")
+    rebuild(ws, "--no-pdf")  # the site and its spare
+    journey = ws / "journeys" / "client-love.yml"
+    text = journey.read_text()
+    edits = [("    feel: 3\n    emotion: curious\n", "    feel: 5\n    emotion: glad\n"),
+             ("    day: -42\n", "    day: -40\n"),
+             ("title: Gentle follow-up", "title: A gentle follow-up")]
+    for number, (old, new) in enumerate(edits):
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+        before = tree(ws / "site")
+        journey.write_text(text)
+        since = file_time(tmp_path)
+        edited, _ = rebuild(ws, "--no-pdf")
+        made = made_since(ws / "site", since)
+        assert "journeys/client-love/index.html" in made
+        if number == 0:  # the curve: none of them
+            assert not made & set(EVERY_CLIENT_PAGES), made
+        else:  # dates or names: all of them (each shows the touchpoints, or their owners)
+            assert made >= set(EVERY_CLIENT_PAGES), made
+            assert "team/responsibilities/index.html" in differences(before, edited)
+        assert differences(edited, cold_build(ws, tmp_path / f"cold-{number}", "--no-pdf")) == []
+        rebuild(ws, "--no-pdf")  # the spare catches up
+
+
 def rebuild(ws: Path, *args: str) -> tuple[dict[str, bytes], str]:
     """`journeymap build` into the workspace's own site/, over the previous site."""
     result = run(["journeymap", "build", "--as-of", AS_OF, *args], ws, check=True)
@@ -283,7 +330,9 @@ def test_prefill_in_worker_processes_makes_the_same_outputs(tmp_path: Path) -> N
     made_here = filled.page_cache.misses  # this process's own share: every other client's
     assert made_here == 2 * len(range(0, len(ws.clients), 2)) + len(range(0, len(ws.people), 2))
     assert everything(filled) == plain
-    assert filled.page_cache.misses == made_here  # every page came from the cache
+    # Every client's and person's page came from the cache; the pages made from every client
+    # (the home page, the lists) were made here, and are kept for the next build.
+    assert filled.page_cache.misses == made_here + len(EVERY_CLIENT_PAGES)
     assert Renderer(ws, as_of, cache_dir=cache).prefill(workers=2) == 0  # nothing left to make
 
 
@@ -468,3 +517,75 @@ def pages_made(log: str) -> int:
     found = re.search(r"(\d+) of (\d+) pages built", log)
     assert found, log
     return int(found[1])
+
+
+# (an edit of the journey file, whether it can move a date)
+JOURNEY_EDITS = {
+    "feel": (("    feel: 3\n    emotion: curious\n", "    feel: 5\n    emotion: delighted\n"),
+             False),
+    "title": (("title: A warm first reply", "title: A very warm first reply"), False),
+    "owner": (("    day: -42\n    owner: sales", "    day: -42\n    owner: lead"), False),
+    "stage aim": (("feel: Curious and respected, never chased", "feel: Curious"), False),
+    "day": (("    day: -42\n", "    day: -40\n"), True),
+    "repeat": (("day: -30\n    repeat: {every: 7, times: 3}",
+                "day: -30\n    repeat: {every: 8, times: 3}"), True),
+    "stage window": (("    from: 201\n    to: 365", "    from: 190\n    to: 365",
+                      "    from: 101\n    to: 200", "    from: 101\n    to: 189"), True),
+    "grace": (("\nroles:", "\ngrace: 3\nroles:"), True),
+    "working days": (("\nroles:", "\nworking_days: [mon, tue, wed, thu, fri]\nroles:"), True),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(JOURNEY_EDITS))
+def test_schedules_after_a_journey_edit_are_those_made_afresh(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
+    """A journey edit that moves no date (a feel, a title, an owner, a stage's aim) keeps
+    every client's schedule, pointed at the new touchpoints and owners; one that can move a
+    date (a day, a cadence, a stage's window, the grace, the working week) makes them again.
+    Either way the agenda is the one made from nothing."""
+    import datetime as dt
+
+    from journeymap import LoadCache, Schedules, load_workspace
+    from journeymap.derive import schedule
+    from journeymap.derive.people import client_participation, participation_by_person
+    from journeymap.derive.schedule import Agenda
+
+    pairs, moves = JOURNEY_EDITS[edit]
+    ws_dir = copy_workspace(tmp_path / "ws")
+    cache = LoadCache()
+    as_of = dt.date.fromisoformat(AS_OF)
+    first = load_workspace(ws_dir, "journeys", cache).workspace
+    schedules = Schedules()
+    before = schedules.agenda(first, as_of)
+    participation_by_person(first, before)  # who takes part, kept with the schedules
+    path = ws_dir / "journeys" / "client-love.yml"
+    text = path.read_text()
+    for old, new in zip(pairs[::2], pairs[1::2], strict=True):
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    path.write_text(text)
+    loaded = load_workspace(ws_dir, "journeys", cache)
+    assert not loaded.errors, loaded.errors
+    second = loaded.workspace
+    made = []
+    fresh = schedule.client_schedule
+    monkeypatch.setattr(schedule, "client_schedule",
+                        lambda *a: made.append(a[1].id) or fresh(*a))
+    after = schedules.agenda(second, as_of)
+    yaml_clients = {c for c in second.clients if first.clients[c] is second.clients[c]}
+    assert yaml_clients  # (the CSV ones are read again with the journey)
+    assert (set(made) >= yaml_clients) == moves
+    journey = second.journeys["client-love"]
+    for client_id, occurrences in after.schedules.items():
+        assert occurrences == fresh(second, second.clients[client_id], as_of)
+        assert all(any(o.touchpoint is tp for tp in journey.touchpoints) for o in occurrences)
+        # Who takes part (kept along, or worked out again): as from nothing, and in this
+        # very agenda's occurrences.
+        kept = client_participation(second, after, client_id)
+        assert kept == client_participation(second, Agenda(as_of, after.schedules), client_id)
+        mine = {id(o) for o in occurrences}
+        assert all(id(o) in mine for held in kept.values() for o, _ in held)
+    dates = {c: [(o.touchpoint.id, o.date, o.status) for o in s]
+             for c, s in before.schedules.items()}
+    assert (dates != {c: [(o.touchpoint.id, o.date, o.status) for o in s]
+                      for c, s in after.schedules.items()}) == (moves and edit != "stage window")

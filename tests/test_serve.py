@@ -95,6 +95,34 @@ def test_theme_css_edits_rebuild(served: tuple[Path, str, Path]) -> None:
     assert "rebeccapurple" in _get(url + "assets/journeymap/theme/extra.css")
 
 
+def test_a_photo_is_copied_again_only_when_its_file_changed(
+        served: tuple[Path, str, Path]) -> None:
+    """A rebuild leaves the files it copies as they are (a hundred people's photos) unless
+    their source changed, even to an older file put in its place."""
+    ws, url, log = served
+    photo = ws / "journeys" / "team" / "alex-rivera.jpg"
+    other = ws / "journeys" / "team" / "sam-okafor.jpg"
+    address = url + "assets/journeymap/people/alex-rivera.jpg"
+    with urllib.request.urlopen(address, timeout=5) as response:
+        assert response.read() == photo.read_bytes()
+    builds = log.read_text().count("pages built")
+    journey = ws / "journeys" / "client-love.yml"
+    journey.write_text(journey.read_text().replace("title: Client Love Journey",
+                                                   "title: Client Joy Journey", 1))
+    _wait(lambda: log.read_text().count("pages built") > builds)
+    # The same photo, older than its copy: a build that only looked at times would keep it.
+    old = photo.stat().st_mtime - 3600
+    photo.write_bytes(other.read_bytes())
+    os.utime(photo, (old, old))
+    journey.write_text(journey.read_text().replace("Client Joy Journey", "Client Love Journey"))
+
+    def shown() -> bytes:
+        with urllib.request.urlopen(address, timeout=5) as response:
+            return bytes(response.read())
+
+    _wait(lambda: shown() == other.read_bytes())
+
+
 def test_a_preview_started_on_broken_files_lists_the_problems_then_recovers(
     tmp_path: Path,
 ) -> None:

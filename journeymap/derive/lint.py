@@ -486,10 +486,11 @@ def _no_handoff(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Find
 
 
 def _fully_done(tp: Touchpoint, client: Client) -> bool:
-    done = client.log(tp.id)  # a skipped occurrence is settled too
     if tp.on is not None or (tp.repeat and tp.repeat.yearly):
         return False  # comes back every year
-    return len(done) >= (tp.repeat.times if tp.repeat else 1)
+    # Done or skipped entries (a skipped occurrence is settled too), counted, not sorted.
+    settled = len(client.done.get(tp.id, ())) + len(client.skipped.get(tp.id, ()))
+    return settled >= (tp.repeat.times if tp.repeat else 1)
 
 
 def _missing_preference(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
@@ -608,7 +609,7 @@ def _felt_below_plan(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator
 def _often_late(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     percent, least = s.numbers["percent"], s.numbers["min-due"]
     for journey in ws.journeys.values():
-        kept = outcomes.plan_kept(ws, journey, agenda).by_touchpoint
+        kept = outcomes.kept_by_touchpoint(ws, journey, agenda)
         for tp in journey.touchpoints:
             k = kept.get(tp.id)
             if k is None or k.due < least:

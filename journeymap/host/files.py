@@ -52,6 +52,10 @@ class SiteFiles:
         self.made: set[str] = set()  # site paths of every file of this build
         self.last_made: set[str] = set()  # ...and of the last one
         self.started = 0.0  # when this build began, by the file system's clock
+        # The source of each file copied as it is, by site path, as it was (path, size, time)
+        # when the last build of this folder that ended well copied it; this build's.
+        self.copied: dict[str, tuple[str, int, int]] = {}
+        self.copying: dict[str, tuple[str, int, int]] = {}
 
     def start(self, cache: Path) -> None:
         self.started = file_clock(cache)
@@ -91,11 +95,23 @@ class SiteFiles:
         ones is made again. (A page MkDocs skips has no title to show in the navigation; a
         static file's source may be older than its last copy.)"""
         self.made = {file.dest_uri for file in files}
-        if not self.dirty:
-            return
+        self.copying = {}
         for file in files:
-            if (file.abs_src_path is not None and file.dest_uri not in self.kept
-                    and os.path.isfile(file.abs_dest_path)):
+            if file.abs_src_path is None or file.dest_uri in self.kept:
+                continue
+            if not file.is_documentation_page():
+                # A file copied as it is (a photo, the theme's fonts): not copied again when
+                # the last build of this folder copied it from the very same source. (A
+                # file with content is written again whatever its times say.)
+                try:
+                    info = os.stat(file.abs_src_path)
+                except OSError:
+                    continue
+                source = (file.abs_src_path, info.st_size, info.st_mtime_ns)
+                self.copying[file.dest_uri] = source
+                if self.copied.get(file.dest_uri) == source:
+                    continue
+            if self.dirty and os.path.isfile(file.abs_dest_path):
                 os.utime(file.abs_dest_path, (0, 0))  # older than any source: made again
 
     def finish(self, site: Path, serving: bool) -> None:
@@ -104,6 +120,7 @@ class SiteFiles:
         if self.dirty and not (serving and self.last_made <= self.made):
             remove_stale(site, self.made, self.started)
         self.last_made = self.made
+        self.copied = self.copying
 
     def forget(self) -> None:
         """The site folder is gone (a preview's, on exit): its stamps go with it."""

@@ -49,7 +49,7 @@ from .editing import READ_ONLY_ENV, editing
 from .files import SiteFiles, shown_settings
 from .live import rebuild_now, skip_unchanged
 from .memory import CollectionPause
-from .nav import inclusion, navigation, toc
+from .nav import IN_NAV, inclusion, navigation, toc
 from .pdfs import PdfStage
 from .plugin_options import OptionsPlugin
 from .preview import guarded
@@ -184,12 +184,15 @@ class JourneymapPlugin(OptionsPlugin):
                 if not ours:
                     log.info(f"'{file.src_uri}' is replaced by journeymap's page of that name")
                 files.remove(file)
-        if self.config.nav and not config.nav:
+        titled = bool(self.config.nav and not config.nav)
+        if titled:
             config.nav = navigation(self.pages, files)
         keep = self.files.keeper(config, paths.cache_path, shown_settings(config, self.overlay))
         for page in self.pages.values():
-            files.append(keep(page.src_uri, self.renderer.recipe(page), lambda: "",
-                              inclusion(page)))
+            # A page MkDocs skips has no title of its own: one the navigation lists is kept
+            # only where journeymap's navigation titles it.
+            made = self.renderer.recipe(page) if titled or page.src_uri not in IN_NAV else None
+            files.append(keep(page.src_uri, made, lambda: "", inclusion(page)))
         assets = {f"{ASSET_DIR}/journeymap.css": Path(str(SITE_CSS)), **self.renderer.assets()}
         assets.update({f"{ASSET_DIR}/theme/{f.name}": f for f in theme_css(paths.theme_path)})
         for uri, path in assets.items():

@@ -10,6 +10,11 @@ from ..vocabulary import Words, capitalized
 
 # Pages made from one client alone, and so kept between builds while the client is unchanged.
 ONE_CLIENT_TEMPLATES = ("client.html", "packet.html")
+# Pages made from every client, but from nothing a journey's map alone shows (the planned
+# feel of its touchpoints) nor from the lint findings (the journey page's): kept between
+# builds while no record they are made from changes (see recipes.py).
+EVERY_CLIENT_TEMPLATES = ("home.html", "clients.html", "team.html", "responsibilities.html",
+                          "plan_kept.html")
 # The home page lists at most this many overdue and due touchpoints, and lists the clients
 # only up to this many: with hundreds of clients it would be megabytes long, and the full
 # lists are each person's and client's own.

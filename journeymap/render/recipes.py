@@ -17,7 +17,7 @@ from pathlib import Path
 from ..cache import Fingerprints, recipe
 from ..model import Business, Client, Person, Workspace
 from .env import templates_digest
-from .pages import ONE_CLIENT_TEMPLATES, Page
+from .pages import EVERY_CLIENT_TEMPLATES, ONE_CLIENT_TEMPLATES, Page
 from .paths import SitePaths
 
 
@@ -47,26 +47,45 @@ class Recipes:
         self._people: dict[str, str] = {}
         self._named: dict[str, set[str]] = {}
         self._shared: str | None = None
+        self._everyone: str | None = None
+        self._journeys: str | None = None
 
     def page(self, page: Page) -> str | None:
-        """What a page is made from: for a client's pages and a person's; else None (a page
-        made from everything, such as the home page, is made again every build)."""
+        """What a page is made from: for a client's pages, a person's, and the pages made
+        from every client (the home page, the lists); else None (the journey's pages, which
+        show its map and findings, are made again every build)."""
         client = page.context.get("client")
         if isinstance(client, Client) and page.template in ONE_CLIENT_TEMPLATES:
             return recipe("page", page.key, page.template, self.client(client))
         member = page.context.get("member")
         if isinstance(member, Person) and page.template == "person.html":
             return self.person_page(page, member.id)
+        if page.template in EVERY_CLIENT_TEMPLATES and not any(
+                isinstance(v, (Client, Person)) for v in page.context.values()):
+            return recipe("every-client-page", page.key, page.template, page.context,
+                          self.everyone(), self.build())
         return None
+
+    def everyone(self) -> str:
+        """Every record a page made from all of them shows: each client (by the file it was
+        read from), each journey as its clients' pages show it (without its curve), each
+        person; the dates and statuses of every schedule follow from these and the build."""
+        if self._everyone is None:
+            self._everyone = recipe(
+                sorted((c.id, self.fingerprints.of(c)) for c in self.ws.clients.values()),
+                sorted((j, self.journey_shown(j)) for j in self.ws.journeys),
+                sorted((p, self.person(p)) for p in self.ws.people))
+        return self._everyone
 
     def person_page(self, page: Page, person_id: str) -> str:
         """A person's page shows their record, the clients they serve or take part in the
         touchpoints of, and the journeys (with how many clients each has)."""
         clients = sorted(self.client(self.ws.clients[c]) for c in self._clients_of(person_id))
-        journeys = sorted((j, self.journey_shown(j), self._clients_on(j))
-                          for j in self.ws.journeys)
+        if self._journeys is None:  # the same for every person (counting clients is not free)
+            self._journeys = recipe(sorted((j, self.journey_shown(j), self._clients_on(j))
+                                           for j in self.ws.journeys))
         return recipe("person-page", page.key, page.template, self.person(person_id),
-                      clients, journeys, self.build())
+                      clients, self._journeys, self.build())
 
     def meet(self, client: Client) -> str:
         """A meet page also shows the business, its logo drawn from the file."""
@@ -132,9 +151,9 @@ class Recipes:
         return self._named[journey_id]
 
     def build(self) -> str:
-        """What every client's outputs share: the date, the paths, the settings, the
-        templates."""
+        """What every client's outputs share: the date, the site's working week (its dates
+        follow it), the paths, the settings, the templates."""
         if self._shared is None:
-            self._shared = recipe(self.as_of, self.paths, self.settings,
+            self._shared = recipe(self.as_of, self.ws.week, self.paths, self.settings,
                                   templates_digest(self.theme_dir))
         return self._shared

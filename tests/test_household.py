@@ -1,0 +1,94 @@
+"""Households: several people behind one client, each with their own dates. An `on:`
+touchpoint fires once per person who has its date (and for the client's own), each
+occurrence named after its person, done by that person's own log; all of it internal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from test_load import BASE, CLIENT, C, case, found, put, sub, workspace
+
+from journeymap.derive.schedule import client_schedule
+from journeymap.workspace.load import load_workspace
+
+HOUSEHOLD = """\
+people:
+  - name: Hana Ortega
+    email: hana@example.com
+    dates:
+      birthday: 04-02
+    preferences:
+      favorite_treat: Lemon drizzle cake
+  - name: Luis Ortega
+    dates:
+      birthday: 1980-11-09
+    done:
+      birthday-card: 2026-11-09
+"""
+# Lines of CLIENT + HOUSEHOLD: 12 people, 13 Hana (14 email, 15 dates, 16 birthday,
+# 17 preferences, 18 treat), 19 Luis (20 dates, 21 birthday, 22 done, 23 birthday-card).
+
+
+def with_household(text: str = HOUSEHOLD) -> dict[str, str]:
+    return {**BASE, C: CLIENT + text}
+
+
+def test_a_birthday_card_fires_for_each_person_with_their_own_done_log(tmp_path: Path) -> None:
+    loaded = load_workspace(workspace(tmp_path, with_household()))
+    assert loaded.problems == []
+    ws = loaded.workspace
+    client = ws.clients["acme-bakery"]
+    assert [m.name for m in client.household] == ["Hana Ortega", "Luis Ortega"]
+    cards = [o for o in client_schedule(ws, client, dt.date(2026, 11, 20))
+             if o.touchpoint.id == "birthday-card"]
+    # The client's own 14 March, Hana's 2 April, Luis's 9 November (done, by his log).
+    assert [(o.for_whom, o.date, o.status, o.done_on) for o in cards] == [
+        ("Luis Ortega", dt.date(2026, 11, 9), "done", dt.date(2026, 11, 9)),
+        (None, dt.date(2027, 3, 14), "upcoming", None),
+        ("Hana Ortega", dt.date(2027, 4, 2), "upcoming", None),
+    ]
+    hana = cards[2]
+    assert hana.preference("favorite_treat") == "Lemon drizzle cake"
+
+
+def test_a_household_alone_dates_the_touchpoint(tmp_path: Path) -> None:
+    # No `dates:` of the client's own: the household's dates are enough.
+    files = with_household()
+    files[C] = files[C].replace("dates:\n  birthday: 03-14\n", "")
+    ws = load_workspace(workspace(tmp_path, files)).workspace
+    cards = [o for o in client_schedule(ws, ws.clients["acme-bakery"], dt.date(2026, 11, 20))
+             if o.touchpoint.id == "birthday-card"]
+    assert [o.for_whom for o in cards] == ["Luis Ortega", "Hana Ortega"]
+    assert all(o.status != "undated" for o in cards)
+
+
+CASES = [
+    case("unknown-key", sub(C, "    email: hana", "    emial: hana"),
+         (C, 14, 5, "unknown key 'emial' in household person (did you mean 'email'?)")),
+    case("no-name", sub(C, "  - name: Luis Ortega\n    dates:", "  - dates:"),
+         (C, 19, 5, "missing key 'name' in household person")),
+    case("named-twice", sub(C, "name: Luis Ortega", "name: hana ortega"),
+         (C, 19, 11, "people: 'hana ortega' is named twice in this household (first at "
+                     "13:11): each person once")),
+    case("bad-date", sub(C, "birthday: 04-02", "birthday: 04-31"),
+         (C, 16, 17, "'dates: birthday' in household person must be a date MM-DD or "
+                     "YYYY-MM-DD, got '04-31': no such day")),
+    case("not-a-list", put(C, CLIENT + "people: Hana and Luis\n"),
+         (C, 12, 9, "'people' must be a list of {name: ..., dates: {birthday: MM-DD}, ...}, "
+                    "got 'Hana and Luis'")),
+    case("done-not-on", sub(C, "      birthday-card: 2026-11-09", "      welcome-gift: 2026-03-06"),
+         (C, 23, 7, "done of Luis Ortega: touchpoint 'welcome-gift' is not on a date of "
+                    "theirs (it has no `on:`): write it in the client's own `done:`")),
+    case("done-without-date", sub(C, "      birthday: 1980-11-09\n", "      anniversary: 11-09\n"),
+         (C, 23, 7, "done of Luis Ortega: touchpoint 'birthday-card' is on their 'birthday', "
+                    "but they have no such date")),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), CASES)
+def test_bad_household(tmp_path: Path, change, expected) -> None:
+    root = workspace(tmp_path, with_household())
+    change(root)
+    assert found(load_workspace(root)) == expected

@@ -92,3 +92,65 @@ def test_bad_household(tmp_path: Path, change, expected) -> None:
     root = workspace(tmp_path, with_household())
     change(root)
     assert found(load_workspace(root)) == expected
+
+
+# ---- households in a clients CSV -----------------------------------------------------------
+
+T = "journeys/clients/guests.csv"
+HEAD = ("id,name,journey,day_one,team.sales,team.lead,people.1.name,people.1.dates.birthday,"
+        "people.2.name,people.2.dates.birthday,people.2.done.birthday-card\n")
+# Header columns start at 1, 4, 9, 17, 25, 36, 46, 60, 84, 98, 122; ROW's at 1, 8, 20, 31,
+# 42, 50, 62, 67, 73, 78, 84.
+ROW = ("ortega,The Ortegas,onboarding,2026-03-09,pat-kim,alex-rivera,Hana,04-02,Luis,11-09,"
+       "2026-11-09\n")
+SOLO = "wren,Wren Calloway,onboarding,2026-03-09,pat-kim,alex-rivera,Wren,09-21,,,\n"
+
+
+def test_a_csv_rows_household_columns(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    put(T, HEAD + ROW + SOLO)(root)
+    loaded = load_workspace(root)
+    assert loaded.problems == []
+    ws = loaded.workspace
+    ortega, wren = ws.clients["ortega"], ws.clients["wren"]
+    assert [(m.name, m.number, m.dates["birthday"].month) for m in ortega.household] == [
+        ("Hana", 1, 4), ("Luis", 2, 11)]
+    assert ortega.household[1].done == {"birthday-card": (dt.date(2026, 11, 9),)}
+    assert [m.name for m in wren.household] == ["Wren"]  # the empty person 2 is no one
+    cards = [(o.for_whom, o.status) for o in client_schedule(ws, ortega, dt.date(2026, 11, 20))
+             if o.touchpoint.id == "birthday-card"]
+    assert cards == [("Luis", "done"), ("Hana", "upcoming")]
+
+
+def head(old: str, new: str) -> str:
+    assert old in HEAD
+    return HEAD.replace(old, new)
+
+
+CSV_CASES = [
+    case("misspelt-key", put(T, head("people.1.name", "people.1.nmae") + ROW),
+         (T, 1, 46, "column 'people.1.nmae': 'nmae' is not a key of a household's person "
+                    "(did you mean 'name'?)")),
+    case("no-number", put(T, head("people.1.name", "people.name") + ROW),
+         (T, 1, 46, "column 'people.name': a household column is 'people.<n>.<key>': "
+                    "'people.1.name', 'people.1.dates.birthday', 'people.2.name'...")),
+    case("number-zero", put(T, head("people.1.name", "people.0.name") + ROW),
+         (T, 1, 46, "column 'people.0.name': a household column is 'people.<n>.<key>': "
+                    "'people.1.name', 'people.1.dates.birthday', 'people.2.name'...")),
+    case("bad-date-name", put(T, head("people.1.dates.birthday", "people.1.dates.Birth Day")
+                              + ROW),
+         (T, 1, 60, "column 'people.1.dates.Birth Day': 'Birth Day' is not a name (lowercase "
+                    "letters, digits, '_' and '-')")),
+    case("bad-date-cell", put(T, HEAD + ROW.replace("04-02", "04-31")),
+         (T, 2, 67, "'dates: birthday' in household person must be a date MM-DD or "
+                    "YYYY-MM-DD, got '04-31': no such day")),
+    case("date-without-name", put(T, HEAD + ROW.replace("Luis,", ",")),
+         (T, 2, 74, "missing key 'name' in household person")),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), CSV_CASES)
+def test_bad_household_columns(tmp_path: Path, change, expected) -> None:
+    root = workspace(tmp_path)
+    change(root)
+    assert found(load_workspace(root)) == expected

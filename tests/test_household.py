@@ -154,3 +154,49 @@ def test_bad_household_columns(tmp_path: Path, change, expected) -> None:
     root = workspace(tmp_path)
     change(root)
     assert found(load_workspace(root)) == expected
+
+
+# ---- the editor's "done" for a person's occurrence ------------------------------------------
+
+
+def test_done_for_a_person_goes_to_their_own_log() -> None:
+    from journeymap.workspace.edit import Refused, done_add
+    from journeymap.workspace.fmt import format_text
+
+    text = CLIENT + HOUSEHOLD
+    # Hana has no log yet: one is started under her; Luis's gets a second entry.
+    doc, what = done_add(text, {"touchpoint": "birthday-card", "date": "2027-04-02",
+                                "person": 1})
+    assert what == "marked 'birthday-card' done for Hana Ortega on 2027-04-02"
+    hana = "      favorite_treat: Lemon drizzle cake\n"
+    assert format_text(doc.text, "client") == format_text(text.replace(
+        hana, hana + "    done:\n      birthday-card: 2027-04-02\n"), "client")
+    doc, _ = done_add(text, {"touchpoint": "birthday-card", "date": "2027-11-09",
+                             "person": 2, "skipped": "Away all month"})
+    assert doc.text == text.replace(
+        "      birthday-card: 2026-11-09\n",
+        "      birthday-card: [2026-11-09, {skipped: 2027-11-09, reason: Away all month}]\n")
+    assert "done:\n  deep-dive: 2026-02-20\n" in doc.text  # the client's own log as it was
+    for person in (0, 3, "1", True):
+        with pytest.raises(Refused, match="not in the client's household"):
+            done_add(text, {"touchpoint": "birthday-card", "date": "2027-04-02",
+                            "person": person})
+
+
+def test_the_format_references_household_example_loads(tmp_path: Path) -> None:
+    import re
+
+    from conftest import REPO, copy_workspace
+
+    text = (REPO / "journeymap" / "workspace" / "format.md").read_text(encoding="utf-8")
+    [example] = re.findall(r"```yaml\n(name: Lamp & Ladder Books\n.*?)```", text, re.DOTALL)
+    root = copy_workspace(tmp_path / "ws")
+    put("journeys/clients/lamp-example.yml", example)(root)
+    loaded = load_workspace(root)
+    assert loaded.errors == []
+    client = loaded.workspace.clients["lamp-example"]
+    cards = [(o.for_whom, o.date, o.status) for o in
+             client_schedule(loaded.workspace, client, dt.date(2027, 1, 20))
+             if o.touchpoint.id == "birthday-card"]
+    assert cards == [("Luis Ortega", dt.date(2027, 1, 19), "done"),
+                     ("Hana Ortega", dt.date(2027, 4, 2), "upcoming")]

@@ -200,3 +200,67 @@ def test_the_format_references_household_example_loads(tmp_path: Path) -> None:
              if o.touchpoint.id == "birthday-card"]
     assert cards == [("Luis Ortega", dt.date(2027, 1, 19), "done"),
                      ("Hana Ortega", dt.date(2027, 4, 2), "upcoming")]
+
+
+# ---- lint: an `on:` date nobody has ------------------------------------------------------
+
+
+def test_lint_warns_of_a_date_nobody_in_the_household_has(tmp_path: Path) -> None:
+    from journeymap.derive.lint import lint
+
+    def missing(files: dict[str, str], root: Path) -> list[tuple[int, int, str]]:
+        ws = load_workspace(workspace(root, files)).workspace
+        return [(p.line, p.col, p.message) for p in lint(ws, dt.date(2026, 11, 20))
+                if p.rule == "missing-date"]
+
+    assert missing(with_household(), tmp_path / "a") == []
+    no_own = with_household()[C].replace("dates:\n  birthday: 03-14\n", "")
+    assert missing({**BASE, C: no_own}, tmp_path / "b") == []  # the household has it
+    nobody = no_own.replace("      birthday: 04-02\n", "      anniversary: 04-02\n") \
+        .replace("      birthday: 1980-11-09\n", "      anniversary: 1980-11-09\n") \
+        .replace("    done:\n      birthday-card: 2026-11-09\n", "")
+    assert missing({**BASE, C: nobody}, tmp_path / "c") == [
+        (10, 1, "neither Acme Bakery nor anyone of their household has a date 'birthday', "
+                "which touchpoint 'birthday-card' (Birthday card) is on: it cannot be dated "
+                "for them until someone asks")]
+    alone = CLIENT.replace("dates:\n  birthday: 03-14\n", "")
+    assert missing({**BASE, C: alone}, tmp_path / "d") == [
+        (1, 1, "Acme Bakery has no date 'birthday', which touchpoint 'birthday-card' "
+               "(Birthday card) is on: it cannot be dated for them until someone asks")]
+
+
+# ---- journeymap diff ---------------------------------------------------------------------
+
+
+def test_diff_names_people_added_removed_and_changed(tmp_path: Path) -> None:
+    import subprocess
+
+    from journeymap.review.diff import diff_command
+
+    root = workspace(tmp_path, with_household())
+    for args in (("init", "-q", "-b", "main"), ("config", "user.name", "Test"),
+                 ("config", "user.email", "t@example.com"), ("add", "-A"),
+                 ("-c", "commit.gpgsign=false", "commit", "-qm", "base")):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    sub(C, "    email: hana@example.com\n", "")(root)
+    sub(C, "      favorite_treat: Lemon drizzle cake\n",
+        "      favorite_treat: Carrot cake\n")(root)
+    sub(C, "  - name: Luis Ortega\n", "  - name: Ines Ortega\n")(root)
+    out = diff_command(root, "journeys", "HEAD", None, dt.date(2026, 11, 20))
+    assert ("- **Acme Bakery** `acme-bakery`: household: Hana Ortega's internal `email`, "
+            "`preferences` changed; household: Ines Ortega added (dates: birthday); "
+            "household: Luis Ortega removed") in out, out
+    assert "Carrot" not in out and "hana@" not in out  # names, never the values
+
+
+def test_a_date_declined_is_skipped_and_not_warned_of(tmp_path: Path) -> None:
+    from journeymap.derive.lint import lint
+
+    files = {**BASE, C: CLIENT.replace("dates:\n  birthday: 03-14\n", "").replace(
+        "done:\n", "done:\n  birthday-card: {skipped: 2026-03-02, reason: No fuss please}\n")}
+    ws = load_workspace(workspace(tmp_path, files)).workspace
+    client = ws.clients["acme-bakery"]
+    [card] = [o for o in client_schedule(ws, client, dt.date(2026, 11, 20))
+              if o.touchpoint.id == "birthday-card"]
+    assert (card.date, card.status, card.skipped) == (None, "skipped", "No fuss please")
+    assert [p for p in lint(ws, dt.date(2026, 11, 20)) if p.rule == "missing-date"] == []

@@ -117,6 +117,17 @@ def _yearly_done(date: dt.date, log: tuple[Logged, ...]) -> Logged | None:
                  if date - dt.timedelta(days=300) <= e.date <= date + GRACE * 4), None)
 
 
+def _undated(client: Client, tp: Touchpoint, owner: str | None,
+             log: tuple[Logged, ...]) -> Occurrence:
+    """An `on:` touchpoint nobody has the date for: to ask, unless the client's log says it
+    was decided against (a client who asked for no birthday fuss)."""
+    declined = next((e for e in log if e.skipped is not None), None)
+    if declined is None:
+        return Occurrence(client, tp, None, 1, None, "undated", None, owner)
+    return Occurrence(client, tp, None, 1, None, "skipped", None, owner, declined.skipped,
+                      declined.date)
+
+
 def touchpoint_occurrences(
     client: Client, journey: Journey, tp: Touchpoint, owner: str | None, as_of: dt.date,
     site: Week | None = None,
@@ -155,8 +166,7 @@ def touchpoint_occurrences(
             (None, when, log) for when in (client.dates.get(tp.on),) if when is not None]
         whose += [(m, m.dates[tp.on], m.log(tp.id)) for m in client.household
                   if tp.on in m.dates]
-        found = [Occurrence(client, tp, None, 1, None, "undated", None, owner)] if not whose \
-            else []
+        found = [] if whose else [_undated(client, tp, owner, log)]
         for member, when, own_log in whose:
             date = week.working_day(when.next_on_or_after(max(client.day_one, now - GRACE)))
             found.append(make(date, 1, None, _yearly_done(date, own_log), member))

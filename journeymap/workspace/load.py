@@ -927,7 +927,11 @@ def _add_answers(clients: dict[str, Client], journeys: dict[str, Journey],
         clients[ident] = merged
         base = fingerprints.of(client)
         if base is not client:  # the client has a fingerprint: the answers join it
-            fingerprints.add(merged, recipe("answers", base, repr(added)))
+            # What the answers say, and from which file, not their lines: a survey row
+            # inserted above would otherwise change every later answer's client.
+            said = [(f.date, f.feel, f.touchpoint, f.said, f.heard_by, f.where.path)
+                    for f in added]
+            fingerprints.add(merged, recipe("answers", base, repr(said)))
 
 
 def load_or_raise(root: Path, source: str = "journeys", cache: LoadCache | None = None) -> Loaded:

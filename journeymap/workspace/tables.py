@@ -323,8 +323,10 @@ def client_rows(table: Table) -> tuple[list[ClientRow], list[Problem]]:
 
 
 def _digest(table: Table, row: Row) -> str:
-    # The line is in: a client's pages may point at where it was written.
-    text = "\x00".join((table.path, str(row.line), table.header_text, row.text))
+    # Not the row's line: a row inserted above would make every client below it look
+    # changed. No page shows a client's line; messages take positions from the parse
+    # itself, made afresh whenever the file changes.
+    text = "\x00".join((table.path, table.header_text, row.text))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -264,3 +264,22 @@ def test_a_date_declined_is_skipped_and_not_warned_of(tmp_path: Path) -> None:
               if o.touchpoint.id == "birthday-card"]
     assert (card.date, card.status, card.skipped) == (None, "skipped", "No fuss please")
     assert [p for p in lint(ws, dt.date(2026, 11, 20)) if p.rule == "missing-date"] == []
+
+
+def test_init_csv_starts_with_household_columns(tmp_path: Path) -> None:
+    from conftest import run
+
+    made = run(["journeymap", "init", "shop", "--csv"], tmp_path)
+    assert made.returncode == 0, made.stderr
+    table = tmp_path / "shop/journeys/clients/clients.csv"
+    head = table.read_text().splitlines()[0].split(",")
+    assert head[-4:] == ["people.1.name", "people.1.dates.birthday", "people.2.name",
+                         "people.2.dates.birthday"]
+    # Filled in, the row is a client with a household of two.
+    text = table.read_text()
+    table.write_text(text.replace(",,,\n", "Robin Lee,03-14,Sam Lee,09-30\n"))
+    loaded = load_workspace(tmp_path / "shop")
+    assert loaded.errors == []
+    client = loaded.workspace.clients["first-client"]
+    assert [(m.name, str(m.dates["birthday"].month)) for m in client.household] == [
+        ("Robin Lee", "3"), ("Sam Lee", "9")]

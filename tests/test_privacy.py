@@ -174,7 +174,7 @@ def write_workspace(root: Path, text: Callable[..., str]) -> Path:
             f"  other_pref: {q(text(client + '.pref2'))}\n"
             # The household: every name, address, preference and date of theirs internal.
             f"people:\n  - name: {q(text(client + '.person1'))}\n"
-            f"    email: {q(text(client + '.person1_email') + '@example.com')}\n"
+            f"    email: {q(text(client + '.person1.email') + '@example.com')}\n"
             f"    dates: {{birthday: 12-26}}\n"
             f"    preferences: {{treat_pref: {q(text(client + '.person1_pref'))}}}\n"
             f"  - name: {q(text(client + '.person2'))}\n"
@@ -227,7 +227,7 @@ def _write_csv_client(root: Path, client: str, team: dict[str, str],
         "goals": text(client + ".goal1") + "\n" + text(client + ".goal2"),
         "handoff": text(client + ".handoff"), "notes": text(client + ".notes"),
         "people.1.name": text(client + ".person1"),
-        "people.1.email": text(client + ".person1_email") + "@example.com",
+        "people.1.email": text(client + ".person1.email") + "@example.com",
         "people.1.dates.birthday": "12-26",
         "people.1.preferences.treat_pref": text(client + ".person1_pref"),
         "people.2.name": text(client + ".person2"), "people.2.dates.birthday": "12-27",

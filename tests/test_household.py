@@ -283,3 +283,17 @@ def test_init_csv_starts_with_household_columns(tmp_path: Path) -> None:
     client = loaded.workspace.clients["first-client"]
     assert [(m.name, str(m.dates["birthday"].month)) for m in client.household] == [
         ("Robin Lee", "3"), ("Sam Lee", "9")]
+
+
+def test_lint_warns_of_a_stale_entry_in_a_persons_log(tmp_path: Path) -> None:
+    from journeymap.derive.lint import lint
+
+    files = with_household(HOUSEHOLD.replace("      birthday-card: 2026-11-09",
+                                             "      birthday-crad: 2026-11-09"))
+    loaded = load_workspace(workspace(tmp_path, files))
+    assert loaded.errors == []  # a removed or misspelt touchpoint never stops a build
+    found = [(p.line, p.col, p.message) for p in lint(loaded.workspace, dt.date(2026, 11, 20))
+             if p.rule == "stale-done"]
+    assert found == [(19, 5, "done of Luis Ortega: 'birthday-crad' is not a touchpoint of "
+                             "journey 'onboarding' (did you mean 'birthday-card'?): the entry "
+                             "is kept but counts for nothing; fix its id, or remove it")]

@@ -662,6 +662,13 @@ def _stale_done(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Find
                     f"done: '{tp_id}' is not a touchpoint of journey '{journey.id}'"
                     f"{did_you_mean(tp_id, ids)}: the entry is kept but counts for nothing; "
                     "fix its id, or remove it once you no longer need the record"))
+        for member in client.household:  # each person's own log too
+            for tp_id in dict.fromkeys([*member.done, *member.skipped]):
+                if journey.touchpoint(tp_id) is None and tp_id not in journey.written_ids:
+                    yield Finding(member.where, (
+                        f"done of {member.name}: '{tp_id}' is not a touchpoint of journey "
+                        f"'{journey.id}'{did_you_mean(tp_id, ids)}: the entry is kept but "
+                        "counts for nothing; fix its id, or remove it"))
         for entry in client.feedback:
             fb_id = entry.touchpoint
             if fb_id and journey.touchpoint(fb_id) is None and fb_id not in journey.written_ids:

@@ -551,7 +551,7 @@ def _make_client(checked: CheckedRecord, problems: Problems, ident: str,
         must_know=tuple(v.get("must_know", ())),
         dates={k: MonthDay(*parts) for k, parts in v.get("dates", {}).items()},
         preferences=dict(v.get("preferences", {})), cares_about=v.get("cares_about"),
-        household=_household(v.get("people", ()), problems),
+        household=_household(v.get("people", ()), checked.at("people"), problems),
         goals=tuple(v.get("goals", ())), handoff=v.get("handoff"),
         done=done, notes=v.get("notes"), key_where=_key_where(problems, checked),
         skipped=skipped,
@@ -584,12 +584,16 @@ def _done_log(log: dict[str, list[Any]]) -> tuple[dict[str, tuple[dt.date, ...]]
     return done, skipped
 
 
-def _household(entries: list[CheckedRecord], problems: Problems) -> tuple[Member, ...]:
+def _household(entries: list[CheckedRecord], written: Node,
+               problems: Problems) -> tuple[Member, ...]:
     """The people of a household; a name given twice is refused, since each occurrence
-    is named after its person."""
+    is named after its person. Each keeps their place in the list as written (an item
+    that is not a person at all is left out, and must not shift the others' numbers)."""
     found: list[Member] = []
     seen: dict[str, Node] = {}
-    for number, entry in enumerate(entries, start=1):
+    items = written.value if written.kind == "seq" else []
+    for entry in entries:
+        number = next((i for i, item in enumerate(items, start=1) if item is entry.node), 0)
         v = entry.values
         if "name" not in v:
             continue  # reported: a required key is missing or wrong

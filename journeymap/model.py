@@ -240,6 +240,30 @@ class MonthDay:
 
 
 @dataclass(frozen=True)
+class Member:
+    """One person of a client's household (`people:`), with their own dates and done log:
+    an `on:` touchpoint fires for each of them who has its date. Internal, all of it."""
+
+    name: str
+    number: int  # 1-based, their place in the household as written (`people.<n>` in CSV)
+    email: str | None = None
+    dates: dict[str, MonthDay] = field(default_factory=dict)
+    preferences: dict[str, str] = field(default_factory=dict)
+    done: dict[str, tuple[dt.date, ...]] = field(default_factory=dict)
+    skipped: dict[str, tuple[Logged, ...]] = field(default_factory=dict)
+    where: Where = field(default=Where("", 1, 1), compare=False, hash=False)
+
+    def log(self, tp_id: str) -> tuple[Logged, ...]:
+        """Their own done log of a touchpoint, as `Client.log` gives the client's."""
+        return _in_order(self.done.get(tp_id, ()), self.skipped.get(tp_id, ()))
+
+
+def _in_order(done: tuple[dt.date, ...], skipped: tuple[Logged, ...]) -> tuple[Logged, ...]:
+    entries = [Logged(d) for d in done] + list(skipped)
+    return tuple(sorted(entries, key=lambda e: (e.date, e.skipped is not None)))
+
+
+@dataclass(frozen=True)
 class Client:
     id: str
     name: str
@@ -252,6 +276,7 @@ class Client:
     must_know: tuple[str, ...] = ()  # an allergy, an access need: on every internal page
     dates: dict[str, MonthDay] = field(default_factory=dict)
     preferences: dict[str, str] = field(default_factory=dict)
+    household: tuple[Member, ...] = ()  # `people:`, in the order written
     cares_about: str | None = None
     goals: tuple[str, ...] = ()
     handoff: str | None = None
@@ -280,12 +305,15 @@ class Client:
     def log(self, tp_id: str) -> tuple[Logged, ...]:
         """A touchpoint's done log, done and skipped entries, in date order (done first on
         a day with both)."""
-        entries = [Logged(d) for d in self.done.get(tp_id, ())] + list(self.skipped.get(tp_id, ()))
-        return tuple(sorted(entries, key=lambda e: (e.date, e.skipped is not None)))
+        return _in_order(self.done.get(tp_id, ()), self.skipped.get(tp_id, ()))
 
     def logged(self) -> list[str]:
         """The touchpoint ids in the done log, done or skipped."""
         return list(dict.fromkeys([*self.done, *self.skipped]))
+
+    def has_date(self, name: str) -> bool:
+        """Whether the client or someone of the household has the date `name`."""
+        return name in self.dates or any(name in m.dates for m in self.household)
 
     def has_left(self, as_of: dt.date) -> bool:
         return self.left is not None and self.left.date <= as_of

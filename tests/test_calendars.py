@@ -311,3 +311,16 @@ def test_damaged_cache_entries_are_made_again(ws: Workspace, tmp_path: Path) -> 
     cache = DiskCache(tmp_path, "files")
     assert _feeds(ws, cache) == plain == _plain(ws)
     assert (cache.hits, cache.misses) == (0, len(entries))
+
+
+def test_a_household_has_an_event_per_person(ws: Workspace) -> None:
+    # Fern & Fold's two owners each have a birthday card: two yearly series, each named
+    # after its person, with a UID of its own and their own preference in the description.
+    found = events(client_calendar(ws, agenda(ws, AS_OF_DATE), "fern-and-fold"))
+    lena = found["Birthday card for Lena Park · Fern & Fold Design Studio"]
+    omar = found["Birthday card for Omar Aziz · Fern & Fold Design Studio"]
+    assert [(e["start"], e["rrule"]) for e in lena + omar] == [
+        (dt.date(2026, 2, 11), "FREQ=YEARLY"), (dt.date(2025, 11, 27), "FREQ=YEARLY")]
+    assert lena[0]["uid"] == "fern-and-fold.birthday-card.person-1.yearly.client@journeymap"
+    assert omar[0]["uid"] == "fern-and-fold.birthday-card.person-2.yearly.client@journeymap"
+    assert not [s for s in found if s.startswith("Birthday card ·")]  # no date of the client

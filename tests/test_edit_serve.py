@@ -587,3 +587,27 @@ def test_the_live_server_hooks_fit_the_hosts_own_server(tmp_path: Path) -> None:
         assert builds == [1, 1]
     finally:
         server.server_close()
+
+
+def test_mark_a_household_persons_birthday_done(served: Served, page: Page) -> None:
+    # Omar's birthday card (the second person of Fern & Fold's household) is due: marked
+    # done, it goes into his own log, not the client's, and only his row turns done.
+    page.clock.set_fixed_time(dt.datetime(2026, 11, 27, 10, 0))
+    rel = "journeys/clients/fern-and-fold.yml"
+    _open(page, served, "clients/fern-and-fold/")
+    before = served.text(rel)
+    row = page.locator('tr[data-person="2"]:has(a[href$="#birthday-card"])')
+    expect(row).to_contain_text("for Omar Aziz")
+    expect(row.locator(".jm-ed-done-today")).to_have_attribute(
+        "aria-label", "Mark \u201cBirthday card for Omar Aziz\u201d done today")
+    _mark(page)
+    row.locator(".jm-ed-done-today").click()
+    _until_redrawn(page, served, before, rel)
+    omar = "      favorite_treat: Pistachio baklava\n"
+    assert served.text(rel) == before.replace(
+        omar, omar + "    done:\n      birthday-card: 2026-11-27\n")
+    expect(page.locator('tr[data-person="2"]:has(a[href$="#birthday-card"])')).to_contain_text(
+        "Done")
+    expect(page.locator('tr[data-person="1"]:has(a[href$="#birthday-card"])')).not_to_contain_text(
+        "Done")  # Lena's card is hers: next February's, still to come
+    _check_clean(served)

@@ -267,11 +267,12 @@ def test_a_full_disk_fails_the_build_in_one_line_and_keeps_the_site(small_disk: 
     config.write_text(config.read_text().replace("docs_dir: docs", "docs_dir: journeys"))
     run(["journeymap", "build", "--as-of", AS_OF, "--no-pdf"], ws, check=True)
     before = tree(ws / "site")
-    with open(small_disk / "filler", "wb") as filler:  # every byte that is left
+    # Every byte that is left. Unbuffered: a buffered file's close would try again to
+    # write what did not fit, and fail outside the `try`, as the site's size decides.
+    with open(small_disk / "filler", "wb", buffering=0) as filler:
         try:
             while True:
                 filler.write(b"\0" * 65536)
-                filler.flush()
         except OSError:
             pass
     result = run(["journeymap", "build", "--as-of", "2027-01-01", "--no-pdf"], ws)

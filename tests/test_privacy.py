@@ -172,6 +172,13 @@ def write_workspace(root: Path, text: Callable[..., str]) -> Path:
             "dates:\n  birthday: 12-24\n  anniversary: 2015-03-01\n"
             f"preferences:\n  treat_pref: {q(text(client + '.pref'))}\n"
             f"  other_pref: {q(text(client + '.pref2'))}\n"
+            # The household: every name, address, preference and date of theirs internal.
+            f"people:\n  - name: {q(text(client + '.person1'))}\n"
+            f"    email: {q(text(client + '.person1.email') + '@example.com')}\n"
+            f"    dates: {{birthday: 12-26}}\n"
+            f"    preferences: {{treat_pref: {q(text(client + '.person1_pref'))}}}\n"
+            f"  - name: {q(text(client + '.person2'))}\n"
+            f"    dates: {{birthday: 12-27}}\n"
             f"cares_about: {q(text(client + '.cares'))}\n"
             f"goals:\n  - {q(text(client + '.goal1'))}\n  - {q(text(client + '.goal2'))}\n"
             f"handoff: {q(text(client + '.handoff'))}\n"
@@ -219,6 +226,11 @@ def _write_csv_client(root: Path, client: str, team: dict[str, str],
         "cares_about": text(client + ".cares"),
         "goals": text(client + ".goal1") + "\n" + text(client + ".goal2"),
         "handoff": text(client + ".handoff"), "notes": text(client + ".notes"),
+        "people.1.name": text(client + ".person1"),
+        "people.1.email": text(client + ".person1.email") + "@example.com",
+        "people.1.dates.birthday": "12-26",
+        "people.1.preferences.treat_pref": text(client + ".person1_pref"),
+        "people.2.name": text(client + ".person2"), "people.2.dates.birthday": "12-27",
     }
     _write_csv(root / "journeys" / "clients" / "more.csv", [list(cells), list(cells.values())])
 
@@ -295,6 +307,22 @@ def test_the_lanes_reach_the_internal_map(renderer: Renderer, markers: Markers) 
     assert len(lanes) == 7 and lanes <= shown
 
 
+def test_the_household_reaches_the_internal_pages(renderer: Renderer,
+                                                  markers: Markers) -> None:
+    # The household's markers are checked to stay off the meet pages; here, that they are
+    # there to leak at all: the client's own page and packet name each person, and the
+    # birthday touchpoint is on the schedule once for each of them.
+    pages = {page.key: page for page in renderer.pages()}
+    for client_id in TEAMS:
+        for key in (f"clients/{client_id}", f"clients/{client_id}/handoff"):
+            html = renderer.render(pages[key])
+            shown = {markers.field[m] for m in TOKEN.findall(html)}
+            assert {f"{client_id}.person1", f"{client_id}.person2",
+                    f"{client_id}.person1_pref"} <= shown, key
+        schedule = renderer.render(pages[f"clients/{client_id}"])
+        assert schedule.count('class="jm-for-whom"') == 2, client_id
+
+
 def test_internal_fields_do_not_change_the_page_at_all(renderer: Renderer) -> None:
     # Stronger than markers: the must-know note, preferences, goals and the rest (dates
     # aside, which `on:` touchpoints need) can hold no text, so show they have no effect at
@@ -305,7 +333,8 @@ def test_internal_fields_do_not_change_the_page_at_all(renderer: Renderer) -> No
         page = render_meet(ws, client, as_of)
         bare = replace(client, preferences={}, cares_about=None, goals=(), handoff=None,
                        notes=None, must_know=(), feedback=(), skipped={}, paused=None,
-                       left=None)
+                       left=None, household=())
+        assert len(client.household) == 2  # from the client file and from the CSV's row
         assert client.feedback  # from the client file and from the survey's CSV
         from_file = client.id != CSV_CLIENT  # a row holds no logs
         assert not from_file or (client.skipped and (client.paused or client.left))

@@ -79,6 +79,9 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          "warning", {"days": 7}, {"role": "sales"}),
     Rule("missing-preference",
          "A client lacks a preference that a touchpoint still ahead of them `uses`.", "warning"),
+    Rule("missing-date",
+         "An `on:` touchpoint whose date neither a client nor anyone of their household "
+         "(`people:`) has: it cannot be scheduled for them.", "warning"),
     Rule("unused-role", "A role that no touchpoint owns, supports or informs.", "warning"),
     Rule("owner-off-team",
          "A touchpoint owned or supported by a person on no client's team for the journey.",
@@ -515,6 +518,25 @@ def _missing_preference(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Itera
                 "falls flat"))
 
 
+def _missing_date(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
+    """Per client and date name, naming the `on:` touchpoints that need it."""
+    for client in sorted(ws.clients.values(), key=lambda c: c.id):
+        journey = ws.journeys.get(client.journey)
+        if journey is None or client.has_left(agenda.as_of):
+            continue
+        wanted: dict[str, list[str]] = defaultdict(list)
+        for tp in journey.touchpoints:
+            declined = any(e.skipped is not None for e in client.log(tp.id))
+            if tp.on is not None and not client.has_date(tp.on) and not declined:
+                wanted[tp.on].append(f"'{tp.id}' ({tp.title})")
+        for name, users in sorted(wanted.items()):
+            lacks = (f"neither {client.name} nor anyone of their household has a date "
+                     f"'{name}'" if client.household else f"{client.name} has no date '{name}'")
+            yield Finding(client.where("dates", "people", "name"), (
+                f"{lacks}, which touchpoint {' and '.join(users)} is on: it cannot be dated "
+                "for them until someone asks"))
+
+
 def _unused_role(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Finding]:
     """Clients must fill every role (the loader checks that), so a role that no touchpoint
     owns, supports or informs only makes every client name a person for nothing."""
@@ -641,6 +663,13 @@ def _stale_done(ws: Workspace, agenda: Agenda, s: RuleSettings) -> Iterator[Find
                     f"done: '{tp_id}' is not a touchpoint of journey '{journey.id}'"
                     f"{did_you_mean(tp_id, ids)}: the entry is kept but counts for nothing; "
                     "fix its id, or remove it once you no longer need the record"))
+        for member in client.household:  # each person's own log too
+            for tp_id in dict.fromkeys([*member.done, *member.skipped]):
+                if journey.touchpoint(tp_id) is None and tp_id not in journey.written_ids:
+                    yield Finding(member.where, (
+                        f"done of {member.name}: '{tp_id}' is not a touchpoint of journey "
+                        f"'{journey.id}'{did_you_mean(tp_id, ids)}: the entry is kept but "
+                        "counts for nothing; fix its id, or remove it"))
         for entry in client.feedback:
             fb_id = entry.touchpoint
             if fb_id and journey.touchpoint(fb_id) is None and fb_id not in journey.written_ids:
@@ -659,6 +688,7 @@ CHECKS: dict[str, Check] = {
     "no-surprise": _no_surprise,
     "no-handoff": _no_handoff,
     "missing-preference": _missing_preference,
+    "missing-date": _missing_date,
     "unused-role": _unused_role,
     "owner-off-team": _owner_off_team,
     "empty-stage": _empty_stage,

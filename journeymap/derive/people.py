@@ -171,7 +171,7 @@ def plan(ws: Workspace, client: Client, as_of: dt.date, last_day: int = 100) -> 
             if o.date is None or not 1 <= client.day_number(o.date) <= last_day:
                 continue
             helpers = tuple(p for ref in tp.support if (p := ws.resolve(journey, ref, client)))
-            uses = tuple((key, client.preferences.get(key)) for key in tp.uses)
+            uses = tuple((key, o.preference(key)) for key in tp.uses)
             late = o.done_on is None and o.skipped is None and o.date < as_of
             items.append(PlanItem(o, late, helpers, uses))
     return sorted(items, key=lambda i: (i.occurrence.date or dt.date.max,
@@ -180,6 +180,6 @@ def plan(ws: Workspace, client: Client, as_of: dt.date, last_day: int = 100) -> 
 
 def to_ask(journey: Journey, client: Client) -> list[str]:
     """Dates and preferences the journey needs that the client record lacks, in words."""
-    missing = [tp.on for tp in journey.touchpoints if tp.on and tp.on not in client.dates]
+    missing = [tp.on for tp in journey.touchpoints if tp.on and not client.has_date(tp.on)]
     missing += [k for tp in journey.touchpoints for k in tp.uses if k not in client.preferences]
     return sorted({date_name(key) for key in missing if key})

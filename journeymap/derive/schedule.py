@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 
 from ..exceptions import JourneymapError
-from ..model import Client, Journey, Logged, Touchpoint, Week, Workspace
+from ..model import Client, Journey, Logged, Member, MonthDay, Touchpoint, Week, Workspace
 from ..vocabulary import STATUSES
 from ..workspace.schema import FIRST_YEAR, LAST_YEAR
 
@@ -64,10 +64,26 @@ class Occurrence:
     owner: str | None  # the person who owns it for this client
     skipped: str | None = None  # the reason, when it was decided against
     skipped_on: dt.date | None = None
+    member: Member | None = None  # the person of the household it is for (an `on:` date)
 
     @property
     def day(self) -> int | None:
         return self.client.day_number(self.date) if self.date else None
+
+    @property
+    def for_whom(self) -> str | None:
+        """The name of the household's person it is for (internal), else None."""
+        return self.member.name if self.member is not None else None
+
+    @property
+    def dates(self) -> dict[str, MonthDay]:
+        """The dates its `on:` date comes from: its person's, else the client's."""
+        return self.member.dates if self.member is not None else self.client.dates
+
+    def preference(self, key: str) -> str | None:
+        """A preference for it: its person's own first, then the client's."""
+        own = self.member.preferences.get(key) if self.member is not None else None
+        return own if own is not None else self.client.preferences.get(key)
 
 
 def _status(date: dt.date, logged: Logged | None, as_of: dt.date, client: Client,
@@ -101,6 +117,17 @@ def _yearly_done(date: dt.date, log: tuple[Logged, ...]) -> Logged | None:
                  if date - dt.timedelta(days=300) <= e.date <= date + GRACE * 4), None)
 
 
+def _undated(client: Client, tp: Touchpoint, owner: str | None,
+             log: tuple[Logged, ...]) -> Occurrence:
+    """An `on:` touchpoint nobody has the date for: to ask, unless the client's log says it
+    was decided against (a client who asked for no birthday fuss)."""
+    declined = next((e for e in log if e.skipped is not None), None)
+    if declined is None:
+        return Occurrence(client, tp, None, 1, None, "undated", None, owner)
+    return Occurrence(client, tp, None, 1, None, "skipped", None, owner, declined.skipped,
+                      declined.date)
+
+
 def touchpoint_occurrences(
     client: Client, journey: Journey, tp: Touchpoint, owner: str | None, as_of: dt.date,
     site: Week | None = None,
@@ -113,12 +140,14 @@ def touchpoint_occurrences(
     # A client who left has their schedule as it stood on that day.
     now = min(as_of, client.left.date) if client.left is not None else as_of
 
-    def make(date: dt.date, number: int, count: int | None, logged: Logged | None) -> Occurrence:
+    def make(date: dt.date, number: int, count: int | None, logged: Logged | None,
+             member: Member | None = None) -> Occurrence:
         skipped = logged.skipped if logged else None
         return Occurrence(client, tp, date, number, count,
                           _status(date, logged, as_of, client, journey),
                           logged.date if logged and skipped is None else None, owner,
-                          skipped, logged.date if logged and skipped is not None else None)
+                          skipped, logged.date if logged and skipped is not None else None,
+                          member)
 
     def owed(occurrence: Occurrence) -> bool:
         date = occurrence.date
@@ -131,12 +160,16 @@ def touchpoint_occurrences(
         return client.left is None or date <= client.left.date
 
     if tp.on is not None:
-        when = client.dates.get(tp.on)
-        if when is None:
-            found = [Occurrence(client, tp, None, 1, None, "undated", None, owner)]
-        else:
+        # Once for the client's own date, and once for each person of the household who
+        # has it (a couple's two birthdays), each counted done by their own log.
+        whose: list[tuple[Member | None, MonthDay, tuple[Logged, ...]]] = [
+            (None, when, log) for when in (client.dates.get(tp.on),) if when is not None]
+        whose += [(m, m.dates[tp.on], m.log(tp.id)) for m in client.household
+                  if tp.on in m.dates]
+        found = [] if whose else [_undated(client, tp, owner, log)]
+        for member, when, own_log in whose:
             date = week.working_day(when.next_on_or_after(max(client.day_one, now - GRACE)))
-            found = [make(date, 1, None, _yearly_done(date, log))]
+            found.append(make(date, 1, None, _yearly_done(date, own_log), member))
     elif tp.repeat and tp.repeat.yearly:
         assert tp.day is not None
         first = client.date_of(tp.day)

@@ -55,7 +55,7 @@ def first_date(occurrence: Occurrence) -> dt.date | None:
     """Where a yearly series starts: its first date on or after the client's day one."""
     client, tp = occurrence.client, occurrence.touchpoint
     if tp.on is not None:
-        when = client.dates.get(tp.on)
+        when = occurrence.dates.get(tp.on)
         return when.next_on_or_after(client.day_one) if when else None
     assert tp.day is not None
     return client.date_of(tp.day)
@@ -68,7 +68,10 @@ def is_yearly(tp: Touchpoint) -> bool:
 def _uid(occurrence: Occurrence, scope: str) -> str:
     # Stable across builds; a yearly series keeps one UID whichever year is current.
     number = "yearly" if is_yearly(occurrence.touchpoint) else str(occurrence.number)
-    return f"{occurrence.client.id}.{occurrence.touchpoint.id}.{number}.{scope}@journeymap"
+    # A household's person by their place in it: their name may be corrected later.
+    member = f"person-{occurrence.member.number}." if occurrence.member is not None else ""
+    return (f"{occurrence.client.id}.{occurrence.touchpoint.id}.{member}{number}.{scope}"
+            "@journeymap")
 
 
 def _event(ws: Workspace, occurrence: Occurrence, scope: str, part: str | None,
@@ -92,7 +95,7 @@ def _event(ws: Workspace, occurrence: Occurrence, scope: str, part: str | None,
     if occurrence.done_on is not None:
         lines.append(f"Done on {occurrence.done_on.isoformat()}")
     for key in tp.uses:
-        value = client.preferences.get(key)
+        value = occurrence.preference(key)
         lines.append(f"{key.replace('_', ' ').capitalize()}: {value or 'to ask'}")
     text = plain_text(tp.description)
     if text:
@@ -108,7 +111,8 @@ def _event(ws: Workspace, occurrence: Occurrence, scope: str, part: str | None,
             event.add("rrule", {"freq": "yearly", "bymonth": 2, "bymonthday": -1})
         else:
             event.add("rrule", {"freq": "yearly"})
-    event.add("summary", f"{tp.title} · {client.name}")
+    whom = f" for {occurrence.for_whom}" if occurrence.for_whom else ""
+    event.add("summary", f"{tp.title}{whom} · {client.name}")
     event.add("description", "\n".join(lines))
     event.add("transp", "TRANSPARENT")  # a reminder of the day, not a busy block
     if tp.channel:
@@ -118,9 +122,9 @@ def _event(ws: Workspace, occurrence: Occurrence, scope: str, part: str | None,
 
 def _wants_feb_29(occurrence: Occurrence) -> bool:
     """A 29 February date: every year on February's last day (28th, or 29th in leap years)."""
-    tp, client = occurrence.touchpoint, occurrence.client
+    tp = occurrence.touchpoint
     if tp.on is not None:
-        when = client.dates.get(tp.on)
+        when = occurrence.dates.get(tp.on)
         return bool(when and (when.month, when.day) == (2, 29))
     return False
 

@@ -585,7 +585,34 @@ def _client_details(o: Client, n: Client, base: Workspace, head: Workspace) -> l
     internal = [key for key in _INTERNAL_CLIENT_FIELDS if getattr(o, key) != getattr(n, key)]
     if internal:
         details.append(f"internal {_codes(internal)} changed")
+    details += _household_changes(o, n)
     return details
+
+
+def _household_changes(o: Client, n: Client) -> list[str]:
+    """People of the household added, removed or changed, by name: which of their internal
+    keys changed, never the values (as for the client's own internal keys)."""
+    before = {m.name.casefold(): m for m in o.household}
+    after = {m.name.casefold(): m for m in n.household}
+    found = []
+    for key, m in after.items():
+        old = before.get(key)
+        if old is None:
+            dated = f" (dates: {', '.join(sorted(m.dates))})" if m.dates else ""
+            found.append(f"household: {md(m.name)} added{dated}")
+            continue
+        changed = [k for k in ("email", "dates", "preferences", "done", "skipped")
+                   if getattr(old, k) != getattr(m, k)]
+        if "skipped" in changed:  # one log, as the file writes it
+            changed = [k for k in changed if k != "skipped"]
+            changed += [] if "done" in changed else ["done"]
+        if changed:
+            found.append(f"household: {md(m.name)}'s internal {_codes(changed)} changed")
+    found += [f"household: {md(m.name)} removed" for key, m in before.items()
+              if key not in after]
+    if not found and o.household != n.household:
+        found.append("household: the same people, in another order")
+    return found
 
 
 def _lint_key(p: Problem) -> tuple[str, str, str]:

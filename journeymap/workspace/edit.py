@@ -380,6 +380,11 @@ def done_add(text: str, request: dict[str, Any]) -> tuple[Text, str]:
         f"{{skipped: {date}, reason: {inline(reason.strip(), 'flow')}}}")
     doc = Text(text)
     root = compose(text)
+    did = "done" if reason is None else "skipped"
+    person = request.get("person")
+    if person is not None:
+        whose = _add_to_persons_log(doc, root, person, tp_id, new)
+        return doc, f"marked '{tp_id}' {did} for {whose} on {date}"
     done = top(root, "done")
     if done is None:
         doc.add_top("done", [f"  {tp_id}: {new}\n"])
@@ -390,8 +395,35 @@ def done_add(text: str, request: dict[str, Any]) -> tuple[Text, str]:
         if entry is not None:
             entries = [*_written(text, entry[1]), new]
         doc.set_keys(done, {tp_id: entries}, indent, at_end=True)
-    did = "done" if reason is None else "skipped"
     return doc, f"marked '{tp_id}' {did} on {date}"
+
+
+def _add_to_persons_log(doc: Text, root: MappingNode, person: object, tp_id: str,
+                        new: Raw) -> str:
+    """An occurrence of a household's person goes to their own `done:` (under `people:`,
+    the `person`-th, counted from 1 as the pages number them); returns their name."""
+    people = top(root, "people")
+    if isinstance(person, bool) or not isinstance(person, int) or not isinstance(
+            people, SequenceNode) or not 1 <= person <= len(people.value):
+        raise Refused("that person is not in the client's household (any more)")
+    item = people.value[person - 1]
+    name = child(item, "name") if isinstance(item, MappingNode) else None
+    if not isinstance(item, MappingNode) or item.flow_style or name is None:
+        raise PatchError("that person is written on one line here: add to their log in "
+                         "the file itself")
+    indent = item.value[0][0].start_mark.column
+    done = child(item, "done")
+    if done is None:
+        doc.add_nested(item, "done", tp_id, new, indent)
+    elif not isinstance(done[1], MappingNode) or done[1].flow_style or not done[1].value:
+        raise PatchError("that person's done log is written on one line here: add to it in "
+                         "the file itself")
+    else:
+        entry = child(done[1], tp_id)
+        entries: Value = new if entry is None else [*_written(doc.text, entry[1]), new]
+        doc.set_keys(done[1], {tp_id: entries}, done[1].value[0][0].start_mark.column,
+                     at_end=True)
+    return str(name[1].value)
 
 
 def _written(text: str, node: Node) -> list[str]:

@@ -29,6 +29,7 @@ from ..model import (
     Feedback,
     Journey,
     Logged,
+    Member,
     MonthDay,
     Person,
     Repeat,
@@ -543,20 +544,17 @@ def _make_client(checked: CheckedRecord, problems: Problems, ident: str,
     v = checked.values
     if not {"name", "journey", "day_one", "team"} <= v.keys():
         return None
+    done, skipped = _done_log(v.get("done", {}))
     client = Client(
         id=ident, name=v["name"], journey=v["journey"], day_one=v["day_one"],
         team=dict(v["team"]), path=rel, contact=v.get("contact"), welcome=v.get("welcome"),
         must_know=tuple(v.get("must_know", ())),
         dates={k: MonthDay(*parts) for k, parts in v.get("dates", {}).items()},
         preferences=dict(v.get("preferences", {})), cares_about=v.get("cares_about"),
+        household=_household(v.get("people", ()), checked.at("people"), problems),
         goals=tuple(v.get("goals", ())), handoff=v.get("handoff"),
-        done={k: tuple(sorted(d for d in log if isinstance(d, dt.date)))
-              for k, log in v.get("done", {}).items()},
-        notes=v.get("notes"), key_where=_key_where(problems, checked),
-        skipped={k: found for k, log in v.get("done", {}).items()
-                 if (found := tuple(sorted((_logged(d) for d in log
-                                            if isinstance(d, CheckedRecord)),
-                                           key=lambda e: e.date)))},
+        done=done, notes=v.get("notes"), key_where=_key_where(problems, checked),
+        skipped=skipped,
         feedback=tuple(sorted((f for item in v.get("feedback", ())
                                if (f := _feedback(item, problems)) is not None),
                               key=lambda f: f.date)),
@@ -572,6 +570,47 @@ def _make_client(checked: CheckedRecord, problems: Problems, ident: str,
         problems.add(checked.at("paused").get("until") or checked.at("paused"),
                      "'until' in paused must be after its date")
     return _ClientDraft(client, checked)
+
+
+def _done_log(log: dict[str, list[Any]]) -> tuple[dict[str, tuple[dt.date, ...]],
+                                                   dict[str, tuple[Logged, ...]]]:
+    """A checked `done:` mapping as its done dates and its skipped entries, by touchpoint."""
+    done = {k: tuple(sorted(d for d in entries if isinstance(d, dt.date)))
+            for k, entries in log.items()}
+    skipped = {k: found for k, entries in log.items()
+               if (found := tuple(sorted((_logged(d) for d in entries
+                                          if isinstance(d, CheckedRecord)),
+                                         key=lambda e: e.date)))}
+    return done, skipped
+
+
+def _household(entries: list[CheckedRecord], written: Node,
+               problems: Problems) -> tuple[Member, ...]:
+    """The people of a household; a name given twice is refused, since each occurrence
+    is named after its person. Each keeps their place in the list as written (an item
+    that is not a person at all is left out, and must not shift the others' numbers)."""
+    found: list[Member] = []
+    seen: dict[str, Node] = {}
+    items = written.value if written.kind == "seq" else []
+    for entry in entries:
+        number = next((i for i, item in enumerate(items, start=1) if item is entry.node), 0)
+        v = entry.values
+        if "name" not in v:
+            continue  # reported: a required key is missing or wrong
+        name_node = entry.at("name")
+        first = seen.get(v["name"].casefold())
+        if first is not None:
+            problems.add(name_node, f"people: '{v['name']}' is named twice in this household "
+                                    f"(first at {first.line}:{first.col}): each person once")
+            continue
+        seen[v["name"].casefold()] = name_node
+        done, skipped = _done_log(v.get("done", {}))
+        found.append(Member(
+            name=v["name"], number=number, email=v.get("email"),
+            dates={k: MonthDay(*parts) for k, parts in v.get("dates", {}).items()},
+            preferences=dict(v.get("preferences", {})), done=done, skipped=skipped,
+            where=_where(problems, entry.node)))
+    return tuple(found)
 
 
 def _logged(entry: Any) -> Logged:
@@ -664,6 +703,7 @@ def _check_client(
             elif tp.repeat and not tp.repeat.yearly and logged > tp.repeat.times:
                 problems.add(at, f"done: touchpoint '{tp_id}' happens {tp.repeat.times} times, "
                                  f"but {logged} dates are given")
+    found.extend(_check_household_done(client, journey, checked, problems.path))
     for entry in client.feedback:
         if entry.heard_by is not None and entry.heard_by not in people \
                 and entry.heard_by not in broken["person"]:
@@ -672,6 +712,32 @@ def _check_client(
                                  f"'{entry.heard_by}' in heard_by"
                                  f"{did_you_mean(entry.heard_by, people)}"))
     return found
+
+
+def _check_household_done(client: Client, journey: Journey, checked: CheckedRecord,
+                          path: str) -> list[Problem]:
+    """A person's own done log holds only their occurrences: of `on:` touchpoints whose
+    date they have (anything else is the client's, in the client's `done:`)."""
+    problems = Problems(path)
+    people = checked.at("people")
+    for member in client.household:
+        item = people.value[member.number - 1] if people.kind == "seq" else people
+        log = item.get("done") if item.kind == "map" else None
+        if log is None or log.kind != "map":
+            continue
+        for tp_id in dict.fromkeys([*member.done, *member.skipped]):
+            tp = journey.touchpoint(tp_id)
+            at = log.keys.get(tp_id, log)
+            if tp is None:
+                continue  # gone or misspelt: lint's `stale-done`, as for the client's log
+            if tp.on is None:
+                problems.add(at, f"done of {member.name}: touchpoint '{tp_id}' is not on a "
+                                 "date of theirs (it has no `on:`): write it in the "
+                                 "client's own `done:`")
+            elif tp.on not in member.dates:
+                problems.add(at, f"done of {member.name}: touchpoint '{tp_id}' is on their "
+                                 f"'{tp.on}', but they have no such date")
+    return problems.items
 
 
 # ---- the workspace ----------------------------------------------------------------------
@@ -865,7 +931,11 @@ def _add_answers(clients: dict[str, Client], journeys: dict[str, Journey],
         clients[ident] = merged
         base = fingerprints.of(client)
         if base is not client:  # the client has a fingerprint: the answers join it
-            fingerprints.add(merged, recipe("answers", base, repr(added)))
+            # What the answers say, and from which file, not their lines: a survey row
+            # inserted above would otherwise change every later answer's client.
+            said = [(f.date, f.feel, f.touchpoint, f.said, f.heard_by, f.where.path)
+                    for f in added]
+            fingerprints.add(merged, recipe("answers", base, repr(said)))
 
 
 def load_or_raise(root: Path, source: str = "journeys", cache: LoadCache | None = None) -> Loaded:

@@ -13,14 +13,16 @@ from .editor_schema import schema_files
 RENAMES = {"gitignore": ".gitignore"}  # dotfiles do not survive packaging well
 
 # `init --csv`: the starter's client as a row of a clients CSV (with empty columns to show
-# what else a row may hold), and a survey file with its header only, in place of the
-# client's YAML file.
+# what else a row may hold, a household of two among them), and a survey file with its
+# header only, in place of the client's YAML file.
 CSV_STARTER = {
     "journeys/clients/clients.csv": (
         "id,name,contact,journey,day_one,team.sales,team.lead,welcome,dates.birthday,"
-        "preferences.favorite_treat,must_know\n"
+        "preferences.favorite_treat,must_know,people.1.name,people.1.dates.birthday,"
+        "people.2.name,people.2.dates.birthday\n"
         "first-client,Our First Client,Robin,welcome,{today},sam-rivers,kim-lee,"
-        '"Robin, welcome aboard. Here is who you will work with, and what comes next.",,,\n'),
+        '"Robin, welcome aboard. Here is who you will work with, and what comes next.",,,,'
+        ",,,\n"),
     "journeys/surveys/answers.csv": "date,client,touchpoint,score:0-10,comment\n",
 }
 YAML_CLIENT = "journeys/clients/first-client.yml"

@@ -717,6 +717,28 @@ PAUSED = Record(
     shape="{date: YYYY-MM-DD, until: YYYY-MM-DD, reason: why}",
 )
 
+# One person of a client's household (a couple, a family): their own dates fire the
+# journey's `on:` touchpoints once each, named after them. All of it is internal.
+MEMBER = Record(
+    "household person",
+    [
+        Field("name", Text(), "Their name, as the team calls them (internal).", required=True),
+        Field("email", Text(pattern=EMAIL,
+                            pattern_expected="an email address like name@example.com"),
+              "Their email address (internal)."),
+        Field("dates", MapOf(Key(), Date(year_optional=True)),
+              "Their own dates: each `on:` touchpoint fires for them on theirs (internal)."),
+        Field("preferences", MapOf(Key(), Text()),
+              "Their own preferences, used before the client's for their occurrences "
+              "(internal)."),
+        Field("done", MapOf(Ident(), DONE_VALUE),
+              "Their own occurrences of `on:` touchpoints done, or skipped with a reason "
+              "(internal)."),
+    ],
+    doc="A person of the client's household, with their own dates (internal).",
+    shape="{name: ..., dates: {birthday: MM-DD}, ...}",
+)
+
 CLIENT = Record(
     "client",
     [
@@ -734,6 +756,9 @@ CLIENT = Record(
         Field("dates", MapOf(Key(), Date(year_optional=True)),
               "Dates that `on:` touchpoints use; the year is optional."),
         Field("preferences", MapOf(Key(), Text()), "Preferences touchpoints use (internal)."),
+        Field("people", ListOf(MEMBER),
+              "The household: the people behind the client, each with their own dates "
+              "(internal)."),
         Field("cares_about", Text(one_line=False), "What they care about (internal)."),
         Field("goals", ListOf(Text(), allow_single=True), "Their goals (internal)."),
         Field("handoff", Text(markdown=True), "Markdown: all that sales learned (internal)."),

@@ -26,6 +26,7 @@ from .schema import (
     ID_PATTERN,
     INVALID,
     KEY_PATTERN,
+    MEMBER,
     Field,
     Ident,
     Problems,
@@ -203,7 +204,13 @@ _ID_GROUPS = {"team": "role id", "done": "touchpoint id"}  # the others' keys ar
 LISTS = ("must_know", "goals")
 _YAML_ONLY = ("feedback", "paused", "left")
 CLIENT_COLUMNS = ("id", *(f.name for f in CLIENT.fields
-                          if f.name not in GROUPS and f.name not in _YAML_ONLY))
+                          if f.name not in GROUPS and f.name not in _YAML_ONLY
+                          and f.name != "people"))
+# A household, a person to a number: `people.1.name`, `people.1.dates.birthday`,
+# `people.2.name`... A row whose household is smaller leaves the higher numbers' cells empty.
+MEMBER_COLUMNS = tuple(f.name for f in MEMBER.fields if f.name not in GROUPS)
+MEMBER_GROUPS = tuple(f.name for f in MEMBER.fields if f.name in GROUPS)
+MAX_PEOPLE = 20  # a household, not a mailing list: a typo such as people.100 is caught
 # A row is a client file's mapping with its id in it (messages then name the client).
 CLIENT_ROW = Record("client", [Field("id", Ident(), "The client's id.", required=True),
                                *CLIENT.fields], doc=CLIENT.doc)
@@ -222,10 +229,16 @@ def _check_header(table: Table) -> tuple[dict[str, tuple[str, str | None]], list
     """Each column's (key, key in its group), and the header's problems."""
     problems = Problems(table.path)
     columns: dict[str, tuple[str, str | None]] = {}
-    every = [*CLIENT_COLUMNS, *(f"{g}.<name>" for g in GROUPS)]
+    every = [*CLIENT_COLUMNS, *(f"{g}.<name>" for g in GROUPS), "people.<n>.name"]
     for name, cell in table.header.items():
         group, dot, sub = name.partition(".")
-        if dot and group in GROUPS:
+        if group == "people":
+            bad = _person_column(name)
+            if bad is not None:
+                problems.add(cell, bad)
+            else:
+                columns[name] = ("people", sub)
+        elif dot and group in GROUPS:
             what = _ID_GROUPS.get(group)
             if not re.fullmatch(ID_PATTERN if what else KEY_PATTERN, sub):
                 problems.add(cell, f"column '{name}': '{sub}' is not a {what or 'name'} "
@@ -251,6 +264,31 @@ def _check_header(table: Table) -> tuple[dict[str, tuple[str, str | None]], list
         problems.add(first, f"missing column '{name}': a clients CSV needs the columns id, "
                             "name, journey, day_one and a team.<role> column for each role")
     return columns, problems.items
+
+
+def _person_column(name: str) -> str | None:
+    """What is wrong with a household column's name (`people.<n>.<key>`), or None."""
+    parts = name.split(".")
+    forms = ("a household column is 'people.<n>.<key>': 'people.1.name', "
+             "'people.1.dates.birthday', 'people.2.name'...")
+    if len(parts) < 3 or not re.fullmatch(r"[1-9][0-9]*", parts[1]):
+        return f"column '{name}': {forms}"
+    if int(parts[1]) > MAX_PEOPLE:
+        return f"column '{name}': a household of more than {MAX_PEOPLE} people? ({forms})"
+    key, rest = parts[2], parts[3:]
+    every = [*MEMBER_COLUMNS, *(f"{g}.<name>" for g in MEMBER_GROUPS)]
+    if key in MEMBER_COLUMNS and not rest:
+        return None
+    if key in MEMBER_GROUPS and len(rest) == 1:
+        what = _ID_GROUPS.get(key)
+        if re.fullmatch(ID_PATTERN if what else KEY_PATTERN, rest[0]):
+            return None
+        return (f"column '{name}': '{rest[0]}' is not a {what or 'name'} (lowercase letters, "
+                "digits" + (" and '-')" if what else ", '_' and '-')"))
+    if key in MEMBER_GROUPS:
+        return f"column '{name}' needs one name after '{key}.': 'people.{parts[1]}.{key}.<name>'"
+    return (f"column '{name}': '{key}' is not a key of a household's person"
+            f"{did_you_mean('.'.join(parts[2:]), every)}")
 
 
 _EXAMPLE = {"team": "lead", "dates": "birthday", "preferences": "favorite_dish",
@@ -285,8 +323,10 @@ def client_rows(table: Table) -> tuple[list[ClientRow], list[Problem]]:
 
 
 def _digest(table: Table, row: Row) -> str:
-    # The line is in: a client's pages may point at where it was written.
-    text = "\x00".join((table.path, str(row.line), table.header_text, row.text))
+    # Not the row's line: a row inserted above would make every client below it look
+    # changed. No page shows a client's line; messages take positions from the parse
+    # itself, made afresh whenever the file changes.
+    text = "\x00".join((table.path, table.header_text, row.text))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -297,11 +337,18 @@ def _row_node(row: Row, columns: dict[str, tuple[str, str | None]]) -> Node:
     values: dict[str, Node] = {}
     keys: dict[str, Node] = {}
     first = next(iter(row.cells.values()))
+    people: dict[int, dict[str, Node]] = {}  # a person's number -> their cells by key
     for name, (key, sub) in columns.items():
         cell = row.cells.get(name)
         if cell is None:
             continue
         empty = not cell.value.strip()
+        if key == "people":
+            assert sub is not None  # (a household column always names its key)
+            if not empty:
+                number, _, rest = sub.partition(".")
+                people.setdefault(int(number), {})[rest] = cell
+            continue
         if sub is None:
             if key == "id":
                 node = Node(cell.value.strip(), cell.line, cell.col, "str", raw=cell.raw)
@@ -324,7 +371,30 @@ def _row_node(row: Row, columns: dict[str, tuple[str, str | None]]) -> Node:
             [Node(part, cell.line, cell.col, "str", raw=part) for part in lines],
             cell.line, cell.col, "seq")  # a repeating touchpoint's dates, a line each
         group.keys[sub] = Node(sub, cell.line, cell.col, "str", raw=sub)
+    if people:
+        items = [_person_node(people[n]) for n in sorted(people)]
+        values["people"] = Node(items, items[0].line, items[0].col, "seq")
+        keys["people"] = values["people"]
     return Node(values, row.line, first.col, "map", keys=keys)
+
+
+def _person_node(cells: dict[str, Node]) -> Node:
+    """A person's cells (`name`, `dates.birthday`...) as the mapping a YAML item would be."""
+    first = next(iter(cells.values()))
+    node = Node({}, first.line, first.col, "map")
+    for key, cell in cells.items():
+        group, dot, sub = key.partition(".")
+        if not dot:
+            node.value[key], node.keys[key] = cell, cell
+            continue
+        holder = node.value.setdefault(group, Node({}, cell.line, cell.col, "map"))
+        node.keys.setdefault(group, cell)
+        lines = [part for part in cell.value.splitlines() if part.strip()]
+        holder.value[sub] = cell if group != "done" or len(lines) < 2 else Node(
+            [Node(part, cell.line, cell.col, "str", raw=part) for part in lines],
+            cell.line, cell.col, "seq")
+        holder.keys[sub] = Node(sub, cell.line, cell.col, "str", raw=sub)
+    return node
 
 
 # ---- survey answers -------------------------------------------------------------------------

@@ -493,6 +493,16 @@ function journeymapEditor() {
       var link = row.querySelector('a[href*="#"]');
       if (!link) return;
       var tpId = link.getAttribute("href").split("#").pop(), title = link.textContent;
+      // A household's person's occurrence (a birthday of theirs) goes to their own log.
+      var person = row.getAttribute("data-person"), whom = row.querySelector(".jm-for-whom");
+      var entry = { op: "done.add", client: cid, touchpoint: tpId };
+      if (person) entry.person = Number(person);
+      if (whom) title += " " + whom.textContent;
+      var entryOn = function (date, skipped) {
+        var e = Object.assign({}, entry, { date: date });
+        if (skipped !== undefined) e.skipped = skipped;
+        return e;
+      };
       var box = el("span", { "class": "jm-ed-done" });
       var date = el("input", { type: "date", "aria-label": "Done on (date) for " + title });
       date.value = localToday();
@@ -500,20 +510,20 @@ function journeymapEditor() {
       var onDate = el("button", { type: "button", "class": "jm-ed-done-on" }, "Done then");
       today.setAttribute("aria-label", "Mark \u201c" + title + "\u201d done today");
       today.addEventListener("click", function () {
-        send({ op: "done.add", client: cid, touchpoint: tpId, date: localToday() });
+        send(entryOn(localToday()));
       });
       onDate.addEventListener("click", function () {
-        if (date.value) send({ op: "done.add", client: cid, touchpoint: tpId, date: date.value });
+        if (date.value) send(entryOn(date.value));
       });
       var skip = el("button", { type: "button", "class": "jm-ed-skip" }, "Skipped\u2026");
       skip.setAttribute("aria-label", "Mark \u201c" + title + "\u201d skipped, with the reason");
-      skip.addEventListener("click", function () { skipForm(cid, tpId, title); });
+      skip.addEventListener("click", function () { skipForm(entryOn, title); });
       box.append(today, date, onDate, skip);
       row.lastElementChild.append(box);
     });
   }
   /* Decided against: the log keeps the date and why (`{skipped: date, reason: why}`). */
-  function skipForm(cid, tpId, title) {
+  function skipForm(entryOn, title) {
     var form = dialog("Skipped: " + title);
     var why = field(form, "Why it was skipped", input("reason", ""));
     why.required = true;
@@ -523,7 +533,7 @@ function journeymapEditor() {
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       if (!why.value.trim()) { showError(form, "Say why it was skipped: that is what the team learns from."); return; }
-      send({ op: "done.add", client: cid, touchpoint: tpId, date: when.value, skipped: why.value.trim() }, form)
+      send(entryOn(when.value, why.value.trim()), form)
         .then(function (a) { if (a && a.ok) form.parentNode.close(); });
     });
     form.parentNode.showModal();

@@ -398,8 +398,9 @@ def test_a_page_with_another_policy_is_never_written_into_a_tab(tmp_path: Path) 
         assert red > 150 and green < 100 and blue < 100, (n, red, green, blue)
 
 
-def descendants() -> list[str]:
-    """The command lines of this process's descendants (a browser left running shows here)."""
+def browsers() -> set[int]:
+    """The Chromium processes among this process's descendants (a browser left running shows
+    here; other tests' session browsers too)."""
     parents: dict[int, int] = {}
     commands: dict[int, str] = {}
     for entry in Path("/proc").iterdir():
@@ -411,12 +412,13 @@ def descendants() -> list[str]:
             except OSError:
                 continue
             parents[int(entry.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
-    found, frontier = [], [os.getpid()]
+    found, frontier = set(), [os.getpid()]
     while frontier:
         parent = frontier.pop()
         for pid, ppid in parents.items():
             if ppid == parent:
-                found.append(commands.get(pid, ""))
+                if "chromium" in commands.get(pid, ""):
+                    found.add(pid)
                 frontier.append(pid)
     return found
 
@@ -426,16 +428,17 @@ def test_a_browser_launched_ahead_prints_the_same_and_goes_when_closed(tmp_path:
 
     html = page(tmp_path / "p")
     render_pdfs([PdfJob(html, tmp_path / "alone.pdf")], None)
+    before = browsers()
     printer = Printer()
     try:
         report = render_pdfs([PdfJob(html, tmp_path / "ahead.pdf")], None, printer=printer)
         assert report.rendered == 1
-        assert any("chromium" in command for command in descendants())
+        assert browsers() - before
     finally:
         printer.close()
     assert (tmp_path / "ahead.pdf").read_bytes() == (tmp_path / "alone.pdf").read_bytes()
     Printer().close()  # closed before it is used, even while it starts
-    assert not [command for command in descendants() if "chromium" in command]
+    assert not browsers() - before
 
 
 def test_a_browser_launched_ahead_that_cannot_start_is_said_when_needed(

@@ -18,7 +18,6 @@ import asyncio
 import concurrent.futures
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import html
 import os
@@ -510,15 +509,13 @@ def render_pdfs(jobs: Sequence[PdfJob], cache_dir: Path | None, workers: int | N
         return None
 
     first = next_todo()
-    if first is None:
-        pass
-    elif printer is not None:
-        printer.run(functools.partial(_print_in, first=first, next_todo=next_todo, cache=cache,
-                                      workers=workers or usable_cores(),
-                                      printed=lambda: one_done("printed"), reuse=reused))
-    else:
-        _run(_print_all(first, next_todo, cache, workers or usable_cores(),
-                        lambda: one_done("printed"), reused))
+    if first is not None:
+        args = (first, next_todo, cache, workers or usable_cores(), lambda: one_done("printed"),
+                reused)
+        if printer is not None:
+            printer.run(lambda chromium: _print_in(chromium, *args))
+        else:
+            _run(_print_all(*args))
     return PdfReport(rendered=counts["printed"], cached=counts["cached"], reused=reused.count)
 
 

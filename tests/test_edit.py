@@ -141,10 +141,19 @@ def test_stage_rename_aim_phases_and_boundary(ws: Path, editor: Editor) -> None:
     expected = expected.replace("    from: 101\n    to: 200\n", "    from: 111\n    to: 200\n", 1)
     assert (ws / JOURNEY).read_text() == expected
     _clean(ws)
-    with pytest.raises(Refused) as refused:  # testimonial (day 120, adopt) would be in it
-        _edit(editor, op="stage.boundary", stage="day-100", to=150)
-    assert "phase 'adopt' of touchpoint 'testimonial'" in str(refused.value)
-    assert (ws / JOURNEY).read_text() == expected
+    # Testimonial (day 120, adopt) falls in day-100 (accomplish only): it takes that phase,
+    # as a card dragged there would, and the touchpoints that stay keep theirs.
+    _edit(editor, op="stage.boundary", stage="day-100", to=150, phases={"kickoff": "adopt"})
+    block = _block(expected, "testimonial")
+    moved = expected.replace("    from: 61\n    to: 110\n", "    from: 61\n    to: 150\n", 1)
+    moved = moved.replace("    from: 111\n    to: 200\n", "    from: 151\n    to: 200\n", 1)
+    moved = moved.replace(block, block.replace("    phase: adopt\n", "    phase: accomplish\n"))
+    assert (ws / JOURNEY).read_text() == moved
+    _clean(ws)
+    with pytest.raises(Refused) as refused:  # six-months would end before it starts
+        _edit(editor, op="stage.boundary", stage="day-100", to=200)
+    assert "six-months" in str(refused.value)
+    assert (ws / JOURNEY).read_text() == moved
 
 
 def test_mark_done_appends_to_the_log(ws: Path, editor: Editor) -> None:

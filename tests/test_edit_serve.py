@@ -359,6 +359,83 @@ def test_rename_a_stage_and_move_a_boundary(served: Served, page: Page) -> None:
     _check_clean(served)
 
 
+def test_drag_a_boundary_with_the_mouse(served: Served, page: Page) -> None:
+    """The handle between two stage headings, dragged into the earlier column: the day
+    under the pointer becomes its last day, and the touchpoints it hands over take the
+    later stage's phase where theirs is not one of it."""
+    _open(page, served)
+    before = served.text()
+    assert "    from: 31\n    to: 60\n" in before and "    from: 61\n    to: 110\n" in before
+    handle = page.locator('.jm-map-stage[data-stage="day-60"] .jm-ed-boundary')
+    expect(handle).to_have_attribute("aria-valuenow", "60")
+    head = page.locator('.jm-map-stage[data-stage="day-60"]').bounding_box()
+    box = handle.bounding_box()
+    assert head and box
+    # Days 31 to 60 run across the middle 80% of the column: day 44 is 13/29 of the way.
+    x = head["x"] + head["width"] * (0.1 + 0.8 * 13 / 29)
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(x, y, steps=8)
+    expect(handle.locator(".jm-ed-boundary-label")).to_have_text("day 44 | 45")
+    crossing = page.locator(".jm-map-card.jm-ed-crossing")
+    expect(crossing).to_have_count(2)  # care-gesture (45) and day-60-review (60)
+    assert served.text() == before  # nothing is written before the drop
+    moment = _mark(page)
+    page.mouse.up()
+    took = _until_redrawn(page, served, before, moment=moment)
+    care = _block(before, "care-gesture")
+    assert served.text() == before.replace(
+        "    from: 31\n    to: 60\n", "    from: 31\n    to: 44\n", 1).replace(
+        "    from: 61\n    to: 110\n", "    from: 45\n    to: 110\n", 1).replace(
+        care, care.replace("    phase: acclimate\n", "    phase: accomplish\n"), 1)
+    expect(page.locator('.jm-map-cards[data-stage="day-100"] '
+                        '.jm-map-card[data-touchpoint="care-gesture"]')).to_be_visible()
+    expect(page.locator(".jm-map-card.jm-ed-crossing")).to_have_count(0)
+    print(f"boundary drop to redrawn map: {took:.2f} s")
+    _check_clean(served)
+    after = served.text()
+    _mark(page)
+    page.locator(".jm-ed-undo").click()  # both stages and the phase, back in one step
+    _until_redrawn(page, served, after)
+    assert served.text() == before
+
+
+def test_move_a_boundary_with_the_keyboard(served: Served, page: Page) -> None:
+    _open(page, served)
+    before = served.text()
+    assert "    from: 8\n    to: 30\n" in before
+    handle = page.locator('.jm-map-stage[data-stage="first-month"] .jm-ed-boundary')
+    handle.focus()
+    page.keyboard.press("ArrowLeft")
+    expect(handle).to_have_attribute("aria-valuenow", "29")
+    page.keyboard.press("Escape")  # back as it was, and nothing written
+    expect(handle).to_have_attribute("aria-valuenow", "30")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(handle).to_have_attribute("aria-valuetext",
+                                     "Days 8-30 ends on day 32, The second month starts on day 33")
+    expect(page.locator(".jm-ed-status")).to_contain_text("1 touchpoint changes stage")
+    page.wait_for_timeout(300)
+    assert served.text() == before
+    _mark(page)
+    page.keyboard.press("Enter")
+    _until_redrawn(page, served, before)
+    assert served.text() == before.replace("    from: 8\n    to: 30\n", "    from: 8\n    to: 32\n",
+                                           1).replace("    from: 31\n    to: 60\n",
+                                                      "    from: 33\n    to: 60\n", 1)
+    # Redrawn in place: the handle keeps the focus, at its new day.
+    expect(handle).to_be_focused()
+    expect(handle).to_have_attribute("aria-valuenow", "32")
+    _check_clean(served)
+    after = served.text()
+    _mark(page)
+    page.keyboard.press("Control+z")
+    _until_redrawn(page, served, after)
+    assert served.text() == before
+    expect(handle).to_have_attribute("aria-valuenow", "30")
+
+
 @pytest.mark.parametrize("change, words", [
     ("day", "falls in no stage window"),
     # The owner removed: the form offers no empty owner, so a stale form is made here.

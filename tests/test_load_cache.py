@@ -86,3 +86,30 @@ def test_a_parse_on_disk_is_named_after_the_code_that_made_it(tmp_path: Path,
     before = cache.key("client", "journeys/clients/c.yml", file)
     monkeypatch.setattr(load, "parser_code", lambda: "another model")
     assert cache.key("client", "journeys/clients/c.yml", file) != before
+
+
+def test_a_load_from_the_same_parses_is_the_last_one_again(tmp_path: Path) -> None:
+    """The map's editor loads the workspace at every page the preview serves: a load of
+    unchanged files gives the last result itself; any change (an edit, a new file, one
+    removed) loads anew."""
+    ws = copy_workspace(tmp_path / "ws")
+    cache = LoadCache()
+    first = load_workspace(ws, "journeys", cache)
+    assert load_workspace(ws, "journeys", cache) is first
+    bakery = ws / "journeys/clients/harbor-street-bakery.yml"
+    text = bakery.read_text()
+    bakery.write_text(text.replace("name: Harbor Street Bakery", "name: Harbour Street Bakery"))
+    edited = load_workspace(ws, "journeys", cache)
+    assert edited is not first
+    assert edited.workspace.clients["harbor-street-bakery"].name == "Harbour Street Bakery"
+    (ws / "journeys/clients/a-new-client.yml").write_text(
+        text.replace("name: Harbor Street Bakery", "name: A New Client"))
+    added = load_workspace(ws, "journeys", cache)
+    assert "a-new-client" in added.workspace.clients
+    (ws / "journeys/clients/a-new-client.yml").unlink()
+    removed = load_workspace(ws, "journeys", cache)
+    assert "a-new-client" not in removed.workspace.clients
+    assert removed is not edited
+    fresh = load_workspace(ws, "journeys", LoadCache())  # as a load with no cache has it
+    for same in (edited, fresh):
+        assert (same.workspace, same.problems) == (removed.workspace, removed.problems)

@@ -143,6 +143,8 @@ class Editor:
             if op == "touchpoint.set" and journey is not None:
                 _follow_stage(journey, request)
                 _keep_done_logs(ws, journey, request)
+            if op == "stage.boundary" and journey is not None:
+                _follow_boundary(journey, request)
             try:
                 # A byte order mark is set aside while patching and put back, as fmt does.
                 bom = "\ufeff" if text.startswith("\ufeff") else ""
@@ -218,6 +220,28 @@ def _follow_stage(journey: Journey, request: dict[str, Any]) -> None:
         return
     at = PHASES.index(tp.phase)
     fields["phase"] = min(stage.phases, key=lambda p: abs(PHASES.index(p) - at))
+
+
+def _follow_boundary(journey: Journey, request: dict[str, Any]) -> None:
+    """The touchpoints a moved boundary puts in the other stage take its nearest phase
+    where the phase written in the file is not one of that stage's (as a dragged card
+    does): `request["phases"]` maps their ids to the phase to write."""
+    request["phases"] = {}  # worked out here, never taken from the request
+    ids = [s.id for s in journey.stages]
+    last, wanted = request.get("to"), request.get("stage")
+    if wanted not in ids or ids.index(wanted) + 1 >= len(ids) or type(last) is not int:
+        return
+    before, after = journey.stages[ids.index(wanted)], journey.stages[ids.index(wanted) + 1]
+    phases: dict[str, str] = {}
+    for tp in journey.touchpoints:
+        if tp.day is None or tp.phase is None or "phase" not in tp.key_where:
+            continue  # a phase not written follows its stage by itself
+        now = before if tp.day <= last else after
+        if tp.stage in (before.id, after.id) and now.id != tp.stage and now.phases \
+                and tp.phase not in now.phases:
+            at = PHASES.index(tp.phase)
+            phases[tp.id] = min(now.phases, key=lambda p: abs(PHASES.index(p) - at))
+    request["phases"] = phases
 
 
 def _keep_done_logs(ws: Workspace, journey: Journey, request: dict[str, Any]) -> None:
@@ -363,6 +387,9 @@ def stage_boundary(text: str, request: dict[str, Any]) -> tuple[Text, str]:
         raise PatchError(f"stage '{wanted}' has no stage after it")
     after = ids[ids.index(wanted) + 1]
     _set_on(doc, "stages", {wanted: {"to": last}, after: {"from": last + 1}})
+    moved = request.get("phases") or {}
+    if moved:
+        _set_on(doc, "touchpoints", {tp: {"phase": phase} for tp, phase in moved.items()})
     return doc, f"moved the boundary between '{wanted}' and '{after}'"
 
 

@@ -96,6 +96,9 @@ class LoadCache:
     keys: dict[Path, str] = field(default_factory=dict)  # their parse keys, by path
     # How many files of each kind this process parsed (not found in either cache).
     parsed: Counter[str] = field(default_factory=Counter)
+    # The last load's result, with what it was made of (see `_Made`): a load from the very
+    # same parses gives it again (the map's editor asks at every page the preview serves).
+    last: tuple[_Made, Loaded] | None = None
 
     def get(self, file: Path, stamp: tuple[int, int]) -> Parsed | None:
         hit = self.files.get(file)
@@ -827,8 +830,10 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
     answers: list[Answer] = []
     broken: dict[str, set[str]] = {kind: set() for kind in KIND_ORDER}
     fingerprints = Fingerprints()
+    made = _Made(folder, tuple(listing.files), tuple(listing.problems))
     for kind, file in listing.files:
         result = parsed(file, kind)
+        made.add(result, cache.keys.get(file))
         problems.extend(result.problems)
         if result.record is None:
             broken[kind].add(file.stem)  # exists, but has errors of its own
@@ -857,11 +862,38 @@ def load_workspace(root: Path, source: str = "journeys", cache: LoadCache | None
     for stale in set(cache.files) - {file for _, file in listing.files}:
         del cache.files[stale]
         cache.keys.pop(stale, None)
+    if cache.last is not None and cache.last[0].same(made):
+        return cache.last[1]
     drafts = _defined_once(drafts, problems)
     clients = _cross_check(journeys, people, drafts, broken, problems)
     _add_answers(clients, journeys, answers, broken, problems, fingerprints)
-    return Loaded(Workspace(folder, journeys, people, clients), sorted(problems),
-                  fingerprints)
+    loaded = Loaded(Workspace(folder, journeys, people, clients), sorted(problems),
+                    fingerprints)
+    cache.last = (made, loaded)
+    return loaded
+
+
+@dataclass
+class _Made:
+    """What a load was made of: the files listed, each one's parse (the very object, so an
+    edited or re-read file never matches) and parse key, and the listing's problems. The
+    cross-checks that follow depend on nothing else."""
+
+    folder: Path
+    files: tuple[tuple[str, Path], ...]
+    listed: tuple[Problem, ...]
+    parses: list[Parsed] = field(default_factory=list)
+    keys: list[str | None] = field(default_factory=list)
+
+    def add(self, parse: Parsed, key: str | None) -> None:
+        self.parses.append(parse)
+        self.keys.append(key)
+
+    def same(self, other: _Made) -> bool:
+        return (self.folder == other.folder and self.files == other.files
+                and self.listed == other.listed and self.keys == other.keys
+                and len(self.parses) == len(other.parses)
+                and all(a is b for a, b in zip(self.parses, other.parses, strict=True)))
 
 
 def _cross_check(journeys: dict[str, Journey], people: dict[str, Person],

@@ -387,7 +387,7 @@ def list_workspace(folder: Path, root: Path) -> Listing:
     def rel(path: Path) -> str:
         return Path(os.path.relpath(path, root)).as_posix()
 
-    def visit(here: Path, parts: tuple[str, ...], seen: frozenset[str]) -> None:
+    def visit(here: Path, real_here: str, parts: tuple[str, ...], seen: frozenset[str]) -> None:
         try:
             entries = sorted(os.scandir(here), key=lambda e: e.name)
         except OSError as error:
@@ -399,8 +399,10 @@ def list_workspace(folder: Path, root: Path) -> Listing:
                 continue
             path = here / entry.name
             where = (*parts, entry.name)
-            real = os.path.realpath(path)
-            if entry.is_symlink() and not inside(real, real_root):
+            # Only a link needs resolving (a thousand realpath calls are most of a listing).
+            link = entry.is_symlink()
+            real = os.path.realpath(path) if link else os.path.join(real_here, entry.name)
+            if link and not inside(real, real_root):
                 listing.problems.append(Problem(
                     rel(path), 1, 1, f"a symbolic link that leads outside {source}/: journeymap "
                                      "never follows it; put the file itself here instead"))
@@ -413,7 +415,7 @@ def list_workspace(folder: Path, root: Path) -> Listing:
                 continue
             if stat.S_ISDIR(info.st_mode):
                 if real not in seen:  # a link back up would loop
-                    visit(path, where, seen | {real})
+                    visit(path, real, where, seen | {real})
                 continue
             suffix = os.path.splitext(entry.name)[1]
             kind = KINDS_BY_PLACE.get(("/".join(parts), suffix)) if len(parts) <= 1 else None
@@ -429,7 +431,7 @@ def list_workspace(folder: Path, root: Path) -> Listing:
                 listing.problems.append(Problem(rel(path), 1, 1, _not_read_hint(where),
                                                 "warning"))
 
-    visit(folder, (), frozenset({real_root}))
+    visit(folder, real_root, (), frozenset({real_root}))
     listing.files.sort(key=lambda pair: (KIND_ORDER[pair[0]], pair[1].name))
     return listing
 

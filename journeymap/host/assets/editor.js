@@ -400,13 +400,108 @@ function journeymapEditor() {
     return send({ op: "touchpoint.set", journey: journeyId, id: id, fields: { feel: feel } });
   }
 
+  /* ---- a boundary between two stages, dragged across their columns ---- */
+  // Inside a column its days run across the middle 80% (map_layout's COLUMN_PAD), as the
+  // curve's points do: the day under the pointer is the new last day of the earlier stage.
+  function dayAcross(head, stage, x) {
+    var r = head.getBoundingClientRect(), inner = r.width * 0.8;
+    var f = inner > 0 ? (x - r.left - r.width * 0.1) / inner : 0.5;
+    return stage.from + Math.round(Math.max(0, Math.min(1, f)) * (stage.to - stage.from));
+  }
+  function boundaryHandle(stage, next) {
+    var min = stage.from, max = next.to - 1;  // each stage keeps at least a day
+    var h = el("span", { "class": "jm-ed-boundary", tabindex: "0", role: "slider",
+                         "aria-valuemin": String(min), "aria-valuemax": String(max),
+                         "aria-label": "Boundary between " + stage.title + " and " + next.title +
+                           ": the last day of " + stage.title + " (arrow keys, then Enter)",
+                         title: "Drag to move the boundary between " + stage.title + " and " + next.title });
+    var label = el("span", { "class": "jm-ed-boundary-label", "aria-hidden": "true" });
+    h.append(el("span", { "aria-hidden": "true" }, "\u2194"), label);
+    h.jmStages = [stage, next];
+    setBoundary(h, stage.to);
+    return h;
+  }
+  function setBoundary(h, to) {
+    var stage = h.jmStages[0], next = h.jmStages[1], crossing = 0;
+    to = Math.max(stage.from, Math.min(next.to - 1, to));
+    h.jmTo = to;
+    h.classList.remove("jm-ed-sent");
+    var text = stage.title + " ends on day " + to + ", " + next.title + " starts on day " + (to + 1);
+    h.setAttribute("aria-valuenow", String(to));
+    h.setAttribute("aria-valuetext", text);
+    h.querySelector(".jm-ed-boundary-label").textContent = "day " + to + " | " + (to + 1);
+    [stage, next].forEach(function (s) {
+      map.querySelectorAll('.jm-map-cards[data-stage="' + s.id + '"] .jm-map-card').forEach(function (c) {
+        var tp = journey().touchpoints[c.dataset.touchpoint];
+        var moves = !!tp && tp.day != null && (s === stage ? tp.day > to : tp.day <= to);
+        c.classList.toggle("jm-ed-crossing", moves);
+        if (moves) crossing++;
+      });
+    });
+    h.classList.toggle("jm-ed-moved", to !== stage.to);
+    if (to !== stage.to) say(text + (crossing ? "; " + crossing + " touchpoint" + (crossing > 1 ? "s change" : " changes") + " stage" : "") + ".");
+    return to;
+  }
+  function commitBoundary(h) {
+    var stage = h.jmStages[0];
+    if (h.jmTo === stage.to) { say(stage.title + " still ends on day " + stage.to + "."); return; }
+    h.classList.replace("jm-ed-moved", "jm-ed-sent");  // the label stays until redrawn
+    send({ op: "stage.boundary", journey: journeyId, stage: stage.id, to: h.jmTo });
+  }
+  function dragBoundary(h, start) {
+    var stage = h.jmStages[0], next = h.jmStages[1];
+    var heads = [stage, next].map(function (s) { return map.querySelector('.jm-map-stage[data-stage="' + s.id + '"]'); });
+    var x0 = start.clientX, moved = false;
+    h.setPointerCapture && h.setPointerCapture(start.pointerId);
+    h.classList.add("jm-ed-dragging-boundary");
+    function move(e) {
+      if (!moved && Math.abs(e.clientX - x0) < 3) return;
+      moved = true;
+      var split = heads[1].getBoundingClientRect().left;
+      var s = e.clientX < split ? 0 : 1;
+      setBoundary(h, dayAcross(heads[s], [stage, next][s], e.clientX));
+      var lo = heads[0].getBoundingClientRect().left, hi = heads[1].getBoundingClientRect().right;
+      h.style.transform = "translateX(" + (Math.max(lo, Math.min(hi, e.clientX)) - x0) + "px)";
+    }
+    function end(e) {
+      h.removeEventListener("pointermove", move);
+      h.removeEventListener("pointerup", end);
+      h.removeEventListener("pointercancel", end);
+      h.classList.remove("jm-ed-dragging-boundary");
+      h.style.transform = "";
+      if (moved && e.type === "pointerup") commitBoundary(h); else setBoundary(h, stage.to);
+    }
+    h.addEventListener("pointermove", move);
+    h.addEventListener("pointerup", end);
+    h.addEventListener("pointercancel", end);
+  }
+  function boundaryKey(h, e) {
+    var steps = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1, PageDown: -7, PageUp: 7 };
+    if (e.key in steps) setBoundary(h, h.jmTo + steps[e.key]);
+    else if (e.key === "Home") setBoundary(h, h.jmStages[0].from);
+    else if (e.key === "End") setBoundary(h, h.jmStages[1].to - 1);
+    else if (e.key === "Enter") commitBoundary(h);
+    else if (e.key === "Escape") { setBoundary(h, h.jmStages[0].to); say("The boundary is as it was."); }
+    else return;
+    e.preventDefault();
+  }
+  function decorateBoundaries() {
+    var stages = journey().stages;
+    stages.slice(0, -1).forEach(function (stage, i) {
+      var head = map.querySelector('.jm-map-stage[data-stage="' + stage.id + '"]');
+      if (head) head.append(boundaryHandle(stage, stages[i + 1]));
+    });
+  }
+
   function decorateMap() {
-    document.querySelectorAll(".jm-ed-add, .jm-ed-note-button, .jm-ed-note-item").forEach(function (b) { b.remove(); });
+    document.querySelectorAll(".jm-ed-add, .jm-ed-note-button, .jm-ed-note-item, .jm-ed-boundary").forEach(function (b) { b.remove(); });
+    map.querySelectorAll(".jm-ed-crossing").forEach(function (c) { c.classList.remove("jm-ed-crossing"); });
     if (!on) {
       map.querySelectorAll(".jm-curve-point[tabindex], .jm-map-note[tabindex]").forEach(function (p) { p.removeAttribute("tabindex"); p.removeAttribute("role"); });
       return;
     }
     decorateNotes();
+    decorateBoundaries();
     map.querySelectorAll(".jm-map-stage[data-stage]").forEach(function (head) {
       var stage = stageOf(head.dataset.stage);
       var add = el("button", { type: "button", "class": "jm-ed-add", "aria-label": "Add a touchpoint to " + stage.title,
@@ -435,6 +530,8 @@ function journeymapEditor() {
     if (!state.journeys[journeyId]) return false;
     map.addEventListener("pointerdown", function (e) {
       if (!on || e.button !== 0) return;
+      var boundary = e.target.closest(".jm-ed-boundary");
+      if (boundary) { e.preventDefault(); dragBoundary(boundary, e); return; }
       var point = e.target.closest(".jm-curve-point");
       if (point) { e.preventDefault(); dragPoint(point, e); return; }
       var card = e.target.closest(".jm-map-card");
@@ -455,6 +552,8 @@ function journeymapEditor() {
       if (!on) return;
       var note = e.target.closest(".jm-map-note");
       if (note && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); openNote(note); return; }
+      var boundary = e.target.closest(".jm-ed-boundary");
+      if (boundary) { boundaryKey(boundary, e); return; }
       var point = e.target.closest(".jm-curve-point");
       if (point && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
         e.preventDefault();
@@ -549,6 +648,11 @@ function journeymapEditor() {
     ".jm-editing .jm-map-note{cursor:pointer}.jm-ed-note-item{list-style:none;flex:none;margin:0;padding:0;border:0;background:none}.jm-ed-add-note{font:inherit;padding:0 .5em;border:1px solid #495057;border-radius:4px;background:#fff;color:#212529;cursor:pointer}" +
     ".jm-editing .jm-map-card{cursor:grab;touch-action:none}.jm-editing .jm-curve-point{cursor:ns-resize;touch-action:none}" +
     ".jm-ed-over{background:#e7f5ff;outline:2px dashed #1c5d99}" +
+    ".jm-editing .jm-map-stage{position:relative}.jm-ed-boundary{position:absolute;z-index:1;top:50%;right:-.75em;width:1.5em;height:2.4em;margin-top:-1.2em;display:flex;align-items:center;justify-content:center;background:#fff;border:1px solid #495057;border-radius:4px;color:#212529;cursor:ew-resize;touch-action:none;user-select:none;font-weight:700}" +
+    ".jm-ed-boundary:hover,.jm-ed-dragging-boundary,.jm-ed-boundary.jm-ed-moved,.jm-ed-boundary.jm-ed-sent{background:#1c5d99;color:#fff}" +
+    ".jm-ed-boundary-label{display:none;position:absolute;top:100%;left:50%;transform:translateX(-50%);margin-top:.3em;padding:.1em .4em;white-space:nowrap;background:#212529;color:#fff;border-radius:3px;font-weight:400}" +
+    ".jm-ed-boundary:focus .jm-ed-boundary-label,.jm-ed-dragging-boundary .jm-ed-boundary-label,.jm-ed-moved .jm-ed-boundary-label,.jm-ed-sent .jm-ed-boundary-label{display:block}" +
+    ".jm-ed-crossing{outline:3px dashed #e8590c;outline-offset:-1px}@media (max-width:40em){.jm-ed-boundary{display:none}}" +
     ".jm-ed-dragging{opacity:.4}.jm-ed-ghost{position:fixed;z-index:50;pointer-events:none;width:12em;list-style:none;background:#fff;border:1px solid #495057;padding:.4em;box-shadow:0 4px 12px #0003}" +
     ".jm-ed-dialog{max-width:46em;width:90vw;border:1px solid #495057;border-radius:8px}.jm-ed-dialog h2{margin-top:0}" +
     ".jm-ed-field{display:grid;grid-template-columns:12em 1fr;gap:.5em;align-items:center;margin:.4em 0}" +
@@ -583,7 +687,8 @@ function journeymapEditor() {
   var busy = false, pending = false, shown = null;
 
   function root() { return ROOTS.filter(function (r) { return document.querySelector(r); })[0]; }
-  function idle() { return !document.querySelector("dialog.jm-ed-dialog[open], .jm-ed-dragging"); }
+  // A boundary being chosen (dragged, or with the keys and not yet sent) is in progress too.
+  function idle() { return !document.querySelector("dialog.jm-ed-dialog[open], .jm-ed-dragging, .jm-ed-dragging-boundary, .jm-ed-boundary.jm-ed-moved"); }
   // The focused card, point, stage heading or the link inside one, found again by its id.
   function focusKey() {
     var f = document.activeElement;
@@ -591,7 +696,7 @@ function journeymapEditor() {
     if (!holder || !holder.classList.length) return null;
     var k = holder.dataset.touchpoint ? "touchpoint" : "stage";
     var key = "." + holder.classList[0] + "[data-" + k + '="' + holder.dataset[k] + '"]';
-    return holder === f ? key : key + " " + f.tagName.toLowerCase();
+    return holder === f ? key : key + " " + (f.classList.length ? "." + f.classList[0] : f.tagName.toLowerCase());
   }
   // What a page shows, its scripts left out: the live server's reload script differs at
   // every request, and a page the same but for it is not shown again.

@@ -218,30 +218,33 @@ def _follow_stage(journey: Journey, request: dict[str, Any]) -> None:
                   or (day is None and s.id == stage_id)), None)
     if stage is None or not stage.phases or tp.phase in stage.phases:
         return
-    at = PHASES.index(tp.phase)
-    fields["phase"] = min(stage.phases, key=lambda p: abs(PHASES.index(p) - at))
+    fields["phase"] = _nearest_phase(tp.phase, stage.phases)
+
+
+def _nearest_phase(phase: str, phases: tuple[str, ...]) -> str:
+    """Of a stage's `phases`, the one nearest to `phase` in Coleman's order."""
+    return min(phases, key=lambda p: abs(PHASES.index(p) - PHASES.index(phase)))
 
 
 def _follow_boundary(journey: Journey, request: dict[str, Any]) -> None:
     """The touchpoints a moved boundary puts in the other stage take its nearest phase
     where the phase written in the file is not one of that stage's (as a dragged card
     does): `request["phases"]` maps their ids to the phase to write."""
-    request["phases"] = {}  # worked out here, never taken from the request
+    phases: dict[str, str] = {}
+    request["phases"] = phases  # worked out here, never taken from the request
     ids = [s.id for s in journey.stages]
     last, wanted = request.get("to"), request.get("stage")
     if wanted not in ids or ids.index(wanted) + 1 >= len(ids) or type(last) is not int:
         return
-    before, after = journey.stages[ids.index(wanted)], journey.stages[ids.index(wanted) + 1]
-    phases: dict[str, str] = {}
+    at = ids.index(wanted)
+    before, after = journey.stages[at], journey.stages[at + 1]
     for tp in journey.touchpoints:
         if tp.day is None or tp.phase is None or "phase" not in tp.key_where:
             continue  # a phase not written follows its stage by itself
         now = before if tp.day <= last else after
         if tp.stage in (before.id, after.id) and now.id != tp.stage and now.phases \
                 and tp.phase not in now.phases:
-            at = PHASES.index(tp.phase)
-            phases[tp.id] = min(now.phases, key=lambda p: abs(PHASES.index(p) - at))
-    request["phases"] = phases
+            phases[tp.id] = _nearest_phase(tp.phase, now.phases)
 
 
 def _keep_done_logs(ws: Workspace, journey: Journey, request: dict[str, Any]) -> None:

@@ -634,8 +634,9 @@ def test_the_state_in_the_page_cannot_close_its_element() -> None:
 
 def test_the_live_server_hooks_fit_the_hosts_own_server(tmp_path: Path) -> None:
     """host/live.py leans on the live server's internals (MkDocs' and ProperDocs'): its
-    reload script is rewritten to ask the editor first, a rebuild can be asked for at once,
-    and a rebuild with no watched file changed since the last is skipped."""
+    reload script is rewritten to ask the editor first, a rebuild can be asked for at once
+    (without the pause for saves to settle), and a rebuild with no watched file changed since
+    the last is skipped."""
     import mkdocs.livereload as livereload
 
     from journeymap.host.live import rebuild_now, skip_unchanged, soft_reload
@@ -653,10 +654,14 @@ def test_the_live_server_hooks_fit_the_hosts_own_server(tmp_path: Path) -> None:
         watched.mkdir()
         (watched / "a.yml").write_text("one\n")
         server.watch(str(watched))
+        settle = server.build_delay
+        assert settle > 0  # the pause it takes for a burst of saves to settle
+        build = skip_unchanged(server.builder, server)
         rebuild_now(server)()
         assert server._want_rebuild is True
-        build = skip_unchanged(server.builder, server)
+        assert server.build_delay == 0  # the editor's file is whole: no pause
         build()
+        assert server.build_delay == settle  # back for the next save from an editor
         build()  # nothing changed since: skipped
         assert builds == [1]
         (watched / "a.yml").write_text("two, longer\n")

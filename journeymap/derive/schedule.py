@@ -265,11 +265,14 @@ class Schedules:
         # Per journey: None (made afresh), "same" (kept as is) or "moved" (its occurrences
         # pointed at the new journey's touchpoints).
         reuse: dict[str, str | None] = {}
+        parts_kept: dict[str, bool] = {}  # per journey, not per client: a thousand zips
         for journey_id, journey in ws.journeys.items():
             before = last_ws.journeys.get(journey_id) if same and last_ws else None
             reuse[journey_id] = None if before is None else "same" if before is journey \
                 else "moved" if dates_key(before, ws.week) == dates_key(journey, ws.week) \
                 else None
+            if reuse[journey_id] == "moved" and before is not None:
+                parts_kept[journey_id] = _same_parts(before, journey)
         for client in ws.clients.values():
             how = reuse.get(client.journey)
             if (how is None or last is None or last_ws is None
@@ -284,7 +287,7 @@ class Schedules:
                 was = last.schedules[client.id]
                 made.schedules[client.id] = now = _moved(ws, before, journey, was)
                 held = last.participation.get(client.id)
-                if held is not None and _same_parts(before, journey):
+                if held is not None and parts_kept[client.journey]:
                     # Who takes part follows the parts and the team: the same, moved along.
                     new_of = {id(o): n for o, n in zip(was, now, strict=True)}
                     made.participation[client.id] = {

@@ -5,7 +5,8 @@ second and then rebuilds; a browser reloads the whole page when the rebuild is d
 edit made with the mouse that is slow and jumpy, so under `journeymap serve`:
 
 - the editor asks for the rebuild as soon as it has written the file (`rebuild_now`), not
-  waiting for the watcher, which then sees the same save: that second rebuild is skipped
+  waiting for the watcher nor for saves to settle; the watcher then sees the same save: that
+  second rebuild is skipped
   when no watched file changed since the last one began (`skip_unchanged`);
 - a page with the editor shows the rebuilt page in place (editor.js) instead of reloading:
   `soft_reload` has MkDocs' reload script ask it first.
@@ -38,6 +39,11 @@ def rebuild_now(server: Any) -> Callable[[], None]:
             return  # not the server we know: its watcher will notice the save
         with condition:
             server._want_rebuild = True  # noqa: SLF001 - what its watcher's callback sets
+            # The server waits `build_delay` for a burst of saves to settle, again after each
+            # save its watcher reports; the editor wrote its file whole (atomically), so this
+            # build starts at once. `skip_unchanged` puts the delay back when it starts.
+            if isinstance(getattr(server, "build_delay", None), (int, float)):
+                server.build_delay = 0
             condition.notify_all()
 
     return now
@@ -63,8 +69,11 @@ def skip_unchanged(builder: Callable[[], None], server: Any) -> Callable[[], Non
     began (the watcher's echo of a save the editor already asked a rebuild for). Runs
     always if the server does not say what it watches."""
     last: list[Snapshot] = []
+    settle = getattr(server, "build_delay", None)
 
     def build() -> None:
+        if isinstance(settle, (int, float)):
+            server.build_delay = settle  # (see rebuild_now)
         watched = getattr(server, "_watched_paths", None)
         if not isinstance(watched, dict):
             builder()

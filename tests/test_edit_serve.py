@@ -374,6 +374,18 @@ def test_drag_a_boundary_with_the_mouse(served: Served, page: Page) -> None:
     # Days 31 to 60 run across the middle 80% of the column: day 44 is 13/29 of the way.
     x = head["x"] + head["width"] * (0.1 + 0.8 * 13 / 29)
     y = box["y"] + box["height"] / 2
+    # Escape in the middle of a drag lets go of it: the handle goes back, nothing is sent.
+    page.mouse.move(box["x"] + box["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(x, y, steps=8)
+    expect(handle).to_have_attribute("aria-valuenow", "44")
+    page.keyboard.press("Escape")
+    expect(handle).to_have_attribute("aria-valuenow", "60")
+    expect(page.locator(".jm-ed-status")).to_contain_text("The boundary is as it was")
+    page.mouse.up()
+    page.wait_for_timeout(500)
+    assert served.text() == before
+    expect(page.locator(".jm-map-card.jm-ed-crossing")).to_have_count(0)
     page.mouse.move(box["x"] + box["width"] / 2, y)
     page.mouse.down()
     page.mouse.move(x, y, steps=8)

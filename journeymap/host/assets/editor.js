@@ -347,8 +347,25 @@ function journeymapEditor() {
     say("Moving \u201c" + tp.title + "\u201d to day " + day + "\u2026");
     return send({ op: "touchpoint.set", journey: journeyId, id: id, fields: { day: day } });
   }
+  // Escape during a drag with the mouse lets go of it: nothing moves, nothing is sent.
+  function onEscape(cancel) {
+    function key(e) { if (e.key === "Escape") { e.preventDefault(); e.stopPropagation(); cancel(); } }
+    document.addEventListener("keydown", key, true);
+    return function () { document.removeEventListener("keydown", key, true); };
+  }
   function dragCard(card, start) {
     var id = card.dataset.touchpoint, ghost = null, moved = false;
+    var stop = onEscape(function () {
+      quit();
+      if (ghost) { ghost.remove(); card.classList.remove("jm-ed-dragging"); }
+      say("\u201c" + journey().touchpoints[id].title + "\u201d stays where it was.");
+    });
+    function quit() {
+      stop();
+      document.removeEventListener("pointermove", move);
+      document.removeEventListener("pointerup", up);
+      document.querySelectorAll(".jm-ed-over").forEach(function (c) { c.classList.remove("jm-ed-over"); });
+    }
     function move(e) {
       if (!moved && Math.abs(e.clientX - start.clientX) + Math.abs(e.clientY - start.clientY) < 6) return;
       if (!moved) { moved = true; ghost = card.cloneNode(true); ghost.className += " jm-ed-ghost"; document.body.append(ghost); card.classList.add("jm-ed-dragging"); }
@@ -359,9 +376,7 @@ function journeymapEditor() {
       if (column) columnAt(column).classList.add("jm-ed-over");
     }
     function up(e) {
-      document.removeEventListener("pointermove", move);
-      document.removeEventListener("pointerup", up);
-      document.querySelectorAll(".jm-ed-over").forEach(function (c) { c.classList.remove("jm-ed-over"); });
+      quit();
       if (!moved) { touchpointForm(journey().touchpoints[id], stageOf(card.closest(".jm-map-cards").dataset.stage)); return; }
       ghost.remove(); card.classList.remove("jm-ed-dragging");
       var over = document.elementFromPoint(e.clientX, e.clientY);
@@ -381,15 +396,25 @@ function journeymapEditor() {
   }
   function dragPoint(point, start) {
     var curve = point.closest(".jm-map-curve"), id = point.dataset.touchpoint, feel = null;
+    var shown = [point.textContent, point.style.top];
     point.setPointerCapture && point.setPointerCapture(start.pointerId);
+    var stop = onEscape(function () {
+      quit();
+      point.textContent = shown[0]; point.style.top = shown[1];
+      say("The feel of \u201c" + journey().touchpoints[id].title + "\u201d is as it was.");
+    });
+    function quit() {
+      stop();
+      point.removeEventListener("pointermove", move);
+      point.removeEventListener("pointerup", up);
+    }
     function move(e) {
       feel = feelAt(curve, e.clientY);
       point.textContent = feel;
       point.style.top = (14 + (5 - feel) * 18) + "%";
     }
     function up() {
-      point.removeEventListener("pointermove", move);
-      point.removeEventListener("pointerup", up);
+      quit();
       if (feel !== null && feel !== journey().touchpoints[id].feel) setFeel(id, feel);
     }
     point.addEventListener("pointermove", move);
@@ -454,6 +479,7 @@ function journeymapEditor() {
     var x0 = start.clientX, moved = false;
     h.setPointerCapture && h.setPointerCapture(start.pointerId);
     h.classList.add("jm-ed-dragging-boundary");
+    var stop = onEscape(function () { finish(false); say("The boundary is as it was."); });
     function move(e) {
       if (!moved && Math.abs(e.clientX - x0) < 3) return;
       moved = true;
@@ -463,13 +489,15 @@ function journeymapEditor() {
       var lo = heads[0].getBoundingClientRect().left, hi = heads[1].getBoundingClientRect().right;
       h.style.transform = "translateX(" + (Math.max(lo, Math.min(hi, e.clientX)) - x0) + "px)";
     }
-    function end(e) {
+    function end(e) { finish(moved && e.type === "pointerup"); }
+    function finish(commit) {
+      stop();
       h.removeEventListener("pointermove", move);
       h.removeEventListener("pointerup", end);
       h.removeEventListener("pointercancel", end);
       h.classList.remove("jm-ed-dragging-boundary");
       h.style.transform = "";
-      if (moved && e.type === "pointerup") commitBoundary(h); else setBoundary(h, stage.to);
+      if (commit) commitBoundary(h); else setBoundary(h, stage.to);
     }
     h.addEventListener("pointermove", move);
     h.addEventListener("pointerup", end);
@@ -648,7 +676,8 @@ function journeymapEditor() {
     ".jm-editing .jm-map-note{cursor:pointer}.jm-ed-note-item{list-style:none;flex:none;margin:0;padding:0;border:0;background:none}.jm-ed-add-note{font:inherit;padding:0 .5em;border:1px solid #495057;border-radius:4px;background:#fff;color:#212529;cursor:pointer}" +
     ".jm-editing .jm-map-card{cursor:grab;touch-action:none}.jm-editing .jm-curve-point{cursor:ns-resize;touch-action:none}" +
     ".jm-ed-over{background:#e7f5ff;outline:2px dashed #1c5d99}" +
-    ".jm-editing .jm-map-stage{position:relative}.jm-ed-boundary{position:absolute;z-index:1;top:50%;right:-.75em;width:1.5em;height:2.4em;margin-top:-1.2em;display:flex;align-items:center;justify-content:center;background:#fff;border:1px solid #495057;border-radius:4px;color:#212529;cursor:ew-resize;touch-action:none;user-select:none;font-weight:700}" +
+    ".jm-editing .jm-map-stage{position:relative}@media (min-width:40em){.jm-editing .jm .jm-map-stage{padding-left:1.1em;padding-right:1.1em}}" +
+    ".jm-ed-boundary{position:absolute;z-index:1;top:50%;right:-.75em;width:1.5em;height:2.4em;margin-top:-1.2em;display:flex;align-items:center;justify-content:center;background:#fff;border:1px solid #495057;border-radius:4px;color:#212529;cursor:ew-resize;touch-action:none;user-select:none;font-weight:700}" +
     ".jm-ed-boundary:hover,.jm-ed-dragging-boundary,.jm-ed-boundary.jm-ed-moved,.jm-ed-boundary.jm-ed-sent{background:#1c5d99;color:#fff}" +
     ".jm-ed-boundary-label{display:none;position:absolute;top:100%;left:50%;transform:translateX(-50%);margin-top:.3em;padding:.1em .4em;white-space:nowrap;background:#212529;color:#fff;border-radius:3px;font-weight:400}" +
     ".jm-ed-boundary:focus .jm-ed-boundary-label,.jm-ed-dragging-boundary .jm-ed-boundary-label,.jm-ed-moved .jm-ed-boundary-label,.jm-ed-sent .jm-ed-boundary-label{display:block}" +

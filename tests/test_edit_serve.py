@@ -205,6 +205,17 @@ def test_drag_a_curve_point_from_3_to_5(served: Served, page: Page) -> None:
     curve = page.locator('.jm-map-curve[data-stage="pre-game"]').bounding_box()
     assert box and curve
     x = box["x"] + box["width"] / 2
+    # Escape in the middle of the drag puts the point back and sends nothing.
+    page.mouse.move(x, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(x, curve["y"] + curve["height"] * 0.14, steps=6)
+    expect(point).to_have_text("5")
+    page.keyboard.press("Escape")
+    expect(point).to_have_text("3")
+    expect(page.locator(".jm-ed-status")).to_contain_text("is as it was")
+    page.mouse.up()
+    page.wait_for_timeout(500)
+    assert served.text() == before
     page.mouse.move(x, box["y"] + box["height"] / 2)
     page.mouse.down()
     page.mouse.move(x, curve["y"] + curve["height"] * 0.14, steps=6)
@@ -312,6 +323,19 @@ def test_drag_a_card_to_another_stage(served: Served, page: Page) -> None:
     first = page.locator('.jm-map-cards[data-stage="first-month"] .jm-map-card').first
     target = first.bounding_box()
     assert card and target
+    # Escape in the middle of the drag drops the ghost card and sends nothing.
+    page.mouse.move(card["x"] + 20, card["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(target["x"] + 20, target["y"] + 4, steps=8)
+    expect(page.locator(".jm-ed-ghost")).to_have_count(1)
+    page.keyboard.press("Escape")
+    expect(page.locator(".jm-ed-ghost")).to_have_count(0)
+    expect(page.locator(".jm-ed-over")).to_have_count(0)
+    expect(page.locator(".jm-ed-status")).to_contain_text("stays where it was")
+    page.mouse.up()
+    page.wait_for_timeout(500)
+    assert served.text() == before
+    expect(page.locator("dialog.jm-ed-dialog")).not_to_be_visible()
     page.mouse.move(card["x"] + 20, card["y"] + 10)
     page.mouse.down()
     page.mouse.move(target["x"] + 20, target["y"] + 4, steps=8)  # above its first card

@@ -355,15 +355,17 @@ function journeymapEditor() {
   }
   function dragCard(card, start) {
     var id = card.dataset.touchpoint, ghost = null, moved = false;
-    var stop = onEscape(function () {
+    var stop = onEscape(cancel);
+    function cancel() {  // Escape, or the browser took the pointer away (pointercancel)
       quit();
       if (ghost) { ghost.remove(); card.classList.remove("jm-ed-dragging"); }
       say("\u201c" + journey().touchpoints[id].title + "\u201d stays where it was.");
-    });
+    }
     function quit() {
       stop();
       document.removeEventListener("pointermove", move);
       document.removeEventListener("pointerup", up);
+      document.removeEventListener("pointercancel", cancel);
       document.querySelectorAll(".jm-ed-over").forEach(function (c) { c.classList.remove("jm-ed-over"); });
     }
     function move(e) {
@@ -385,6 +387,7 @@ function journeymapEditor() {
     }
     document.addEventListener("pointermove", move);
     document.addEventListener("pointerup", up);
+    document.addEventListener("pointercancel", cancel);
   }
   function columnAt(cell) {
     return cell.classList.contains("jm-map-cards") ? cell : map.querySelector('.jm-map-cards[data-stage="' + cell.dataset.stage + '"]');
@@ -398,15 +401,17 @@ function journeymapEditor() {
     var curve = point.closest(".jm-map-curve"), id = point.dataset.touchpoint, feel = null;
     var shown = [point.textContent, point.style.top];
     point.setPointerCapture && point.setPointerCapture(start.pointerId);
-    var stop = onEscape(function () {
+    var stop = onEscape(cancel);
+    function cancel() {  // Escape, or the browser took the pointer away (pointercancel)
       quit();
       point.textContent = shown[0]; point.style.top = shown[1];
       say("The feel of \u201c" + journey().touchpoints[id].title + "\u201d is as it was.");
-    });
+    }
     function quit() {
       stop();
       point.removeEventListener("pointermove", move);
       point.removeEventListener("pointerup", up);
+      point.removeEventListener("pointercancel", cancel);
     }
     function move(e) {
       feel = feelAt(curve, e.clientY);
@@ -419,6 +424,7 @@ function journeymapEditor() {
     }
     point.addEventListener("pointermove", move);
     point.addEventListener("pointerup", up);
+    point.addEventListener("pointercancel", cancel);
   }
   function setFeel(id, feel) {
     say("Feel of \u201c" + journey().touchpoints[id].title + "\u201d: " + feel + " of 5\u2026");

@@ -395,6 +395,45 @@ def edit_to_map(page: Any, url: str, repeat: int, timeout: float) -> list[float]
     return times
 
 
+def card_to_map(page: Any, url: str, repeat: int, timeout: float) -> list[float]:
+    """[seconds from dropping a card in the next stage's column to the redrawn map]: the
+    first card of the journey's second stage dragged above the first card of its third, and
+    back again, each drop a new day for that touchpoint, so that every schedule of the
+    journey (all of its clients' pages and calendars) changes."""
+    page.goto(url)
+    page.wait_for_selector("html[data-jm-editor=ready]", timeout=timeout * 1000)
+    if page.get_attribute(".jm-ed-toggle", "aria-pressed") != "true":
+        page.click(".jm-ed-toggle")
+    stages = page.eval_on_selector_all(".jm-map-cards", "els => els.map(e => e.dataset.stage)")
+    if len(stages) < 3:
+        return []
+    here, there = stages[1], stages[2]
+    card_id = page.get_attribute(f'.jm-map-cards[data-stage="{here}"] .jm-map-card',
+                                 "data-touchpoint")
+    times = []
+    for number in range(repeat):
+        source, target = (here, there) if number % 2 == 0 else (there, here)
+        card = page.locator(f'.jm-map-card[data-touchpoint="{card_id}"]')
+        card.scroll_into_view_if_needed()
+        first = page.locator(f'.jm-map-cards[data-stage="{target}"] .jm-map-card').first
+        box, aim = card.bounding_box(), first.bounding_box()
+        page.mouse.move(box["x"] + 20, box["y"] + 10)
+        page.mouse.down()
+        page.mouse.move(aim["x"] + 20, aim["y"] + 4, steps=8)  # above its first card
+        page.evaluate("window.__jmMark = document.documentElement.dataset.jmShown")
+        start = time.perf_counter()
+        page.mouse.up()
+        page.wait_for_function(
+            "([stage, id]) => document.documentElement.dataset.jmShown !== window.__jmMark"
+            " && document.documentElement.dataset.jmEditor === 'ready'"
+            " && document.querySelector(`.jm-map-cards[data-stage='${stage}']"
+            " .jm-map-card[data-touchpoint='${id}']`)",
+            arg=[target, card_id], timeout=timeout * 1000)
+        times.append(time.perf_counter() - start)
+        del source
+    return times
+
+
 def serve_reload(
     ws: Path, as_of: dt.date, repeat: int, timeout: float
 ) -> tuple[float, list[float], list[float]]:

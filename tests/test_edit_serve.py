@@ -313,9 +313,19 @@ def test_edit_then_delete_a_card(served: Served, page: Page) -> None:
     _check_clean(served)
 
 
+def _client_page(served: Served, client: str) -> str:
+    """A client's page as served, without the parts that change at every rebuild (the live
+    reload script's epoch, the editor's state)."""
+    page = _get(f"{served.url}clients/{client}/")
+    return re.sub(r"<script\b.*?</script>|<meta name=\"journeymap-edit-token\"[^>]*>", "",
+                  page, flags=re.S)
+
+
 def test_drag_a_card_to_another_stage(served: Served, page: Page) -> None:
     _open(page, served)
     before = served.text()
+    client_before = _client_page(served, "harbor-street-bakery")
+    logged = len(served.log.read_text())
     page.locator('.jm-map-stage[data-stage="first-week"]').scroll_into_view_if_needed()
     page.mouse.wheel(0, 300)
     page.wait_for_timeout(200)
@@ -351,6 +361,10 @@ def test_drag_a_card_to_another_stage(served: Served, page: Page) -> None:
     expect(page.locator('.jm-map-cards[data-stage="first-month"] '
                         '.jm-map-card[data-touchpoint="handoff"]')).to_be_visible()
     print(f"card drop to redrawn map: {took:.2f} s")
+    # The map first: the clients' pages (each schedule moved) were left for the rebuild
+    # just after, which brings them up to date.
+    assert "outputs made just after (the map first)" in served.log.read_text()[logged:]
+    _wait(lambda: _client_page(served, "harbor-street-bakery") != client_before, 60)
     _check_clean(served)
 
 

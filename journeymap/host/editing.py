@@ -136,9 +136,10 @@ def _with_editor(app: WsgiApp, environ: dict[str, Any], start_response: Callable
 
 
 def editing(app: WsgiApp, editor: Editor | None, served_on: str, port: int,
-            written: Callable[[], None] = lambda: None) -> WsgiApp:
+            written: Callable[[str], None] = lambda rel: None) -> WsgiApp:
     """`app` with the editor's endpoints in front; `editor` None: read-only (all refused).
-    `written()` is called after each edit that wrote a file (to rebuild at once)."""
+    `written(rel)` is called after each edit that wrote a file (to rebuild at once), with
+    the file's path from the workspace root."""
     token = new_token()
 
     def endpoints(environ: dict[str, Any],
@@ -172,7 +173,7 @@ def editing(app: WsgiApp, editor: Editor | None, served_on: str, port: int,
                            "422 Unprocessable Entity",
                            {"ok": False, "message": str(error), "conflict": error.conflict})
         if answer.get("written"):
-            written()
+            written(str(answer["file"]))
         return _answer(start_response, "200 OK", answer)
 
     return endpoints

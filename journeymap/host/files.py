@@ -52,6 +52,7 @@ class SiteFiles:
         self.made: set[str] = set()  # site paths of every file of this build
         self.last_made: set[str] = set()  # ...and of the last one
         self.started = 0.0  # when this build began, by the file system's clock
+        self.deferred = 0  # stale outputs this build left for a later one (see `keeper`)
         # The source of each file copied as it is, by site path, as it was (path, size, time)
         # when the last build of this folder that ended well copied it; this build's.
         self.copied: dict[str, tuple[str, int, int]] = {}
@@ -60,12 +61,15 @@ class SiteFiles:
     def start(self, cache: Path) -> None:
         self.started = file_clock(cache)
         self.kept = set()
+        self.deferred = 0
 
-    def keeper(self, config: MkDocsConfig, cache: Path,
-               shared: str) -> Callable[[str, str | None, Make, InclusionLevel], File]:
+    def keeper(self, config: MkDocsConfig, cache: Path, shared: str,
+               defer: bool = False) -> Callable[[str, str | None, Make, InclusionLevel], File]:
         """`keep(src_uri, recipe, make, inclusion)`: the file for an output, kept from the last
         build when its stamp allows (a dirty build), else with the content `make()` gives.
-        `shared`: what every page shows (`shown_settings`), part of every stamp."""
+        `shared`: what every page shows (`shown_settings`), part of every stamp. `defer`: an
+        output with a recipe that the site already has is kept even if stale, its stamp left
+        as it is so that a later build makes it (catch_up.py); `deferred` counts them."""
         site = Path(config.site_dir)
         site.mkdir(parents=True, exist_ok=True)
         folder = stamps_folder(cache, site)
@@ -74,7 +78,21 @@ class SiteFiles:
         stamps = self.stamps
 
         def keep(uri: str, recipe: str | None, make: Make, inclusion: InclusionLevel) -> File:
-            stamp = stamps.stamp(uri, f"{recipe} {shared}") if recipe is not None else None
+            if recipe is None:
+                return File.generated(config, uri, content=make(), inclusion=inclusion)
+            stamped = f"{recipe} {shared}"
+            if defer and self.dirty:
+                file = File.generated(config, uri, abs_src_path=str(stamps.path(uri)),
+                                      inclusion=inclusion)
+                dest = Path(file.abs_dest_path)
+                current = stamps.holds(uri, stamped) and stamps.made_since(uri, dest)
+                if current or dest.is_file():
+                    if not current:  # stale, but the site has it: left for a later build
+                        file.abs_src_path = str(dest)  # (nothing newer: MkDocs skips it)
+                        self.deferred += 1
+                    self.kept.add(file.dest_uri)
+                    return file
+            stamp = stamps.stamp(uri, stamped)
             if stamp is None:
                 return File.generated(config, uri, content=make(), inclusion=inclusion)
             file = File.generated(config, uri, abs_src_path=str(stamp), inclusion=inclusion)

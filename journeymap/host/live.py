@@ -64,10 +64,12 @@ def snapshot(paths: list[str]) -> Snapshot:
     return frozenset(found)
 
 
-def skip_unchanged(builder: Callable[[], None], server: Any) -> Callable[[], None]:
+def skip_unchanged(builder: Callable[[], None], server: Any,
+                   owed: Callable[[], bool] = lambda: False) -> Callable[[], None]:
     """`builder`, not run again when no file the server watches changed since the last run
-    began (the watcher's echo of a save the editor already asked a rebuild for). Runs
-    always if the server does not say what it watches."""
+    began (the watcher's echo of a save the editor already asked a rebuild for), unless
+    `owed()` (a rebuild that makes what the last one deferred: catch_up.py). Runs always
+    if the server does not say what it watches."""
     last: list[Snapshot] = []
     settle = getattr(server, "build_delay", None)
 
@@ -79,7 +81,7 @@ def skip_unchanged(builder: Callable[[], None], server: Any) -> Callable[[], Non
             builder()
             return
         now = snapshot(sorted(str(p) for p in watched))
-        if last and last[0] == now:
+        if last and last[0] == now and not owed():
             log.debug("journeymap: no watched file changed since the last rebuild began")
             return
         last[:] = [now]

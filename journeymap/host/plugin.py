@@ -18,10 +18,11 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import mkdocs
+from mkdocs.commands import build as build_module
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
@@ -44,6 +45,7 @@ from ..render.renderer import Renderer
 from ..workspace.edit import Editor
 from ..workspace.load import LoadCache
 from ..workspace.source import inside
+from .catch_up import CatchUp, Superseded
 from .config import WorkspacePaths
 from .editing import READ_ONLY_ENV, editing
 from .files import SiteFiles, shown_settings
@@ -80,6 +82,7 @@ class JourneymapPlugin(OptionsPlugin):
         self.collection = CollectionPause()
         self.page_urls: dict[str, int] = {}  # the URL of every page of this build: its place
         self.pdfs = PdfStage()
+        self.catch_up = CatchUp()  # under serve: the map first after an edit on it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
@@ -89,11 +92,13 @@ class JourneymapPlugin(OptionsPlugin):
 
     def on_shutdown(self) -> None:
         self.pdfs.close()
+        self.catch_up.close()
         if self.serving:  # the preview's folder is gone with it
             self.files.forget()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.collection.pause()
+        self.catch_up.start()
         as_of, settings = self._options(Path(config.config_file_path or "mkdocs.yml"))
         if self.serving and not self.address_checked:
             self._check_address(config)
@@ -187,7 +192,8 @@ class JourneymapPlugin(OptionsPlugin):
         titled = bool(self.config.nav and not config.nav)
         if titled:
             config.nav = navigation(self.pages, files)
-        keep = self.files.keeper(config, paths.cache_path, shown_settings(config, self.overlay))
+        keep = self.files.keeper(config, paths.cache_path, shown_settings(config, self.overlay),
+                                 defer=self.catch_up.deferring)
         for page in self.pages.values():
             # A page MkDocs skips has no title of its own: one the navigation lists is kept
             # only where journeymap's navigation titles it.
@@ -205,6 +211,7 @@ class JourneymapPlugin(OptionsPlugin):
                 "clients", done, total))
             self.progress.clear()
         for uri, output in self.renderer.outputs().items():
+            self.catch_up.check()
             make = output.make
             # Not into a calendar, and never into a client's meet page: the overlay quotes
             # the journey files' lines, internal notes included.
@@ -238,6 +245,7 @@ class JourneymapPlugin(OptionsPlugin):
         ours = self.pages.get(page.file.src_uri)
         if ours is None or self.renderer is None:
             return content
+        self.catch_up.check()
         self.rendered += 1
         self.progress.update("pages", self.rendered, len(self.pages))
         if ours.template == "packet.html" and self.config.pdf and not self.serving:
@@ -252,6 +260,7 @@ class JourneymapPlugin(OptionsPlugin):
     @event_priority(100)  # before the search plugins read the page...
     def _show_search_view(self, context: Any, *, page: HostPage, config: MkDocsConfig,
                           nav: Navigation) -> Any:
+        self.catch_up.check()
         ours = self.pages.get(page.file.src_uri)
         self.search.show(page, ours.title if ours else None, config)
         return context
@@ -276,8 +285,12 @@ class JourneymapPlugin(OptionsPlugin):
             self.search.complete(site, self.page_urls)
             built = self.search.built
             unchanged = len(self.page_urls.keys() - built)
+            later = (f", {self.files.deferred} outputs made just after (the map first)"
+                     if self.files.deferred else "")
             log.info(f"journeymap: {len(built)} of {len(self.page_urls)} pages built, "
-                     f"{unchanged} {'unchanged' if self.serving else 'kept from the last build'}")
+                     f"{unchanged} {'unchanged' if self.serving else 'kept from the last build'}"
+                     f"{later}")
+        self.catch_up.done(self.files.deferred)
         self.collection.resume(later=self.serving)
         if self.renderer is not None and not self.serving and self.config.pdf and not self.problems:
             self._write_pdfs(site, WorkspacePaths.of(self.config, config).cache_path)
@@ -309,10 +322,20 @@ class JourneymapPlugin(OptionsPlugin):
             # the editor wrote already parsed.
             self.cache.store = DiskCache(paths.cache_path, "parsed")
             editor = Editor(paths.root, paths.source, self.cache)
+        rebuild = rebuild_now(server)
+        self.catch_up.rebuild = rebuild
+        self.catch_up.quiet_stop(logging.getLogger(build_module.__name__))
+
+        def written(rel: str) -> None:
+            if PurePosixPath(rel).parent == PurePosixPath(paths.source):  # a journey file
+                self.catch_up.edited()
+            rebuild()
+
         # The guard outermost: the edit endpoints see only requests for this machine.
         server.set_app(guarded(editing(server.get_app(), editor, str(host), int(port),
-                                       rebuild_now(server)), str(host)))
-        server.builder = _never_stuck(skip_unchanged(server.builder, server))
+                                       written), str(host)))
+        server.builder = _never_stuck(skip_unchanged(server.builder, server,
+                                                     self.catch_up.owed))
         return server
 
 
@@ -340,6 +363,8 @@ def _never_stuck(builder: Callable[[], None]) -> Callable[[], None]:
     def rebuild() -> None:
         try:
             builder()
+        except Superseded:
+            log.info("journeymap: a newer edit of the map comes first; the rest just after")
         except Exception as error:  # noqa: BLE001 - any error: the preview must answer
             message = error.format_message() if isinstance(error, MkDocsException) else (
                 f"{type(error).__name__}: {error}")

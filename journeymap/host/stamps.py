@@ -33,10 +33,13 @@ class Stamps:
         self.folder = folder
         self.written: dict[str, str] = {}  # what each stamp holds, to skip reading it again
 
+    def path(self, name: str) -> Path:
+        return self.folder / (name + ".stamp")
+
     def stamp(self, name: str, recipe: str) -> Path | None:
         """The stamp of output `name` holding `recipe`, written if it held something else;
         None if it cannot be written (then nothing may be kept)."""
-        path = self.folder / (name + ".stamp")
+        path = self.path(name)
         text = recipe + "\n"
         if self.written.get(name) == text:
             return path
@@ -49,10 +52,20 @@ class Stamps:
         self.written[name] = text
         return path
 
+    def holds(self, name: str, recipe: str) -> bool:
+        """Whether output `name`'s stamp holds `recipe` now (nothing is written)."""
+        text = recipe + "\n"
+        if name in self.written:
+            return self.written[name] == text
+        try:
+            return self.path(name).read_text(encoding="utf-8") == text
+        except (OSError, UnicodeDecodeError):
+            return False
+
     def made_since(self, name: str, output: Path) -> bool:
         """Whether `output` was made since output `name`'s stamp. A stamp gone missing (the
         cache deleted) is written again next time."""
-        stamp = self.folder / (name + ".stamp")
+        stamp = self.path(name)
         if made_after(output, stamp):
             return True
         if not stamp.is_file():

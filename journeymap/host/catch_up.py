@@ -1,0 +1,105 @@
+"""The map first: after an edit on the map, the map is rebuilt at once, the rest just after.
+
+Moving a touchpoint to another day (or renaming it, or giving it another owner) changes the
+pages of every client of its journey, their calendars and meet pages, and the team's pages:
+at a thousand clients, MkDocs takes many seconds to make them all again, and the live server
+answers no page while it builds. The facilitator who dragged the card is looking at the map.
+So, under `journeymap serve`:
+
+- the rebuild the map's editor asks for after writing a journey file (`edited`) *defers*: an
+  output of a client or a person that needs making again, and that the site already has, is
+  left as it is for now; the map and the journey's pages are made, and the browser shows them;
+- a moment later (`DELAY`: time for the browser to fetch the new map, since the live server
+  holds requests while it builds), a second rebuild makes what was deferred (`owed`; the
+  watcher's echo of the edit, sooner, is skipped as usual);
+- an edit made while that second rebuild runs stops it at its next output (`check` raises
+  `Superseded`), so that the new edit's map comes first again. What the stopped rebuild did
+  not make is still stale by its stamp (stamps.py): the next rebuild makes it.
+
+An edit of a client's file (marking work done on the client's page) does not defer: what it
+changes is that client's own pages, which the browser is showing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+DELAY = 1.5  # seconds from a deferring rebuild's end to the rebuild that catches up
+
+
+class Superseded(Exception):  # noqa: N818 - not an error: a rebuild gave way to a newer edit
+    """A rebuild stopped so that the map of a newer edit is shown first."""
+
+
+class CatchUp:
+    """Which rebuilds defer, which catch up, and when a catch-up gives way to an edit."""
+
+    def __init__(self, delay: float = DELAY) -> None:
+        self.delay = delay
+        self._edited = threading.Event()  # an edit of a journey file waits for its rebuild
+        self._due = threading.Event()  # the rebuild that makes the deferred outputs is due
+        self.deferring = False  # this build leaves stale outputs as they are, for now
+        self.stopping = False  # this build is stopping for an edit (see `quiet_stop`)
+        self._timer: threading.Timer | None = None
+        self.rebuild: Callable[[], None] = lambda: None  # asks the live server to rebuild
+
+    def edited(self) -> None:
+        """The map's editor wrote a journey file; its rebuild is asked for next."""
+        self._cancel()
+        self._edited.set()
+
+    def owed(self) -> bool:
+        """Whether the next rebuild is owed though no file changed (see live.skip_unchanged):
+        the catch-up, once its moment came (not the watcher's echo of the edit, which would
+        keep the browser from fetching the new map)."""
+        return self._due.is_set()
+
+    def start(self) -> bool:
+        """A build begins: whether it defers (it follows an edit of a journey file)."""
+        self._cancel()
+        self._due.clear()  # this one makes everything, or defers and asks again
+        self.stopping = False
+        self.deferring = self._edited.is_set()
+        self._edited.clear()
+        return self.deferring
+
+    def check(self) -> None:
+        """Raise Superseded if an edit of the map waits and this build is not its own: the
+        build would hold the new map back until it ends."""
+        if not self.deferring and self._edited.is_set():
+            self.stopping = True
+            raise Superseded
+
+    def done(self, deferred: int) -> None:
+        """A build ended having deferred `deferred` outputs: the rebuild that makes them is
+        asked for after `delay` seconds (unless an edit comes first)."""
+        if not (self.deferring and deferred):
+            return
+        self._cancel()
+        self._timer = threading.Timer(self.delay, self._catch_up)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _catch_up(self) -> None:
+        self._due.set()
+        self.rebuild()
+
+    def _cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def close(self) -> None:
+        self._cancel()
+
+    def quiet_stop(self, logger: logging.Logger) -> None:
+        """Keep `logger` (the host's build module's) from reporting a stopped build's page as
+        an error: the host logs the page it was making when an event raised."""
+
+        def keep(record: logging.LogRecord) -> bool:
+            return not (self.stopping and str(record.msg).startswith(
+                ("Error reading page", "Error building page")))
+
+        logger.addFilter(keep)

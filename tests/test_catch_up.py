@@ -1,0 +1,80 @@
+"""The map first (host/catch_up.py): which rebuilds defer, when the deferred outputs are made,
+and how a catch-up gives way to a newer edit. The whole round under `journeymap serve`, in
+real Chromium, is in test_edit_serve.py (a card dragged to another stage)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import pytest
+
+from journeymap.host.catch_up import CatchUp, Superseded
+
+
+def test_only_the_rebuild_after_an_edit_defers() -> None:
+    catch_up = CatchUp()
+    assert catch_up.start() is False  # a build of its own (the watcher's, the first)
+    catch_up.edited()
+    assert catch_up.start() is True
+    assert catch_up.start() is False  # the edit's rebuild took it
+
+
+def test_deferred_outputs_are_made_by_a_rebuild_asked_for_a_moment_later() -> None:
+    asked = threading.Event()
+    catch_up = CatchUp(delay=0.05)
+    catch_up.rebuild = asked.set
+    catch_up.edited()
+    catch_up.start()
+    catch_up.done(0)  # nothing deferred: nothing owed, no rebuild asked for
+    assert not catch_up.owed()
+    assert not asked.wait(0.3)
+    catch_up.edited()
+    catch_up.start()
+    catch_up.done(12)
+    assert not catch_up.owed()  # not yet: the watcher's echo of the edit is skipped
+    assert asked.wait(5)
+    assert catch_up.owed()  # now, so that the live server does not skip it
+    assert catch_up.start() is False  # the catch-up makes everything
+    assert not catch_up.owed()
+
+
+def test_an_edit_during_the_wait_asks_for_its_own_rebuild_instead() -> None:
+    asked = threading.Event()
+    catch_up = CatchUp(delay=0.2)
+    catch_up.rebuild = asked.set
+    catch_up.edited()
+    catch_up.start()
+    catch_up.done(5)
+    catch_up.edited()  # the timer is off: this edit's rebuild comes first, and defers
+    assert not asked.wait(0.5)
+    assert catch_up.start() is True  # ...and asks for the catch-up again when it ends
+    catch_up.done(5)
+    assert asked.wait(5)
+
+
+def test_a_catch_up_gives_way_to_a_newer_edit_and_says_nothing_of_it() -> None:
+    catch_up = CatchUp()
+    logger = logging.getLogger("test.catch_up.build")
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    logger.addHandler(Keep())
+    logger.propagate = False
+    catch_up.quiet_stop(logger)
+    catch_up.start()
+    catch_up.check()  # no edit waits: it goes on
+    logger.error("Error reading page 'clients/x.md': real trouble")
+    catch_up.edited()
+    with pytest.raises(Superseded):
+        catch_up.check()
+    logger.error("Error reading page 'clients/y.md':")  # the host's line for the stop
+    logger.error("something else")
+    assert seen == ["Error reading page 'clients/x.md': real trouble", "something else"]
+    assert catch_up.start() is True  # the edit's rebuild, which defers
+    catch_up.check()  # ...and never stops for another edit: it is quick
+    catch_up.edited()
+    catch_up.check()

@@ -520,19 +520,24 @@ def pages_made(log: str) -> int:
 
 
 # (an edit of the journey file, whether it can move a date)
-JOURNEY_EDITS = {
+# Each edit of the example journey, and which schedules it makes again: none ("kept": only
+# pointed at the new touchpoints), the occurrences of the touchpoints named (the rest of each
+# schedule kept: a card dragged to another day), or all of them ("afresh").
+JOURNEY_EDITS: dict[str, tuple[tuple[str, ...], str | set[str]]] = {
     "feel": (("    feel: 3\n    emotion: curious\n", "    feel: 5\n    emotion: delighted\n"),
-             False),
-    "title": (("title: A warm first reply", "title: A very warm first reply"), False),
-    "owner": (("    day: -42\n    owner: sales", "    day: -42\n    owner: lead"), False),
-    "stage aim": (("feel: Curious and respected, never chased", "feel: Curious"), False),
-    "day": (("    day: -42\n", "    day: -40\n"), True),
+             "kept"),
+    "title": (("title: A warm first reply", "title: A very warm first reply"), "kept"),
+    "owner": (("    day: -42\n    owner: sales", "    day: -42\n    owner: lead"), "kept"),
+    "stage aim": (("feel: Curious and respected, never chased", "feel: Curious"), "kept"),
+    "day": (("    day: -42\n", "    day: -40\n"), {"first-hello"}),
     "repeat": (("day: -30\n    repeat: {every: 7, times: 3}",
-                "day: -30\n    repeat: {every: 8, times: 3}"), True),
+                "day: -30\n    repeat: {every: 8, times: 3}"), {"follow-up"}),
+    # A window moves no dated touchpoint; the yearly ones sit at its start, in a new order.
     "stage window": (("    from: 201\n    to: 365", "    from: 190\n    to: 365",
-                      "    from: 101\n    to: 200", "    from: 101\n    to: 189"), True),
-    "grace": (("\nroles:", "\ngrace: 3\nroles:"), True),
-    "working days": (("\nroles:", "\nworking_days: [mon, tue, wed, thu, fri]\nroles:"), True),
+                      "    from: 101\n    to: 200", "    from: 101\n    to: 189"), set()),
+    "grace": (("\nroles:", "\ngrace: 3\nroles:"), "afresh"),
+    "working days": (("\nroles:", "\nworking_days: [mon, tue, wed, thu, fri]\nroles:"),
+                     "afresh"),
 }
 
 
@@ -567,14 +572,20 @@ def test_schedules_after_a_journey_edit_are_those_made_afresh(
     loaded = load_workspace(ws_dir, "journeys", cache)
     assert not loaded.errors, loaded.errors
     second = loaded.workspace
-    made = []
-    fresh = schedule.client_schedule
+    made, redone = [], []
+    fresh, occurrences_of = schedule.client_schedule, schedule.touchpoint_occurrences
     monkeypatch.setattr(schedule, "client_schedule",
                         lambda *a: made.append(a[1].id) or fresh(*a))
+    monkeypatch.setattr(schedule, "touchpoint_occurrences",
+                        lambda *a: redone.append((a[0].id, a[2].id)) or occurrences_of(*a))
     after = schedules.agenda(second, as_of)
     yaml_clients = {c for c in second.clients if first.clients[c] is second.clients[c]}
     assert yaml_clients  # (the CSV ones are read again with the journey)
-    assert (set(made) >= yaml_clients) == moves
+    assert (set(made) >= yaml_clients) == (moves == "afresh")
+    assert not set(made) & yaml_clients or moves == "afresh"
+    if isinstance(moves, set):  # only those touchpoints' occurrences, for every client
+        assert {tp for c, tp in redone if c in yaml_clients} == moves
+        assert {c for c, _ in redone} >= (yaml_clients if moves else set())
     journey = second.journeys["client-love"]
     for client_id, occurrences in after.schedules.items():
         assert occurrences == fresh(second, second.clients[client_id], as_of)
@@ -588,7 +599,7 @@ def test_schedules_after_a_journey_edit_are_those_made_afresh(
     dates = {c: [(o.touchpoint.id, o.date, o.status) for o in s]
              for c, s in before.schedules.items()}
     assert (dates != {c: [(o.touchpoint.id, o.date, o.status) for o in s]
-                      for c, s in after.schedules.items()}) == (moves and edit != "stage window")
+                      for c, s in after.schedules.items()}) == (moves not in ("kept", set()))
 
 
 def test_a_row_inserted_above_others_rebuilds_only_the_new_client(tmp_path: Path) -> None:

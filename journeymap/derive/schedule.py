@@ -262,10 +262,12 @@ class Schedules:
         same = last is not None and last_ws is not None and self._as_of == as_of \
             and self._people == people and last_ws.week == ws.week
         made = Agenda(as_of, {})
-        # Per journey: None (made afresh), "same" (kept as is) or "moved" (its occurrences
-        # pointed at the new journey's touchpoints).
+        # Per journey: None (made afresh), "same" (kept as is), "moved" (its occurrences
+        # pointed at the new journey's touchpoints) or "redated" (only those of the
+        # touchpoints in `redated` made again: a card dragged to another day).
         reuse: dict[str, str | None] = {}
         parts_kept: dict[str, bool] = {}  # per journey, not per client: a thousand zips
+        redated: dict[str, set[str]] = {}
         for journey_id, journey in ws.journeys.items():
             before = last_ws.journeys.get(journey_id) if same and last_ws else None
             reuse[journey_id] = None if before is None else "same" if before is journey \
@@ -273,6 +275,11 @@ class Schedules:
                 else None
             if reuse[journey_id] == "moved" and before is not None:
                 parts_kept[journey_id] = _same_parts(before, journey)
+            elif reuse[journey_id] is None and before is not None:
+                changed = _redated(before, journey, ws.week)
+                if changed is not None:
+                    reuse[journey_id], redated[journey_id] = "redated", changed
+                    parts_kept[journey_id] = _same_parts(before, journey, changed)
         for client in ws.clients.values():
             how = reuse.get(client.journey)
             if (how is None or last is None or last_ws is None
@@ -282,6 +289,14 @@ class Schedules:
                 made.schedules[client.id] = last.schedules[client.id]
                 if client.id in last.participation:
                     made.participation[client.id] = last.participation[client.id]
+            elif how == "redated":
+                made.schedules[client.id], new_of = _redo(
+                    ws, client, as_of, redated[client.journey], last.schedules[client.id])
+                held = last.participation.get(client.id)
+                if held is not None and parts_kept[client.journey]:
+                    made.participation[client.id] = _carried(
+                        ws, client, held, made.schedules[client.id], new_of,
+                        redated[client.journey])
             else:
                 before, journey = last_ws.journeys[client.journey], ws.journeys[client.journey]
                 was = last.schedules[client.id]
@@ -308,11 +323,91 @@ def dates_key(journey: Journey, site: Week | None) -> tuple[object, ...]:
                   for tp in journey.touchpoints))
 
 
-def _same_parts(before: Journey, journey: Journey) -> bool:
+def _date_fields(tp: Touchpoint) -> tuple[object, ...]:
+    """What a touchpoint's own occurrences take their dates and statuses from, beside the
+    client and the journey's week and grace (see `touchpoint_occurrences`)."""
+    return (tp.day, tp.on, tp.repeat, tp.since)
+
+
+def _redated(before: Journey, journey: Journey, site: Week | None) -> set[str] | None:
+    """The ids of the touchpoints of `journey` whose occurrences differ from `before`'s (new
+    ones, or with other dates), if the rest are the same; None if every one may differ
+    (another week or grace, or ids given twice)."""
+    if before.week(site) != journey.week(site) or before.grace != journey.grace:
+        return None
+    was = {tp.id: tp for tp in before.touchpoints}
+    if len(was) != len(before.touchpoints) or len(
+            {tp.id for tp in journey.touchpoints}) != len(journey.touchpoints):
+        return None
+    return {tp.id for tp in journey.touchpoints
+            if tp.id not in was or _date_fields(was[tp.id]) != _date_fields(tp)}
+
+
+def _redo(ws: Workspace, client: Client, as_of: dt.date, redated: set[str],
+          schedule: list[Occurrence]) -> tuple[list[Occurrence], dict[int, Occurrence]]:
+    """`client_schedule`, from the client's last schedule: the occurrences of the touchpoints
+    in `redated` made again, the others pointed at the journey's new touchpoints (their
+    owners looked up again), all in date order as before; and the new occurrence for each
+    one kept, by the id of the old."""
+    journey = ws.journeys[client.journey]
+    by_id = {tp.id: tp for tp in journey.touchpoints}
+    owners: dict[str, str | None] = {}
+    found: list[Occurrence] = []
+    new_of: dict[int, Occurrence] = {}
+    for o in schedule:
+        tp = by_id.get(o.touchpoint.id)
+        if tp is None or tp.id in redated:
+            continue  # gone, or made again below
+        if tp.id not in owners:
+            owners[tp.id] = ws.resolve(journey, tp.owner, client)
+        moved = object.__new__(Occurrence)  # (the quick copy: see `_moved`)
+        moved.__dict__.update(o.__dict__, touchpoint=tp, owner=owners[tp.id])
+        found.append(moved)
+        new_of[id(o)] = moved
+    for tp in journey.touchpoints:
+        if tp.id in redated:
+            owner = ws.resolve(journey, tp.owner, client)
+            found.extend(touchpoint_occurrences(client, journey, tp, owner, as_of, ws.week))
+    return sorted(found, key=lambda o: (o.date or dt.date.max, o.touchpoint.sort_key)), new_of
+
+
+def _carried(ws: Workspace, client: Client, held: dict[str, list[tuple[Occurrence, str]]],
+             schedule: list[Occurrence], new_of: dict[int, Occurrence],
+             redated: set[str]) -> dict[str, list[tuple[Occurrence, str]]]:
+    """Who takes part in a schedule `_redo` made, from who took part in the last one (the
+    parts and roles the same): the kept occurrences' parts carried over, the remade ones'
+    worked out as `people.client_participation` does, each person's in schedule order."""
+    journey = ws.journeys[client.journey]
+    found = {person: [(new_of[id(o)], part) for o, part in entries if id(o) in new_of]
+             for person, entries in held.items()}
+    for o in schedule:
+        if o.touchpoint.id not in redated:
+            continue
+        seen: set[str] = set()
+        for part, ref in o.touchpoint.parts:  # the strongest part first
+            person = ws.resolve(journey, ref, client)
+            if person in ws.people and person not in seen:
+                seen.add(person)
+                found.setdefault(person, []).append((o, part))
+    place = {id(o): n for n, o in enumerate(schedule)}
+    for entries in found.values():
+        entries.sort(key=lambda entry: place[id(entry[0])])
+    # People in the order they first take part, as worked out afresh.
+    return {person: found[person] for person in sorted(
+        (p for p, entries in found.items() if entries), key=lambda p: place[id(found[p][0][0])])}
+
+
+def _same_parts(before: Journey, journey: Journey, redated: set[str] | None = None) -> bool:
     """Whether each touchpoint in its place has the same owner, support and informed, and
-    the roles are the same: then so is everyone's part in every occurrence."""
-    return before.roles == journey.roles and all(
-        a.parts == b.parts for a, b in zip(before.touchpoints, journey.touchpoints, strict=True))
+    the roles are the same: then so is everyone's part in every occurrence. With `redated`
+    (see `_redated`): each touchpoint not in it, by its id."""
+    if before.roles != journey.roles:
+        return False
+    if redated is None:
+        return all(a.parts == b.parts
+                   for a, b in zip(before.touchpoints, journey.touchpoints, strict=True))
+    parts = {tp.id: tp.parts for tp in before.touchpoints}
+    return all(parts[tp.id] == tp.parts for tp in journey.touchpoints if tp.id not in redated)
 
 
 def _moved(ws: Workspace, before: Journey, journey: Journey,

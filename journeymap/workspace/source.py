@@ -7,6 +7,7 @@ ourselves, with their position). Every node keeps its 1-based line and column.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -202,7 +203,24 @@ def _convert(node: Any, path: str, line_offset: int, problems: list[Problem]) ->
 def parse_yaml(text: str, path: str, line_offset: int = 0,
                tags: bool = False) -> tuple[Node | None, list[Problem]]:
     """Parse one YAML document. Returns the root node (None if empty) and any problems.
-    `tags`: take tags (as a host's configuration file has them) as plain values."""
+    `tags`: take tags (as a host's configuration file has them) as plain values.
+
+    The last few results are kept (nobody changes a node once made): the map's editor
+    reads the text it is about to write twice, checking that fmt kept it whole and that
+    the workspace would still load."""
+    node, problems = _parse_yaml(text, path, line_offset, tags)
+    return node, list(problems)
+
+
+@functools.lru_cache(maxsize=4)
+def _parse_yaml(text: str, path: str, line_offset: int,
+                tags: bool) -> tuple[Node | None, tuple[Problem, ...]]:
+    node, problems = _parse_yaml_afresh(text, path, line_offset, tags)
+    return node, tuple(problems)
+
+
+def _parse_yaml_afresh(text: str, path: str, line_offset: int,
+                       tags: bool) -> tuple[Node | None, list[Problem]]:
     problems: list[Problem] = []
     try:
         root = _yaml(tags).compose(text)

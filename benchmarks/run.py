@@ -63,6 +63,7 @@ FIGURES = (
     ("serve_start_s", "serve up", "s"),
     ("serve_reload_s", "save->page", "s"),
     ("edit_to_map_s", "drop->map", "s"),
+    ("card_to_map_s", "card->map", "s"),
 )
 
 
@@ -412,7 +413,7 @@ def card_to_map(page: Any, url: str, repeat: int, timeout: float) -> list[float]
                                  "data-touchpoint")
     times = []
     for number in range(repeat):
-        source, target = (here, there) if number % 2 == 0 else (there, here)
+        target = there if number % 2 == 0 else here
         card = page.locator(f'.jm-map-card[data-touchpoint="{card_id}"]')
         card.scroll_into_view_if_needed()
         first = page.locator(f'.jm-map-cards[data-stage="{target}"] .jm-map-card').first
@@ -430,19 +431,20 @@ def card_to_map(page: Any, url: str, repeat: int, timeout: float) -> list[float]
             " .jm-map-card[data-touchpoint='${id}']`)",
             arg=[target, card_id], timeout=timeout * 1000)
         times.append(time.perf_counter() - start)
-        del source
     return times
 
 
 def serve_reload(
     ws: Path, as_of: dt.date, repeat: int, timeout: float
-) -> tuple[float, list[float], list[float]]:
+) -> tuple[float, list[float], list[float], list[float]]:
     """(seconds until `journeymap serve` answers, [seconds from a save to the changed page],
-    [seconds from a drop on the map to the redrawn map]).
+    [seconds from a drop on the map to the redrawn map], [the same for a card dragged to
+    another stage: card_to_map]).
 
     Chromium shows a client page; we rename the client and wait until MkDocs' live reload
     has rebuilt the site and reloaded the page with the new name. Then the journey map, in
-    edit mode: a curve point dragged to another feel (see edit_to_map).
+    edit mode: a curve point dragged to another feel (see edit_to_map), then a card to
+    another stage (see card_to_map).
     """
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
@@ -494,6 +496,8 @@ def serve_reload(
                 journey = min((ws / "journeys").glob("*.yml")).stem
                 edits = edit_to_map(page, f"http://127.0.0.1:{port}/journeys/{journey}/",
                                     repeat, timeout)
+                cards = card_to_map(page, f"http://127.0.0.1:{port}/journeys/{journey}/",
+                                    repeat, timeout)
                 browser.close()
         finally:
             file.write_text(original)
@@ -503,7 +507,7 @@ def serve_reload(
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-    return round(started, 3), times, edits
+    return round(started, 3), times, edits, cards
 
 
 def profile(ws: Path, as_of: dt.date, flags: list[str], target: Path) -> str:
@@ -573,10 +577,13 @@ def bench_size(clients: int, repeat: int, args: argparse.Namespace,
         if args.serve:
             log(f"[{clients}] live preview")
             try:
-                started, reloads, edits = serve_reload(ws, as_of, repeat, args.serve_timeout)
+                started, reloads, edits, cards = serve_reload(ws, as_of, repeat,
+                                                              args.serve_timeout)
                 result["serve_start_s"] = started
                 runs["serve_reload_s"] = reloads
                 runs["edit_to_map_s"] = edits
+                if cards:
+                    runs["card_to_map_s"] = cards
             except BenchError as error:  # reported, not fatal: the other figures still count
                 log(f"[{clients}] live preview: {error}")
                 result["serve_error"] = str(error)

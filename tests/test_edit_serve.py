@@ -707,7 +707,9 @@ def test_the_live_server_hooks_fit_the_hosts_own_server(tmp_path: Path) -> None:
         settle = server.build_delay
         assert settle > 0  # the pause it takes for a burst of saves to settle
         build = skip_unchanged(server.builder, server)
-        rebuild_now(server)()
+        rebuild = rebuild_now(server)
+        assert rebuild is not None and rebuild_now(object()) is None
+        rebuild()
         assert server._want_rebuild is True
         assert server.build_delay == 0  # the editor's file is whole: no pause
         build()
@@ -717,6 +719,13 @@ def test_the_live_server_hooks_fit_the_hosts_own_server(tmp_path: Path) -> None:
         (watched / "a.yml").write_text("two, longer\n")
         build()
         assert builds == [1, 1]
+        owed = [False]
+        catch_up = skip_unchanged(server.builder, server, lambda: owed[0])
+        catch_up()
+        catch_up()  # nothing changed: skipped...
+        owed[0] = True
+        catch_up()  # ...unless a rebuild is owed (the map first: catch_up.py)
+        assert builds == [1, 1, 1, 1]
     finally:
         server.server_close()
 

@@ -29,14 +29,14 @@ log = logging.getLogger("mkdocs.plugins.journeymap")
 Snapshot = frozenset[tuple[str, int, int]]
 
 
-def rebuild_now(server: Any) -> Callable[[], None]:
-    """A function that asks `server` to rebuild now, as its file watcher would."""
+def rebuild_now(server: Any) -> Callable[[], None] | None:
+    """A function that asks `server` to rebuild now, as its file watcher would; None if the
+    server is not the one we know (its watcher will notice the save)."""
     condition = getattr(server, "_rebuild_cond", None)
+    if not isinstance(condition, threading.Condition) or not hasattr(server, "_want_rebuild"):
+        return None
 
     def now() -> None:
-        if not isinstance(condition, threading.Condition) or not hasattr(
-                server, "_want_rebuild"):
-            return  # not the server we know: its watcher will notice the save
         with condition:
             server._want_rebuild = True  # noqa: SLF001 - what its watcher's callback sets
             # The server waits `build_delay` for a burst of saves to settle, again after each

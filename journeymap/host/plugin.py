@@ -323,13 +323,17 @@ class JourneymapPlugin(OptionsPlugin):
             self.cache.store = DiskCache(paths.cache_path, "parsed")
             editor = Editor(paths.root, paths.source, self.cache)
         rebuild = rebuild_now(server)
-        self.catch_up.rebuild = rebuild
         self.catch_up.quiet_stop(logging.getLogger(build_module.__name__))
 
         def written(rel: str) -> None:
+            if rebuild is None:  # not a server we know: no map first, its watcher rebuilds
+                return
             if PurePosixPath(rel).parent == PurePosixPath(paths.source):  # a journey file
                 self.catch_up.edited()
             rebuild()
+
+        if rebuild is not None:
+            self.catch_up.rebuild = rebuild
 
         # The guard outermost: the edit endpoints see only requests for this machine.
         server.set_app(guarded(editing(server.get_app(), editor, str(host), int(port),

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
 import pytest
 
 from journeymap.host.catch_up import CatchUp, Superseded
+from journeymap.host.files import SiteFiles
 
 
 def test_only_the_rebuild_after_an_edit_defers() -> None:
@@ -78,3 +80,27 @@ def test_a_catch_up_gives_way_to_a_newer_edit_and_says_nothing_of_it() -> None:
     catch_up.check()  # ...and never stops for another edit: it is quick
     catch_up.edited()
     catch_up.check()
+
+
+def test_an_edit_that_a_build_began_before_is_never_skipped_as_an_echo() -> None:
+    """The editor writes, then says so: a build that began in between saw the new file, and
+    gives way to the edit. The next rebuild is owed though no file changed since."""
+    catch_up = CatchUp()
+    assert catch_up.start() is False
+    catch_up.edited()
+    with pytest.raises(Superseded):
+        catch_up.check()
+    assert catch_up.owed()
+    assert catch_up.start() is True
+    assert not catch_up.owed()
+
+
+def test_the_pages_a_stopped_build_wrote_are_made_again(tmp_path: Path) -> None:
+    """Its search index was never written: a later build makes those pages (and indexes
+    them) again, as files older than any source."""
+    page = tmp_path / "clients" / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<p>new</p>")
+    SiteFiles(dirty=True).unmake([str(page), str(tmp_path / "gone.html")])
+    assert page.stat().st_mtime == 0
+    assert page.read_text() == "<p>new</p>"

@@ -52,9 +52,10 @@ class CatchUp:
 
     def owed(self) -> bool:
         """Whether the next rebuild is owed though no file changed (see live.skip_unchanged):
-        the catch-up, once its moment came (not the watcher's echo of the edit, which would
-        keep the browser from fetching the new map)."""
-        return self._due.is_set()
+        an edit's own (a build that began between the write and `edited` saw the new file,
+        then gave way to it), or the catch-up once its moment came (not the watcher's echo
+        of the edit, which would keep the browser from fetching the new map)."""
+        return self._edited.is_set() or self._due.is_set()
 
     def start(self) -> bool:
         """A build begins: whether it defers (it follows an edit of a journey file)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
 import secrets
 from collections.abc import Callable, Iterable
@@ -19,10 +20,13 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
+from mkdocs.commands import build as host_build
+
 from ..render.overlay import inject
 from ..workspace.edit import Editor, Refused
-from .live import soft_reload
-from .preview import WsgiApp, allowed_host
+from .catch_up import CatchUp
+from .live import never_stuck, rebuild_now, skip_unchanged, soft_reload
+from .preview import WsgiApp, allowed_host, guarded
 
 PREFIX = "/_journeymap/"
 TOKEN_HEADER = "X-Journeymap-Token"
@@ -177,3 +181,28 @@ def editing(app: WsgiApp, editor: Editor | None, served_on: str, port: int,
         return _answer(start_response, "200 OK", answer)
 
     return endpoints
+
+
+def serve_editing(server: Any, editor: Editor | None, served_on: str, port: int,
+                  catch_up: CatchUp, journey_file: Callable[[str], bool]) -> None:
+    """The editor's endpoints in front of `server` (MkDocs' live server) and its rebuilds:
+    asked for at once after an edit, the map first after an edit of a journey file (a path
+    from the workspace root for which `journey_file` is true; catch_up.py), and never
+    leaving the browser waiting (live.never_stuck)."""
+    rebuild = rebuild_now(server)
+    catch_up.quiet_stop(logging.getLogger(host_build.__name__))
+
+    def written(rel: str) -> None:
+        if rebuild is None:  # not a server we know: no map first, its watcher rebuilds
+            return
+        if journey_file(rel):
+            catch_up.edited()
+        rebuild()
+
+    if rebuild is not None:
+        catch_up.rebuild = rebuild
+    # The guard outermost: the edit endpoints see only requests for this machine.
+    server.set_app(guarded(editing(server.get_app(), editor, served_on, port, written),
+                           served_on))
+    server.builder = never_stuck(skip_unchanged(server.builder, server, catch_up.owed))
+

@@ -9,6 +9,7 @@ nobody wrote since it started, belong to clients and people who are gone: they a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -131,6 +132,14 @@ class SiteFiles:
                     continue
             if self.dirty and os.path.isfile(file.abs_dest_path):
                 os.utime(file.abs_dest_path, (0, 0))  # older than any source: made again
+
+    def unmake(self, written: list[str]) -> None:
+        """A build stopped half way (catch_up.Superseded) wrote these files: they are made
+        again by a later build, which indexes them for search too (the stopped build's index
+        was never written)."""
+        for path in written:
+            with contextlib.suppress(OSError):
+                os.utime(path, (0, 0))  # older than any source
 
     def finish(self, site: Path, serving: bool) -> None:
         """After the build: delete the files of clients and people who are gone (a server

@@ -24,6 +24,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from mkdocs.exceptions import MkDocsException
+
+from .catch_up import Superseded
+
 log = logging.getLogger("mkdocs.plugins.journeymap")
 
 Snapshot = frozenset[tuple[str, int, int]]
@@ -88,6 +92,27 @@ def skip_unchanged(builder: Callable[[], None], server: Any,
         builder()
 
     return build
+
+
+def never_stuck(builder: Callable[[], None]) -> Callable[[], None]:
+    """The live server's rebuild, made to end normally whatever happens: MkDocs' server
+    holds every request until a rebuild succeeds, so one that raised (a bug, a template of
+    the theme's that fails) would leave the browser waiting for ever. The last good site is
+    served instead, and the error said in one line. A rebuild that gave way to a newer edit
+    of the map (catch_up.py) says so."""
+
+    def rebuild() -> None:
+        try:
+            builder()
+        except Superseded:
+            log.info("journeymap: a newer edit of the map comes first; the rest just after")
+        except Exception as error:  # noqa: BLE001 - any error: the preview must answer
+            message = error.format_message() if isinstance(error, MkDocsException) else (
+                f"{type(error).__name__}: {error}")
+            log.error(f"journeymap: the preview could not be rebuilt ({message}); still "
+                      "showing the last good version")
+
+    return rebuild
 
 
 # MkDocs' reload script, as injected in every page it serves: on a newer site it reloads.

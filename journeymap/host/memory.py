@@ -18,30 +18,35 @@ class CollectionPause:
     def __init__(self) -> None:
         self.was_on = False  # collection was on before this build turned it off
         self.builds = 0  # builds paused so far: a later resume knows if another began
+        self.lock = threading.Lock()  # the build's thread against the resuming timer
 
     def pause(self) -> None:
-        self.builds += 1
-        self.was_on = self.was_on or gc.isenabled()
-        gc.disable()
+        with self.lock:
+            self.builds += 1
+            self.was_on = self.was_on or gc.isenabled()
+            gc.disable()
 
     def resume(self, later: bool = False) -> None:
         """Collection on again, if this build turned it off; `later`: a second from now (a
         live server answers the browser first: turned on now, the collection that a build's
         many new objects set off would run before the browser is told of the new site),
         unless another build has begun by then (its own end turns it on)."""
-        if not self.was_on:
-            return
-        if not later:
-            self.was_on = False
-            gc.enable()
-            return
-        build = self.builds
-
-        def collect() -> None:
-            if self.builds == build and self.was_on:
+        with self.lock:
+            if not self.was_on:
+                return
+            if not later:
                 self.was_on = False
                 gc.enable()
-                gc.collect()
+                return
+            build = self.builds
+
+        def collect() -> None:
+            with self.lock:
+                if self.builds != build or not self.was_on:
+                    return
+                self.was_on = False
+                gc.enable()
+            gc.collect()
 
         timer = threading.Timer(1.0, collect)
         timer.daemon = True

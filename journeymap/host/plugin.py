@@ -5,8 +5,8 @@ themselves never reach the site, and invalid input fails the build before MkDocs
 site folder, with the same positioned messages as `journeymap check`. Each concern lives in a
 module of its own: the options and folders (config, options, and plugin_options for the hooks
 that read them), the files and what a rebuild keeps (files), the navigation (nav), the search
-index (search), the PDFs (pdfs), garbage collection (memory) and the preview's guard
-(preview).
+index (search), the PDFs (pdfs), garbage collection (memory), the preview's guard
+(preview), and under serve the map's editor (editing) with its rebuilds (live, catch_up).
 """
 
 from __future__ import annotations
@@ -18,13 +18,12 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import mkdocs
-from mkdocs.commands import build as build_module
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException, PluginError
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -47,14 +46,12 @@ from ..workspace.load import LoadCache
 from ..workspace.source import inside
 from .catch_up import CatchUp, Superseded
 from .config import WorkspacePaths
-from .editing import READ_ONLY_ENV, editing
+from .editing import READ_ONLY_ENV, serve_editing
 from .files import SiteFiles, shown_settings
-from .live import rebuild_now, skip_unchanged
 from .memory import CollectionPause
 from .nav import IN_NAV, inclusion, navigation, toc
 from .pdfs import PdfStage
 from .plugin_options import OptionsPlugin
-from .preview import guarded
 from .progress import Progress
 from .search import SearchIndex
 from .site_folder import site_dir_problem
@@ -64,7 +61,7 @@ from .site_folder import site_dir_problem
 log = logging.getLogger(f"{mkdocs.__name__}.plugins.journeymap")
 
 
-# About 250 lines: one short method per MkDocs hook, each delegating to its module (files,
+# About 260 lines: one short method per MkDocs hook, each delegating to its module (files,
 # search, pdfs, editing); the option hooks live in plugin_options.py.
 class JourneymapPlugin(OptionsPlugin):
     def __init__(self) -> None:
@@ -83,6 +80,7 @@ class JourneymapPlugin(OptionsPlugin):
         self.page_urls: dict[str, int] = {}  # the URL of every page of this build: its place
         self.pdfs = PdfStage()
         self.catch_up = CatchUp()  # under serve: the map first after an edit on it
+        self.written: list[str] = []  # the pages this build wrote so far (see on_build_error)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and its cache, between rebuilds."""
@@ -219,6 +217,7 @@ class JourneymapPlugin(OptionsPlugin):
                 make = functools.partial(self._with_overlay, make)
             files.append(keep(uri, output.recipe, make, InclusionLevel.UNDEFINED))
         self.search.built = set()
+        self.written = []
         # As pages and the search index spell them: the home page is "", not "./".
         self.page_urls = {"" if file.url == "./" else file.url: place
                           for place, file in enumerate(files.documentation_pages())}
@@ -261,6 +260,7 @@ class JourneymapPlugin(OptionsPlugin):
     def _show_search_view(self, context: Any, *, page: HostPage, config: MkDocsConfig,
                           nav: Navigation) -> Any:
         self.catch_up.check()
+        self.written.append(page.file.abs_dest_path)
         ours = self.pages.get(page.file.src_uri)
         self.search.show(page, ours.title if ours else None, config)
         return context
@@ -298,6 +298,8 @@ class JourneymapPlugin(OptionsPlugin):
         self.files.finish(site, self.serving)
 
     def on_build_error(self, *, error: Exception) -> None:
+        if isinstance(error, Superseded):
+            self.files.unmake(self.written)
         self.collection.resume(later=self.serving)
         self.pdfs.close()
 
@@ -322,24 +324,9 @@ class JourneymapPlugin(OptionsPlugin):
             # the editor wrote already parsed.
             self.cache.store = DiskCache(paths.cache_path, "parsed")
             editor = Editor(paths.root, paths.source, self.cache)
-        rebuild = rebuild_now(server)
-        self.catch_up.quiet_stop(logging.getLogger(build_module.__name__))
-
-        def written(rel: str) -> None:
-            if rebuild is None:  # not a server we know: no map first, its watcher rebuilds
-                return
-            if PurePosixPath(rel).parent == PurePosixPath(paths.source):  # a journey file
-                self.catch_up.edited()
-            rebuild()
-
-        if rebuild is not None:
-            self.catch_up.rebuild = rebuild
-
-        # The guard outermost: the edit endpoints see only requests for this machine.
-        server.set_app(guarded(editing(server.get_app(), editor, str(host), int(port),
-                                       written), str(host)))
-        server.builder = _never_stuck(skip_unchanged(server.builder, server,
-                                                     self.catch_up.owed))
+        source = paths.source_path.resolve()
+        serve_editing(server, editor, str(host), int(port), self.catch_up,
+                      lambda rel: (paths.root / rel).parent.resolve() == source)
         return server
 
 
@@ -356,26 +343,6 @@ def _workers(serving: bool) -> int:
     with no other thread running (the live server runs threads; so may another plugin),
     since a thread's lock held at the fork would stay held in the child."""
     return 1 if serving or threading.active_count() > 1 else usable_cores()
-
-
-def _never_stuck(builder: Callable[[], None]) -> Callable[[], None]:
-    """The live server's rebuild, made to end normally whatever happens: MkDocs' server
-    holds every request until a rebuild succeeds, so one that raised (a bug, a template of
-    the theme's that fails) would leave the browser waiting for ever. The last good site is
-    served instead, and the error said in one line."""
-
-    def rebuild() -> None:
-        try:
-            builder()
-        except Superseded:
-            log.info("journeymap: a newer edit of the map comes first; the rest just after")
-        except Exception as error:  # noqa: BLE001 - any error: the preview must answer
-            message = error.format_message() if isinstance(error, MkDocsException) else (
-                f"{type(error).__name__}: {error}")
-            log.error(f"journeymap: the preview could not be rebuilt ({message}); still "
-                      "showing the last good version")
-
-    return rebuild
 
 
 def _problem_files(errors: list[Problem], config_name: str) -> str:

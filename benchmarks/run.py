@@ -363,14 +363,19 @@ def _fetch(url: str) -> str:
         return ""
 
 
-def edit_to_map(page: Any, url: str, repeat: int, timeout: float) -> list[float]:
-    """[seconds from dropping a point of the emotion curve to the redrawn map], with the
-    map's editor (edit mode on): the edit is written, the site rebuilt, the page reloaded
-    by live reload and its editor ready again, showing the new feel."""
+def _edit_mode(page: Any, url: str, timeout: float) -> None:
+    """The journey map at `url`, its editor ready and edit mode on."""
     page.goto(url)
     page.wait_for_selector("html[data-jm-editor=ready]", timeout=timeout * 1000)
     if page.get_attribute(".jm-ed-toggle", "aria-pressed") != "true":
         page.click(".jm-ed-toggle")
+
+
+def edit_to_map(page: Any, url: str, repeat: int, timeout: float) -> list[float]:
+    """[seconds from dropping a point of the emotion curve to the redrawn map], with the
+    map's editor (edit mode on): the edit is written, the site rebuilt, the page reloaded
+    by live reload and its editor ready again, showing the new feel."""
+    _edit_mode(page, url, timeout)
     times = []
     for _ in range(repeat):
         point = page.locator(".jm-curve-point").first
@@ -401,10 +406,7 @@ def card_to_map(page: Any, url: str, repeat: int, timeout: float) -> list[float]
     first card of the journey's second stage dragged above the first card of its third, and
     back again, each drop a new day for that touchpoint, so that every schedule of the
     journey (all of its clients' pages and calendars) changes."""
-    page.goto(url)
-    page.wait_for_selector("html[data-jm-editor=ready]", timeout=timeout * 1000)
-    if page.get_attribute(".jm-ed-toggle", "aria-pressed") != "true":
-        page.click(".jm-ed-toggle")
+    _edit_mode(page, url, timeout)
     stages = page.eval_on_selector_all(".jm-map-cards", "els => els.map(e => e.dataset.stage)")
     if len(stages) < 3:
         return []

@@ -22,13 +22,20 @@ def test_only_the_rebuild_after_an_edit_defers() -> None:
     assert catch_up.start() is False  # the edit's rebuild took it
 
 
-def test_deferred_outputs_are_made_by_a_rebuild_asked_for_a_moment_later() -> None:
+def _after_an_edit(delay: float, deferred: int) -> tuple[CatchUp, threading.Event]:
+    """A catch-up whose last rebuild followed an edit and deferred `deferred` outputs, and
+    the event its rebuild request sets."""
     asked = threading.Event()
-    catch_up = CatchUp(delay=0.05)
+    catch_up = CatchUp(delay=delay)
     catch_up.rebuild = asked.set
     catch_up.edited()
     catch_up.start()
-    catch_up.done(0)  # nothing deferred: nothing owed, no rebuild asked for
+    catch_up.done(deferred)
+    return catch_up, asked
+
+
+def test_deferred_outputs_are_made_by_a_rebuild_asked_for_a_moment_later() -> None:
+    catch_up, asked = _after_an_edit(0.05, 0)  # nothing deferred: no rebuild asked for
     assert not catch_up.owed()
     assert not asked.wait(0.3)
     catch_up.edited()
@@ -42,12 +49,7 @@ def test_deferred_outputs_are_made_by_a_rebuild_asked_for_a_moment_later() -> No
 
 
 def test_an_edit_during_the_wait_asks_for_its_own_rebuild_instead() -> None:
-    asked = threading.Event()
-    catch_up = CatchUp(delay=0.2)
-    catch_up.rebuild = asked.set
-    catch_up.edited()
-    catch_up.start()
-    catch_up.done(5)
+    catch_up, asked = _after_an_edit(0.2, 5)
     catch_up.edited()  # the timer is off: this edit's rebuild comes first, and defers
     assert not asked.wait(0.5)
     assert catch_up.start() is True  # ...and asks for the catch-up again when it ends

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..model import Client, Journey, Touchpoint, Workspace
 from ..vocabulary import date_name
-from .schedule import Agenda, Occurrence, touchpoint_occurrences
+from .schedule import Agenda, Occurrence, taking_part, touchpoint_occurrences
 
 # person id -> (occurrence, their strongest part in it), in the order of the schedules
 Participation = dict[str, list[tuple[Occurrence, str]]]
@@ -34,13 +34,9 @@ def client_participation(ws: Workspace, agenda: Agenda, client_id: str) -> Parti
     journey = ws.journeys[client.journey]
     found: Participation = {}
     for occurrence in agenda.schedules[client_id]:
-        seen: set[str] = set()
-        # The strongest part first, so a person who owns and is informed shows as owner.
-        for part, ref in occurrence.touchpoint.parts:
-            person = ws.resolve(journey, ref, client)
-            if person in ws.people and person not in seen:
-                seen.add(person)
-                found.setdefault(person, []).append((occurrence, part))
+        # A person who owns and is informed shows as owner.
+        for person, part in taking_part(ws, journey, client, occurrence):
+            found.setdefault(person, []).append((occurrence, part))
     agenda.participation[client_id] = found
     return found
 

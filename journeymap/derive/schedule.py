@@ -360,8 +360,7 @@ def _redo(ws: Workspace, client: Client, as_of: dt.date, redated: set[str],
             continue  # gone, or made again below
         if tp.id not in owners:
             owners[tp.id] = ws.resolve(journey, tp.owner, client)
-        moved = object.__new__(Occurrence)  # (the quick copy: see `_moved`)
-        moved.__dict__.update(o.__dict__, touchpoint=tp, owner=owners[tp.id])
+        moved = _pointed(o, tp, owners[tp.id])
         found.append(moved)
         new_of[id(o)] = moved
     for tp in journey.touchpoints:
@@ -369,6 +368,20 @@ def _redo(ws: Workspace, client: Client, as_of: dt.date, redated: set[str],
             owner = ws.resolve(journey, tp.owner, client)
             found.extend(touchpoint_occurrences(client, journey, tp, owner, as_of, ws.week))
     return sorted(found, key=lambda o: (o.date or dt.date.max, o.touchpoint.sort_key)), new_of
+
+
+def taking_part(ws: Workspace, journey: Journey, client: Client,
+                occurrence: Occurrence) -> list[tuple[str, str]]:
+    """(person, part) for each person of the team who takes part in an occurrence, once
+    each, in their strongest part (owner, then support, then informed)."""
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for part, ref in occurrence.touchpoint.parts:  # the strongest part first
+        person = ws.resolve(journey, ref, client)
+        if person in ws.people and person not in seen:
+            seen.add(person)
+            found.append((person, part))
+    return found
 
 
 def _carried(ws: Workspace, client: Client, held: dict[str, list[tuple[Occurrence, str]]],
@@ -381,13 +394,8 @@ def _carried(ws: Workspace, client: Client, held: dict[str, list[tuple[Occurrenc
     found = {person: [(new_of[id(o)], part) for o, part in entries if id(o) in new_of]
              for person, entries in held.items()}
     for o in schedule:
-        if o.touchpoint.id not in redated:
-            continue
-        seen: set[str] = set()
-        for part, ref in o.touchpoint.parts:  # the strongest part first
-            person = ws.resolve(journey, ref, client)
-            if person in ws.people and person not in seen:
-                seen.add(person)
+        if o.touchpoint.id in redated:
+            for person, part in taking_part(ws, journey, client, o):
                 found.setdefault(person, []).append((o, part))
     place = {id(o): n for n, o in enumerate(schedule)}
     for entries in found.values():
@@ -422,12 +430,17 @@ def _moved(ws: Workspace, before: Journey, journey: Journey,
         n = place[id(o.touchpoint)]
         if n not in owners:
             owners[n] = ws.resolve(journey, journey.touchpoints[n].owner, o.client)
-        # A copy with two fields changed, made the quick way: a frozen dataclass's own
-        # __init__ or dataclasses.replace was a tenth of a rebuild at a thousand clients.
-        moved = object.__new__(Occurrence)
-        moved.__dict__.update(o.__dict__, touchpoint=journey.touchpoints[n], owner=owners[n])
-        found.append(moved)
+        found.append(_pointed(o, journey.touchpoints[n], owners[n]))
     return found
+
+
+def _pointed(occurrence: Occurrence, tp: Touchpoint, owner: str | None) -> Occurrence:
+    """The occurrence of another version of its touchpoint, with its owner looked up again:
+    a copy with two fields changed, made the quick way (a frozen dataclass's own __init__
+    or dataclasses.replace was a tenth of a rebuild at a thousand clients)."""
+    moved = object.__new__(Occurrence)
+    moved.__dict__.update(occurrence.__dict__, touchpoint=tp, owner=owner)
+    return moved
 
 
 def stage_name(journey: Journey, client: Client, as_of: dt.date) -> str:

@@ -17,6 +17,7 @@ from conftest import AS_OF, BIN, REPO
 
 from journeymap.cache import DiskCache
 from journeymap.exceptions import MissingTool
+from journeymap.render import pdf
 from journeymap.render.pdf import PdfJob, _references, browser, is_pdf, job_hash, render_pdfs
 
 PHOTO = REPO / "journeys" / "team" / "alex-rivera.jpg"
@@ -358,6 +359,61 @@ def test_a_page_written_into_a_reused_tab_prints_as_it_does_on_its_own(
         assert built.read_bytes() == again, built
         lengths.add(pdfinfo(job.out).split("Pages:")[1].split()[0])
     assert len(lengths) > 1, lengths  # packets of different lengths, each over pages
+
+
+def test_the_headless_shell_is_preferred_and_a_named_browser_comes_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shell, full = tmp_path / "chromium-headless-shell", tmp_path / "chromium"
+    monkeypatch.setattr(pdf, "HEADLESS_SHELL", str(shell))
+    monkeypatch.setattr(pdf, "CHROMIUM", str(full))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.delenv("JOURNEYMAP_CHROMIUM", raising=False)
+    assert pdf.chromium_path() is None  # neither: Playwright's own
+    full.write_text("")
+    assert pdf.chromium_path() == str(full)
+    shell.write_text("")
+    assert pdf.chromium_path() == str(shell)
+    monkeypatch.setenv("JOURNEYMAP_CHROMIUM", "/opt/my/chrome")
+    assert pdf.chromium_path() == "/opt/my/chrome"
+
+
+def rendered(path: Path) -> list[bytes]:
+    """Each page of a PDF as poppler draws it (PPM): pixels to compare."""
+    out = path.with_suffix("")
+    subprocess.run(["pdftoppm", "-r", "60", str(path), str(out)], check=True)
+    return [ppm.read_bytes() for ppm in sorted(path.parent.glob(out.name + "-*.ppm"))]
+
+
+def unlike(one: bytes, other: bytes) -> tuple[int, int]:
+    """How many colour values of two same-sized PPM pages differ, and by at most how much."""
+    assert len(one) == len(other) and one[:20] == other[:20]
+    differences = [abs(a - b) for a, b in zip(one, other, strict=True) if a != b]
+    return len(differences), max(differences, default=0)
+
+
+def test_the_headless_shell_prints_what_the_full_browser_prints(
+    example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example's packets and meet pages, printed by the headless shell (what a build
+    uses, and what ./dev installs) and by the desktop browser: the same pages and text, and
+    the same pixels but for the odd one a shade apart (measured: three pixels, one level of
+    255, in an effect Chromium draws as an image)."""
+    assert Path(pdf.HEADLESS_SHELL).is_file(), "./dev setup installs chromium-headless-shell"
+    outs = {}
+    for name, path in (("shell", pdf.HEADLESS_SHELL), ("full", pdf.CHROMIUM)):
+        monkeypatch.setenv("JOURNEYMAP_CHROMIUM", path)
+        jobs = site_jobs(example_site, tmp_path / name)
+        assert render_pdfs(jobs, None).rendered == len(jobs)
+        outs[name] = jobs
+    for shell, full in zip(outs["shell"], outs["full"], strict=True):
+        assert pdftotext(shell.out) == pdftotext(full.out), shell.html
+        shell_pages, full_pages = rendered(shell.out), rendered(full.out)
+        assert len(shell_pages) == len(full_pages) >= 3, shell.html
+        for one, other in zip(shell_pages, full_pages, strict=True):
+            if one != other:
+                count, most = unlike(one, other)
+                assert count <= 30 and most <= 2, (shell.html, count, most)
 
 
 def test_a_page_that_prints_differently_in_a_reused_tab_is_always_navigated_to(

@@ -37,14 +37,20 @@ from ..exceptions import MissingTool
 if TYPE_CHECKING:
     from playwright.async_api import PdfMargins
 
-CHROMIUM = "/usr/lib/chromium/chromium"  # Debian's; JOURNEYMAP_CHROMIUM overrides it
+# Debian's, in the order tried (JOURNEYMAP_CHROMIUM overrides both). The headless shell
+# (package chromium-headless-shell: the old headless mode, without the desktop browser's
+# print stack) prints the same pixels and text in about half the time (measured on the
+# benchmark's packets and meet pages: 131 ms a document against 63 ms in one tab).
+HEADLESS_SHELL = "/usr/lib/chromium/chromium-headless-shell"
+CHROMIUM = "/usr/lib/chromium/chromium"
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-dev-shm-usage"]
 MARGIN: PdfMargins = {"top": "14mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
 # Part of every cache key: change it when the print settings above, or how a page is made
 # ready for printing (SETTLE), change. v2: pages are printed at rest; v3: tagged, outlined.
 PRINT_SETTINGS = f"A4 background {sorted(MARGIN.items())} tagged outline v3"
 INSTALL_HINT = (
-    "install Chromium (Debian/Ubuntu: 'apt-get install chromium'; elsewhere: "
+    "install Chromium (Debian/Ubuntu: 'apt-get install chromium-headless-shell', or "
+    "'apt-get install chromium'; elsewhere: "
     "'playwright install chromium'), or set JOURNEYMAP_CHROMIUM to the path of a "
     "Chromium or Chrome executable"
 )
@@ -75,13 +81,16 @@ class PdfReport:
 
 
 def chromium_path() -> str | None:
-    """The Chromium to use: JOURNEYMAP_CHROMIUM, Debian's, or one on PATH (None: Playwright's)."""
+    """The Chromium to use: JOURNEYMAP_CHROMIUM, Debian's headless shell or its browser, or
+    one on PATH (None: Playwright's own)."""
     configured = os.environ.get("JOURNEYMAP_CHROMIUM", "").strip()
     if configured:
         return configured
-    if Path(CHROMIUM).is_file():
-        return CHROMIUM
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+    for debian in (HEADLESS_SHELL, CHROMIUM):
+        if Path(debian).is_file():
+            return debian
+    for name in ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome",
+                 "google-chrome-stable"):
         found = shutil.which(name)
         if found:
             return found

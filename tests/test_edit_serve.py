@@ -686,7 +686,7 @@ def test_the_live_server_hooks_fit_the_hosts_own_server(tmp_path: Path) -> None:
     """host/live.py leans on the live server's internals (MkDocs' and ProperDocs'): its
     reload script is rewritten to ask the editor first, a rebuild can be asked for at once
     (without the pause for saves to settle), and a rebuild with no watched file changed since
-    the last is skipped."""
+    the last is skipped, without telling the browsers to reload."""
     import mkdocs.livereload as livereload
 
     from journeymap.host.live import rebuild_now, skip_unchanged, soft_reload
@@ -714,11 +714,13 @@ def test_the_live_server_hooks_fit_the_hosts_own_server(tmp_path: Path) -> None:
         assert server.build_delay == 0  # the editor's file is whole: no pause
         build()
         assert server.build_delay == settle  # back for the next save from an editor
-        build()  # nothing changed since: skipped
-        assert builds == [1]
+        server._visible_epoch, server._wanted_epoch = 5, 9  # as the server sets them
+        build()  # nothing changed since: skipped, and no browser is told to reload
+        assert builds == [1] and server._wanted_epoch == 5
         (watched / "a.yml").write_text("two, longer\n")
+        server._wanted_epoch = 10
         build()
-        assert builds == [1, 1]
+        assert builds == [1, 1] and server._wanted_epoch == 10  # a new site to show
         owed = [False]
         catch_up = skip_unchanged(server.builder, server, lambda: owed[0])
         catch_up()

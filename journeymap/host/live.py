@@ -7,7 +7,8 @@ edit made with the mouse that is slow and jumpy, so under `journeymap serve`:
 - the editor asks for the rebuild as soon as it has written the file (`rebuild_now`), not
   waiting for the watcher nor for saves to settle; the watcher then sees the same save: that
   second rebuild is skipped
-  when no watched file changed since the last one began (`skip_unchanged`);
+  when no watched file changed since the last one began (`skip_unchanged`), and the browsers
+  are not told of a new site (a page reloaded in the middle of the next drag would lose it);
 - a page with the editor shows the rebuilt page in place (editor.js) instead of reloading:
   `soft_reload` has MkDocs' reload script ask it first.
 
@@ -87,11 +88,22 @@ def skip_unchanged(builder: Callable[[], None], server: Any,
         now = snapshot(sorted(str(p) for p in watched))
         if last and last[0] == now and not owed():
             log.debug("journeymap: no watched file changed since the last rebuild began")
+            _same_site(server)
             return
         last[:] = [now]
         builder()
 
     return build
+
+
+def _same_site(server: Any) -> None:
+    """After a skipped rebuild, the server's browsers are not told to reload: the server
+    shows them the epoch it wanted (set when the rebuild began) once the builder returns,
+    so that epoch is put back to the one they have."""
+    shown = getattr(server, "_visible_epoch", None)
+    if isinstance(shown, (int, float)) and isinstance(getattr(server, "_wanted_epoch", None),
+                                                      (int, float)):
+        server._wanted_epoch = shown  # noqa: SLF001
 
 
 def never_stuck(builder: Callable[[], None]) -> Callable[[], None]:

@@ -714,7 +714,10 @@ def test_the_live_server_hooks_fit_the_hosts_own_server(tmp_path: Path) -> None:
         assert server.build_delay == 0  # the editor's file is whole: no pause
         build()
         assert server.build_delay == settle  # back for the next save from an editor
-        server._visible_epoch, server._wanted_epoch = 5, 9  # as the server sets them
+        # The server's own: the site its browsers have, and the one a rebuild is making.
+        assert isinstance(server._visible_epoch, int)
+        assert server._wanted_epoch == server._visible_epoch
+        server._visible_epoch, server._wanted_epoch = 5, 9  # as a rebuild's start sets them
         build()  # nothing changed since: skipped, and no browser is told to reload
         assert builds == [1] and server._wanted_epoch == 5
         (watched / "a.yml").write_text("two, longer\n")

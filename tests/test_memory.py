@@ -30,7 +30,7 @@ def test_a_build_turns_collection_off_and_its_end_on() -> None:
 
 
 def test_under_a_live_server_collection_comes_back_once_it_is_idle() -> None:
-    pause = CollectionPause(idle=0.3)
+    pause = CollectionPause(idle=0.5)
     pause.pause()
     pause.resume(later=True)
     assert not gc.isenabled()  # the browser is answered first
@@ -41,11 +41,11 @@ def test_under_a_live_server_collection_comes_back_once_it_is_idle() -> None:
 
 
 def test_a_build_begun_meanwhile_keeps_it_off_until_its_own_end() -> None:
-    pause = CollectionPause(idle=0.3)
+    pause = CollectionPause(idle=0.5)
     pause.pause()
     pause.resume(later=True)
     pause.pause()  # the next rebuild, before the server was idle long enough
-    time.sleep(0.8)
+    time.sleep(1.2)
     assert not gc.isenabled()
     pause.resume()
     assert gc.isenabled()

@@ -3,7 +3,7 @@
 A thousand clients' records are millions of objects, each collection walks them all, and a
 build's cycles are few: measured, collection was a third of a rebuild's time. Collection is
 back on for the PDFs (Playwright's many small cycles must be collected as it prints) and at
-the end of the build (under a live server, once it has been idle a moment: see `IDLE`).
+the end of the build (under a live server, a moment after it: see `IDLE`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import threading
 
-# Seconds a live server waits after a build, with no other build begun, before collecting.
+# Seconds from a live server's build to its collection (none if another build begins first).
 # The collection is a full one, about 0.35 s at a thousand clients (py-spy, over card drops),
 # and an edit that arrives meanwhile waits for it. After a second, the browser has fetched
 # the new page, and a person's next drop has seldom come yet (seeing the map and dragging

@@ -46,10 +46,13 @@ CHROMIUM = "/usr/lib/chromium/chromium"
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-dev-shm-usage"]
 MARGIN: PdfMargins = {"top": "14mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
 # Part of every cache key: change it when the print settings above, or how a page is made
-# ready for printing (SETTLE), change. v2: pages are printed at rest; v3: tagged, outlined.
+# ready for printing (SETTLE), change. Not the browser: a PDF cached from another Chromium
+# (a newer one, or the desktop browser rather than the headless shell) shows the same page,
+# and the cache must serve a build that has no browser at all.
+# v2: pages are printed at rest; v3: tagged, outlined.
 PRINT_SETTINGS = f"A4 background {sorted(MARGIN.items())} tagged outline v3"
 INSTALL_HINT = (
-    "install Chromium (Debian/Ubuntu: 'apt-get install chromium-headless-shell', or "
+    "install Chromium (Debian: 'apt-get install chromium-headless-shell', or "
     "'apt-get install chromium'; elsewhere: "
     "'playwright install chromium'), or set JOURNEYMAP_CHROMIUM to the path of a "
     "Chromium or Chrome executable"
@@ -97,17 +100,23 @@ def chromium_path() -> str | None:
     return None
 
 
-def launch_options() -> dict[str, Any]:
-    options: dict[str, Any] = {"headless": True, "args": CHROMIUM_ARGS}
+def launch_choices() -> list[dict[str, Any]]:
+    """Playwright's launch options for the Chromium to use, then for the one to fall back on:
+    Debian's desktop browser, when the headless shell was chosen (not named) and does not
+    start."""
     path = chromium_path()
-    if path is not None:
-        options["executable_path"] = path
-    return options
+    paths = [path]
+    if path == HEADLESS_SHELL and Path(CHROMIUM).is_file():
+        paths.append(CHROMIUM)
+    return [{"headless": True, "args": CHROMIUM_ARGS,
+             **({"executable_path": one} if one is not None else {})} for one in paths]
 
 
-def _missing(error: Exception) -> MissingTool:
+def _missing(error: Exception, options: dict[str, Any]) -> MissingTool:
     first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return MissingTool(f"Chromium could not be started to write PDFs ({first}): {INSTALL_HINT}")
+    tried = options.get("executable_path", "Playwright's own")
+    return MissingTool(f"Chromium ({tried}) could not be started to write PDFs ({first}): "
+                       f"{INSTALL_HINT}")
 
 
 @contextlib.contextmanager
@@ -116,10 +125,16 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import Error, sync_playwright
 
     with sync_playwright() as p:
-        try:
-            instance = p.chromium.launch(**launch_options())
-        except Error as error:
-            raise _missing(error) from None
+        *others, last = launch_choices()
+        for options in others:
+            with contextlib.suppress(Error):
+                instance = p.chromium.launch(**options)
+                break
+        else:
+            try:
+                instance = p.chromium.launch(**last)
+            except Error as error:
+                raise _missing(error, last) from None
         try:
             yield instance
         finally:
@@ -379,10 +394,14 @@ Todo = tuple[PdfJob, str]  # a job to print, and its cache key
 async def _launched(playwright: Any) -> Any:
     from playwright.async_api import Error
 
+    *others, last = launch_choices()
+    for options in others:
+        with contextlib.suppress(Error):
+            return await playwright.chromium.launch(**options)
     try:
-        return await playwright.chromium.launch(**launch_options())
+        return await playwright.chromium.launch(**last)
     except Error as error:
-        raise _missing(error) from None
+        raise _missing(error, last) from None
 
 
 async def _print_in(chromium: Any, first: Todo, next_todo: Callable[[], Todo | None],

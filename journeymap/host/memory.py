@@ -12,18 +12,27 @@ import gc
 import threading
 
 # Seconds from a live server's build to its collection (none if another build begins first).
-# The collection is a full one, about 0.35 s at a thousand clients (py-spy, over card drops),
-# and an edit that arrives meanwhile waits for it. After a second, the browser has fetched
-# the new page, and a person's next drop has seldom come yet (seeing the map and dragging
-# the next card take longer). Measured at three seconds, it met the next drop more often.
+# An edit that arrives during a collection waits for it. After a second, the browser has
+# fetched the new page, and a person's next drop has seldom come yet (seeing the map and
+# dragging the next card take longer); measured at three seconds, the collection met the
+# next drop more often.
 IDLE = 1.0
+# What survives a live server's collection is frozen (gc.freeze: left out of later
+# collections), so that the next one looks only at what the builds since made, not again at
+# the long-lived objects (caches, parsed records, schedules). A frozen object that dies is
+# still freed by reference counting; only one in a cycle waits, for every FULL_EVERY-th
+# collection, which unfreezes and looks at everything. Measured at 1,000 clients over 15
+# drops on the map: 0.02-0.18 s a collection instead of 0.30-0.39 s for a full one, and the
+# server's memory grew as much either way (about 33 MB: its caches).
+FULL_EVERY = 10
 
 
 class CollectionPause:
     """Turns cyclic collection off for a build, and back on after it."""
 
-    def __init__(self, idle: float = IDLE) -> None:
-        self.idle = idle
+    def __init__(self, idle: float = IDLE, full_every: int = FULL_EVERY) -> None:
+        self.idle, self.full_every = idle, full_every
+        self.collections = 0  # made by the timer (see FULL_EVERY)
         self.was_on = False  # collection was on before this build turned it off
         self.builds = 0  # builds paused so far: a later resume knows if another began
         self.lock = threading.Lock()  # the build's thread against the resuming timer
@@ -55,7 +64,12 @@ class CollectionPause:
                     return
                 self.was_on = False
                 gc.enable()
+                self.collections += 1
+                full = self.collections % self.full_every == 0
+            if full:
+                gc.unfreeze()
             gc.collect()
+            gc.freeze()
 
         timer = threading.Timer(self.idle, collect)
         timer.daemon = True

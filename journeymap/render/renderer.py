@@ -61,12 +61,16 @@ class Renderer:
         self.view = View(ws, as_of, self.paths, agenda=self.agenda, findings=findings,
                          diagrams=SiteDiagrams(ws, cache_dir), secret=secret, words=words,
                          pdf_note=pdf_note)
+        # The view's, not self's: a renderer that held functions holding it would be a cycle,
+        # and under a live server each build's old renderer, its agenda with it, would wait
+        # for a garbage collection instead of going when the next one replaces it.
+        view = self.view
         self.recipes = Recipes(ws, as_of, self.paths, (secret, words, pdf_note), theme_dir,
                                fingerprints,
                                business=business,
-                               clients_of=lambda person: self.view.people_data.clients_of(person),
+                               clients_of=lambda person: view.people_data.clients_of(person),
                                clients_on=lambda journey: len(
-                                   self.view.clients(ws.journeys[journey])))
+                                   view.clients(ws.journeys[journey])))
 
     # ---- what the site holds ----------------------------------------------------------------
 

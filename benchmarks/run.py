@@ -64,6 +64,7 @@ FIGURES = (
     ("serve_reload_s", "save->page", "s"),
     ("edit_to_map_s", "drop->map", "s"),
     ("card_to_map_s", "card->map", "s"),
+    ("form_to_map_s", "form->map", "s"),
 )
 
 
@@ -439,17 +440,50 @@ def card_to_map(page: Any, url: str, repeat: int, timeout: float) -> list[float]
     return times
 
 
+def form_to_map(page: Any, url: str, repeat: int, timeout: float) -> list[float]:
+    """[seconds from submitting the editor's form to the redrawn map]: a touchpoint added
+    from the `+` of the journey's second stage (its first day, the first role: every
+    schedule of the journey gains it), then deleted from its card's form, in turn."""
+    _edit_mode(page, url, timeout)
+    stages = page.eval_on_selector_all(".jm-map-cards", "els => els.map(e => e.dataset.stage)")
+    if len(stages) < 2:
+        return []
+    dialog = page.locator("dialog.jm-ed-dialog")
+    times = []
+    for number in range(repeat):
+        card_id = f"benchmark-call-{number // 2}"
+        if number % 2 == 0:
+            page.locator(f'.jm-map-stage[data-stage="{stages[1]}"] .jm-ed-add').click()
+            dialog.locator("input[name=title]").fill(f"Benchmark call {number // 2}")
+            dialog.locator("input[name=id]").fill(card_id)
+            submit, wanted = dialog.locator(".jm-ed-save"), 1
+        else:
+            page.locator(f'.jm-map-card[data-touchpoint="{card_id}"]').click()
+            page.once("dialog", lambda confirm: confirm.accept())  # "Delete ...?"
+            submit, wanted = dialog.locator(".jm-ed-delete"), 0
+        page.evaluate("window.__jmMark = document.documentElement.dataset.jmShown")
+        start = time.perf_counter()
+        submit.click()
+        page.wait_for_function(
+            "([id, wanted]) => document.documentElement.dataset.jmShown !== window.__jmMark"
+            " && document.documentElement.dataset.jmEditor === 'ready'"
+            " && document.querySelectorAll(`.jm-map-card[data-touchpoint='${id}']`).length"
+            " === wanted", arg=[card_id, wanted], timeout=timeout * 1000)
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def serve_reload(
     ws: Path, as_of: dt.date, repeat: int, timeout: float
-) -> tuple[float, list[float], list[float], list[float]]:
+) -> tuple[float, list[float], list[float], list[float], list[float]]:
     """(seconds until `journeymap serve` answers, [seconds from a save to the changed page],
     [seconds from a drop on the map to the redrawn map], [the same for a card dragged to
-    another stage: card_to_map]).
+    another stage: card_to_map], [the same for a submitted form: form_to_map]).
 
     Chromium shows a client page; we rename the client and wait until MkDocs' live reload
     has rebuilt the site and reloaded the page with the new name. Then the journey map, in
-    edit mode: a curve point dragged to another feel (see edit_to_map), then a card to
-    another stage (see card_to_map).
+    edit mode: a curve point dragged to another feel (see edit_to_map), a card to another
+    stage (see card_to_map), and a touchpoint added and deleted with the form (form_to_map).
     """
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
@@ -503,6 +537,8 @@ def serve_reload(
                                     repeat, timeout)
                 cards = card_to_map(page, f"http://127.0.0.1:{port}/journeys/{journey}/",
                                     repeat, timeout)
+                forms = form_to_map(page, f"http://127.0.0.1:{port}/journeys/{journey}/",
+                                    max(2, repeat), timeout)
                 browser.close()
         finally:
             file.write_text(original)
@@ -512,7 +548,7 @@ def serve_reload(
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-    return round(started, 3), times, edits, cards
+    return round(started, 3), times, edits, cards, forms
 
 
 def profile(ws: Path, as_of: dt.date, flags: list[str], target: Path) -> str:
@@ -582,13 +618,15 @@ def bench_size(clients: int, repeat: int, args: argparse.Namespace,
         if args.serve:
             log(f"[{clients}] live preview")
             try:
-                started, reloads, edits, cards = serve_reload(ws, as_of, repeat,
-                                                              args.serve_timeout)
+                started, reloads, edits, cards, forms = serve_reload(ws, as_of, repeat,
+                                                                     args.serve_timeout)
                 result["serve_start_s"] = started
                 runs["serve_reload_s"] = reloads
                 runs["edit_to_map_s"] = edits
                 if cards:
                     runs["card_to_map_s"] = cards
+                if forms:
+                    runs["form_to_map_s"] = forms
             except BenchError as error:  # reported, not fatal: the other figures still count
                 log(f"[{clients}] live preview: {error}")
                 result["serve_error"] = str(error)

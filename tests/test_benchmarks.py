@@ -141,7 +141,7 @@ def test_a_small_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
     assert size["clients"] == 10 and size["pages"] == 2 * 10 + 7 + 5
     figures = ("cold_build_s", "bare_mkdocs_s", "ratio_vs_bare", "warm_rebuild_s", "check_s",
                "peak_rss_mb", "serve_start_s", "serve_reload_s", "edit_to_map_s",
-               "card_to_map_s")
+               "card_to_map_s", "form_to_map_s")
     for key in figures:
         assert isinstance(size[key], float) and size[key] > 0, (key, size[key])
     assert size["peak_rss_mb"] > 20  # a Python process with MkDocs loaded, not a shell
@@ -156,7 +156,7 @@ def test_a_small_benchmark_run_writes_every_figure(tmp_path: Path) -> None:
     assert all(v is None for v in report["exponents"].values())  # one size: no slope
     # The table and the profile are printed; the profile is saved beside the JSON.
     assert "save->page" in result.stdout and "drop->map" in result.stdout
-    assert "card->map" in result.stdout
+    assert "card->map" in result.stdout and "form->map" in result.stdout
     assert "cumulative" in result.stdout and "journeymap/cli.py" in result.stdout
     assert out.with_suffix(".prof").is_file()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,61 @@ def test_an_edit_that_a_build_began_before_is_never_skipped_as_an_echo() -> None
     assert catch_up.owed()
     assert catch_up.start() is True
     assert not catch_up.owed()
+
+
+def _checking(catch_up: CatchUp) -> tuple[threading.Thread, list[str]]:
+    """A build's thread at its next `check`, and what came of it ("on" or "stopped")."""
+    came: list[str] = []
+
+    def build() -> None:
+        try:
+            catch_up.check()
+            came.append("on")
+        except Superseded:
+            came.append("stopped")
+
+    thread = threading.Thread(target=build, daemon=True)
+    thread.start()
+    return thread, came
+
+
+def test_a_catch_up_waits_while_an_edit_is_worked_out() -> None:
+    """It shared the interpreter with the edit, which then took two to three times as long;
+    it waits at its next output, and stops if the edit wrote a file."""
+    catch_up = CatchUp()
+    assert catch_up.start() is False  # a catch-up
+    with catch_up.editing():
+        thread, came = _checking(catch_up)
+        thread.join(0.3)
+        assert thread.is_alive() and came == []  # waiting for the edit
+        catch_up.edited()  # it wrote a journey file
+    thread.join(5)
+    assert came == ["stopped"]
+
+
+def test_an_edit_that_wrote_nothing_lets_the_catch_up_go_on() -> None:
+    catch_up = CatchUp()
+    catch_up.start()
+    with catch_up.editing():  # refused, say: nothing written
+        thread, came = _checking(catch_up)
+        thread.join(0.2)
+        assert thread.is_alive()
+    thread.join(5)
+    assert came == ["on"]
+
+
+def test_the_wait_for_an_edit_is_bounded_and_never_holds_the_edits_own_build() -> None:
+    catch_up = CatchUp(hold=0.2)
+    catch_up.start()
+    with catch_up.editing():
+        start = time.monotonic()
+        catch_up.check()  # an edit that takes too long: the catch-up goes on
+        assert 0.15 < time.monotonic() - start < 3
+        catch_up.edited()
+        assert catch_up.start() is True  # the edit's own rebuild
+        start = time.monotonic()
+        catch_up.check()
+        assert time.monotonic() - start < 0.1
 
 
 def test_the_pages_a_stopped_build_wrote_are_made_again(tmp_path: Path) -> None:

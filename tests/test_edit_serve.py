@@ -683,6 +683,46 @@ def test_read_only_refuses_every_edit_and_adds_no_script(tmp_path: Path) -> None
     assert status.startswith("200") and b"_journeymap" not in data
 
 
+def test_an_edit_is_worked_out_and_said_inside_making(tmp_path: Path) -> None:
+    """A catch-up rebuild waits while an edit is worked out (catch_up.py): the endpoint
+    reads, checks and writes the file, and says it wrote it, inside `making()`."""
+    from contextlib import contextmanager
+
+    from journeymap.host.editing import editing
+    from journeymap.workspace.edit import Editor
+
+    ws = copy_workspace(tmp_path / "ws")
+    events: list[str] = []
+
+    @contextmanager
+    def making() -> Iterator[None]:
+        events.append("in")
+        yield
+        events.append("out")
+
+    def site(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/html")])
+        return [b'<html><body><figure class="jm-map"></figure></body></html>']
+
+    app = editing(site, Editor(ws), "127.0.0.1", 8000, events.append, making)
+    own = {"HTTP_HOST": "127.0.0.1:8000", "HTTP_ORIGIN": "http://127.0.0.1:8000",
+           "CONTENT_TYPE": "application/json"}
+    _, page = _call(app, "GET", "/journeys/client-love/", {"HTTP_HOST": "127.0.0.1:8000"})
+    found = re.search(rb'name="journeymap-edit-token" content="([^"]+)"', page)
+    state = re.search(rb'id="jm-edit-state">(.*?)</script>', page)
+    assert found and state and events == []  # showing a page is no edit
+    own["HTTP_X_JOURNEYMAP_TOKEN"] = found[1].decode()
+    edit = {"op": "touchpoint.set", "journey": "client-love", "id": "first-hello",
+            "fields": {"feel": 5},
+            "hash": json.loads(state[1])["journeys"]["client-love"]["hash"]}
+    status, _ = _call(app, "POST", "/_journeymap/edit", own, json.dumps(edit).encode())
+    assert status.startswith("200")
+    assert events == ["in", "journeys/client-love.yml", "out"]
+    status, _ = _call(app, "POST", "/_journeymap/edit", own, json.dumps(edit).encode())
+    assert status.startswith("409")  # the hash is the old file's: refused, nothing said
+    assert events == ["in", "journeys/client-love.yml", "out", "in", "out"]
+
+
 def test_the_state_in_the_page_cannot_close_its_element() -> None:
     from journeymap.host.editing import tag
     shown = tag("token", {"title": "</script><img src=x onerror=alert(1)>"})
@@ -697,7 +737,14 @@ def test_the_live_server_hooks_fit_the_hosts_own_server(tmp_path: Path) -> None:
     the last is skipped, without telling the browsers to reload."""
     import mkdocs.livereload as livereload
 
-    from journeymap.host.live import rebuild_now, skip_unchanged, soft_reload
+    from journeymap.host.catch_up import Superseded
+    from journeymap.host.live import (
+        never_stuck,
+        rebuild_now,
+        same_site,
+        skip_unchanged,
+        soft_reload,
+    )
 
     script = livereload._SCRIPT_TEMPLATE.substitute(epoch=1, request_id=2)
     rewritten = soft_reload(f"<body>{script}</body>")
@@ -732,6 +779,14 @@ def test_the_live_server_hooks_fit_the_hosts_own_server(tmp_path: Path) -> None:
         server._wanted_epoch = 10
         build()
         assert builds == [1, 1] and server._wanted_epoch == 10  # a new site to show
+        # A catch-up that gave way to an edit: the edit's own rebuild tells the browsers.
+        server._visible_epoch, server._wanted_epoch = 10, 11
+
+        def stopped() -> None:
+            raise Superseded
+
+        never_stuck(stopped, lambda: same_site(server))()
+        assert server._wanted_epoch == 10
         owed = [False]
         catch_up = skip_unchanged(server.builder, server, lambda: owed[0])
         catch_up()

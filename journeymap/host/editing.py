@@ -16,6 +16,7 @@ import logging
 import re
 import secrets
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,7 +26,7 @@ from mkdocs.commands import build as host_build
 from ..render.overlay import inject
 from ..workspace.edit import Editor, Refused
 from .catch_up import CatchUp
-from .live import never_stuck, rebuild_now, skip_unchanged, soft_reload
+from .live import never_stuck, rebuild_now, same_site, skip_unchanged, soft_reload
 from .preview import WsgiApp, allowed_host, guarded
 
 PREFIX = "/_journeymap/"
@@ -140,10 +141,12 @@ def _with_editor(app: WsgiApp, environ: dict[str, Any], start_response: Callable
 
 
 def editing(app: WsgiApp, editor: Editor | None, served_on: str, port: int,
-            written: Callable[[str], None] = lambda rel: None) -> WsgiApp:
+            written: Callable[[str], None] = lambda rel: None,
+            making: Callable[[], AbstractContextManager[object]] = nullcontext) -> WsgiApp:
     """`app` with the editor's endpoints in front; `editor` None: read-only (all refused).
     `written(rel)` is called after each edit that wrote a file (to rebuild at once), with
-    the file's path from the workspace root."""
+    the file's path from the workspace root; each edit is worked out inside `making()`
+    (CatchUp.editing)."""
     token = new_token()
 
     def endpoints(environ: dict[str, Any],
@@ -170,14 +173,15 @@ def editing(app: WsgiApp, editor: Editor | None, served_on: str, port: int,
         if isinstance(body, str):
             return _answer(start_response, "403 Forbidden", {
                 "ok": False, "message": f"refused {body}; nothing was changed"})
-        try:
-            answer = editor.apply(body)
-        except Refused as error:
-            return _answer(start_response, "409 Conflict" if error.conflict else
-                           "422 Unprocessable Entity",
-                           {"ok": False, "message": str(error), "conflict": error.conflict})
-        if answer.get("written"):
-            written(str(answer["file"]))
+        with making():
+            try:
+                answer = editor.apply(body)
+            except Refused as error:
+                return _answer(start_response, "409 Conflict" if error.conflict else
+                               "422 Unprocessable Entity",
+                               {"ok": False, "message": str(error), "conflict": error.conflict})
+            if answer.get("written"):
+                written(str(answer["file"]))  # inside: a waiting catch-up sees the edit
         return _answer(start_response, "200 OK", answer)
 
     return endpoints
@@ -202,7 +206,10 @@ def serve_editing(server: Any, editor: Editor | None, served_on: str, port: int,
     if rebuild is not None:
         catch_up.rebuild = rebuild
     # The guard outermost: the edit endpoints see only requests for this machine.
-    server.set_app(guarded(editing(server.get_app(), editor, served_on, port, written),
-                           served_on))
-    server.builder = never_stuck(skip_unchanged(server.builder, server, catch_up.owed))
+    server.set_app(guarded(editing(server.get_app(), editor, served_on, port, written,
+                                   catch_up.editing), served_on))
+    # A catch-up that gave way leaves the browsers as they are: the edit's own rebuild,
+    # next, tells them (told twice, the map was shown twice, 0.1 s apart).
+    server.builder = never_stuck(skip_unchanged(server.builder, server, catch_up.owed),
+                                 lambda: same_site(server))
 

@@ -88,7 +88,7 @@ def skip_unchanged(builder: Callable[[], None], server: Any,
         now = snapshot(sorted(str(p) for p in watched))
         if last and last[0] == now and not owed():
             log.debug("journeymap: no watched file changed since the last rebuild began")
-            _same_site(server)
+            same_site(server)
             return
         last[:] = [now]
         builder()
@@ -96,28 +96,30 @@ def skip_unchanged(builder: Callable[[], None], server: Any,
     return build
 
 
-def _same_site(server: Any) -> None:
-    """After a skipped rebuild, the server's browsers are not told to reload: the server
-    shows them the epoch it wanted (set when the rebuild began) once the builder returns,
-    so that epoch is put back to the one they have."""
+def same_site(server: Any) -> None:
+    """After a skipped rebuild (or one that gave way to an edit), the server's browsers are
+    not told to reload: the server shows them the epoch it wanted (set when the rebuild
+    began) once the builder returns, so that epoch is put back to the one they have."""
     shown = getattr(server, "_visible_epoch", None)
     if isinstance(shown, (int, float)) and isinstance(getattr(server, "_wanted_epoch", None),
                                                       (int, float)):
         server._wanted_epoch = shown  # noqa: SLF001
 
 
-def never_stuck(builder: Callable[[], None]) -> Callable[[], None]:
+def never_stuck(builder: Callable[[], None],
+                gave_way: Callable[[], None] = lambda: None) -> Callable[[], None]:
     """The live server's rebuild, made to end normally whatever happens: MkDocs' server
     holds every request until a rebuild succeeds, so one that raised (a bug, a template of
     the theme's that fails) would leave the browser waiting for ever. The last good site is
     served instead, and the error said in one line. A rebuild that gave way to a newer edit
-    of the map (catch_up.py) says so."""
+    of the map (catch_up.py) says so, then calls `gave_way()`."""
 
     def rebuild() -> None:
         try:
             builder()
         except Superseded:
             log.info("journeymap: a newer edit of the map comes first; the rest just after")
+            gave_way()
         except Exception as error:  # noqa: BLE001 - any error: the preview must answer
             message = error.format_message() if isinstance(error, MkDocsException) else (
                 f"{type(error).__name__}: {error}")

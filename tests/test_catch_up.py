@@ -153,6 +153,29 @@ def test_the_wait_for_an_edit_is_bounded_and_never_holds_the_edits_own_build() -
         assert time.monotonic() - start < 0.1
 
 
+def test_a_catch_up_gives_way_to_a_save_and_stays_owed() -> None:
+    """A file saved by hand while a catch-up runs: the rebuild after it makes (or defers
+    again) what the catch-up had yet to make, and is not skipped as an echo."""
+    catch_up, asked = _after_an_edit(0.01, 7)
+    assert asked.wait(5)
+    waiting = [False]
+    catch_up.saved = lambda: waiting[0]
+    assert catch_up.start() is False and catch_up.catching_up
+    catch_up.check()  # no save waits
+    assert not catch_up.owed()
+    waiting[0] = True
+    with pytest.raises(Superseded):
+        catch_up.check()
+    assert catch_up.owed()
+    assert catch_up.start() is False and catch_up.catching_up  # it goes on, from the start
+    waiting[0] = False
+    catch_up.check()
+    catch_up.done(0)
+    assert catch_up.start() is False and not catch_up.catching_up  # an ordinary build...
+    waiting[0] = True
+    catch_up.check()  # ...is not stopped by a save: the host rebuilds after it as usual
+
+
 def test_the_pages_a_stopped_build_wrote_are_made_again(tmp_path: Path) -> None:
     """Its search index was never written: a later build makes those pages (and indexes
     them) again, as files older than any source."""

@@ -26,7 +26,7 @@ from mkdocs.commands import build as host_build
 from ..render.overlay import inject
 from ..workspace.edit import Editor, Refused
 from .catch_up import CatchUp
-from .live import never_stuck, rebuild_now, same_site, skip_unchanged, soft_reload
+from .live import never_stuck, rebuild_now, same_site, saved, skip_unchanged, soft_reload
 from .preview import WsgiApp, allowed_host, guarded
 
 PREFIX = "/_journeymap/"
@@ -190,9 +190,10 @@ def editing(app: WsgiApp, editor: Editor | None, served_on: str, port: int,
 def serve_editing(server: Any, editor: Editor | None, served_on: str, port: int,
                   catch_up: CatchUp, journey_file: Callable[[str], bool]) -> None:
     """The editor's endpoints in front of `server` (MkDocs' live server) and its rebuilds:
-    asked for at once after an edit, the map first after an edit of a journey file (a path
-    from the workspace root for which `journey_file` is true; catch_up.py), and never
-    leaving the browser waiting (live.never_stuck)."""
+    asked for at once after an edit, the map first after an edit of a journey file or after
+    a journey file saved by hand alone (a path, from the workspace root or absolute, for
+    which `journey_file` is true; catch_up.py), and never leaving the browser waiting
+    (live.never_stuck)."""
     rebuild = rebuild_now(server)
     catch_up.quiet_stop(logging.getLogger(host_build.__name__))
 
@@ -205,11 +206,18 @@ def serve_editing(server: Any, editor: Editor | None, served_on: str, port: int,
 
     if rebuild is not None:
         catch_up.rebuild = rebuild
+        catch_up.saved = saved(server)
+
+    def changed(paths: set[str]) -> None:
+        """A journey file saved by hand, alone: its rebuild shows the map first too."""
+        if rebuild is not None and paths and all(journey_file(path) for path in paths):
+            catch_up.edited()
+
     # The guard outermost: the edit endpoints see only requests for this machine.
     server.set_app(guarded(editing(server.get_app(), editor, served_on, port, written,
                                    catch_up.editing), served_on))
     # A catch-up that gave way leaves the browsers as they are: the edit's own rebuild,
     # next, tells them (told twice, the map was shown twice, 0.1 s apart).
-    server.builder = never_stuck(skip_unchanged(server.builder, server, catch_up.owed),
-                                 lambda: same_site(server))
+    server.builder = never_stuck(skip_unchanged(server.builder, server, catch_up.owed,
+                                                changed), lambda: same_site(server))
 

@@ -70,13 +70,21 @@ def snapshot(paths: list[str]) -> Snapshot:
 
 
 def skip_unchanged(builder: Callable[[], None], server: Any,
-                   owed: Callable[[], bool] = lambda: False) -> Callable[[], None]:
+                   owed: Callable[[], bool] = lambda: False,
+                   changed: Callable[[set[str]], None] = lambda paths: None,
+                   ) -> Callable[[], None]:
     """`builder`, not run again when no file the server watches changed since the last run
     began (the watcher's echo of a save the editor already asked a rebuild for), unless
-    `owed()` (a rebuild that makes what the last one deferred: catch_up.py). Runs always
-    if the server does not say what it watches."""
-    last: list[Snapshot] = []
+    `owed()` (a rebuild that makes what the last one deferred: catch_up.py). Before a run,
+    `changed(paths)` hears which files changed since the last run began, or since this was
+    called for the first run (added, changed or deleted). Runs always if the server does
+    not say what it watches."""
     settle = getattr(server, "build_delay", None)
+    # What the site was first built from (the server builds it before it serves), so that
+    # the first save is told apart from the rest too.
+    first = getattr(server, "_watched_paths", None)
+    last: list[Snapshot] = [snapshot(sorted(str(p) for p in first))] if isinstance(
+        first, dict) else []
 
     def build() -> None:
         if isinstance(settle, (int, float)):
@@ -90,10 +98,20 @@ def skip_unchanged(builder: Callable[[], None], server: Any,
             log.debug("journeymap: no watched file changed since the last rebuild began")
             same_site(server)
             return
+        if last:
+            changed({path for path, _, _ in last[0] ^ now})
         last[:] = [now]
         builder()
 
     return build
+
+
+def saved(server: Any) -> Callable[[], bool]:
+    """Whether `server`'s watcher (or the editor) asked for a rebuild that has not begun
+    yet; always False if the server is not the one we know."""
+    if not isinstance(getattr(server, "_want_rebuild", None), bool):
+        return lambda: False
+    return lambda: server._want_rebuild is True  # noqa: SLF001 - set by its watcher
 
 
 def same_site(server: Any) -> None:

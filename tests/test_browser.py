@@ -51,9 +51,15 @@ def test_client_page(page: Page, example_url: str, errors: list[str]) -> None:
     assert schedule.count() > 20
     expect(page.locator(".jm-schedule .jm-status--overdue").first).to_be_visible()
     expect(page.locator(".jm-schedule .jm-status--done").first).to_be_visible()
-    # Photos load (a broken image has no natural width).
-    widths = page.locator("img.jm-avatar").evaluate_all("els => els.map(e => e.naturalWidth)")
-    assert widths and all(w > 0 for w in widths)
+    # Photos load (a broken image has no natural width). Waited for: the click's navigation
+    # does not wait for the images, and on a busy machine they came after the checks above.
+    page.wait_for_load_state("load")
+    images = page.locator("img.jm-avatar")
+    assert images.count() > 0
+    page.wait_for_function("() => [...document.querySelectorAll('img.jm-avatar')]"
+                           ".every(e => e.complete)")
+    widths = images.evaluate_all("els => els.map(e => e.naturalWidth)")
+    assert all(w > 0 for w in widths), widths
     assert errors == []
 
 

@@ -32,14 +32,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from ..atomic import write_atomic
 from ..exceptions import InvalidWorkspace, Problem
 from .schema import RECORDS, AnyOf, ListOf, MapOf, Record, Type
-from .source import FileError, Node, parse_yaml, read_text, split_front_matter
+from .source import (
+    FileError,
+    Node,
+    parse_snippet,
+    parse_yaml,
+    read_text,
+    round_trip,
+    split_front_matter,
+)
 
 KINDS = ("journey", "person", "client")
 INDENT = 2
@@ -554,7 +561,7 @@ _CHECKS = {  # how a scalar is tried in each context: (template, path to the val
 def _reads_back(text: str, context: str) -> bool:
     """Whether `text`, written plain in this context, is read back as that very string."""
     template, route = _CHECKS[context]
-    root, problems = parse_yaml(template.format(text), "-")
+    root, problems = parse_snippet(template.format(text))
     if problems or root is None:
         return False
     if route is None or route[-1] is None:  # a key: of the root, or of the flow mapping
@@ -625,7 +632,7 @@ def _block_reads_back(header: str, lines: list[str], indent: int, value: str) ->
     where indentation is read) is given a quoted string instead."""
     text = " " * indent + f"k: {header}\n" + "".join(line + "\n" for line in lines)
     text += " " * (indent + 1) + "# what follows a block is never deeper\n"
-    root, problems = parse_yaml(text, "-")
+    root, problems = parse_snippet(text)
     found = root.get("k") if root is not None and not problems else None
     return found is not None and found.kind == "str" and found.value == value
 
@@ -865,7 +872,7 @@ def _compose(text: str, path: str, line_offset: int) -> tuple[Node | None, Any]:
                                              f"U+{code:04X} is not allowed in a YAML file")]
     if problems:
         raise InvalidWorkspace(problems)
-    return node, YAML(typ="rt").compose(text)
+    return node, round_trip(text)
 
 
 def _data(node: Node | None, journey: bool) -> Any:
@@ -957,7 +964,7 @@ def _verify(before: _Reading, after: str, kind: str, path: str, line_offset: int
     if problems:
         why = f"the result would not read back ({problems[0].message})"
     else:
-        now = _Reading.of(node, YAML(typ="rt").compose(after), _Source.of(after), kind)
+        now = _Reading.of(node, round_trip(after), _Source.of(after), kind)
         if now.data != before.data:
             why = "the result would hold different values"
         elif now.comments != before.comments:

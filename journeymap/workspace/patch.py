@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..exceptions import InvalidWorkspace, Problem
 from .fmt import canonical_scalar, format_text
+from .source import round_trip
 
 Value = str | int | bool | list[str] | None
 # What places a touchpoint (and a stage's heading) in fmt's order.
@@ -38,7 +38,7 @@ class PatchError(Exception):
 
 def compose(text: str) -> MappingNode:
     """The file's round-trip node tree (the hardened reader has accepted it in `canonical`)."""
-    root = YAML(typ="rt").compose(text)
+    root = round_trip(text)
     if not isinstance(root, MappingNode) or root.flow_style:
         raise PatchError("the file is not a YAML mapping of keys")
     return root

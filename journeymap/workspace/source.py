@@ -219,6 +219,30 @@ def _parse_yaml(text: str, path: str, line_offset: int,
     return node, tuple(problems)
 
 
+def parse_snippet(text: str) -> tuple[Node | None, list[Problem]]:
+    """parse_yaml for a few lines made up on the spot (fmt's check that a value it writes
+    reads back as itself): kept apart from the files' parses, which fmt checks dozens of
+    values between, so that these do not push those out."""
+    node, problems = _parse_snippet(text)
+    return node, list(problems)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_snippet(text: str) -> tuple[Node | None, tuple[Problem, ...]]:
+    node, problems = _parse_yaml_afresh(text, "-", 0, False)
+    return node, tuple(problems)
+
+
+@functools.lru_cache(maxsize=4)
+def round_trip(text: str) -> Any:
+    """ruamel.yaml's round-trip node tree of `text`, comments attached (None if empty), for
+    reading where things are. The last few are kept, as parse_yaml's are, and for the same
+    reason: the map's editor composed the text of one edit three times (its patch, fmt's
+    order, fmt's read-back check), and the next edit starts from the text the last wrote.
+    Nobody changes a node once made."""
+    return YAML(typ="rt").compose(text)
+
+
 def _parse_yaml_afresh(text: str, path: str, line_offset: int,
                        tags: bool) -> tuple[Node | None, list[Problem]]:
     problems: list[Problem] = []

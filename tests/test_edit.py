@@ -83,6 +83,42 @@ def test_move_to_another_stage_carries_its_comments(ws: Path, editor: Editor) ->
     _clean(ws)
 
 
+DAYS_8_30 = "\n  # " + "-" * 64 + " Days 8-30\n"
+DAYS_1_7 = "\n  # " + "-" * 64 + " Days 1-7\n"
+
+
+def test_a_stages_first_touchpoint_moved_away_leaves_its_heading(ws: Path,
+                                                                  editor: Editor) -> None:
+    """Everything set up is the first touchpoint under the Days 8-30 heading: moved to day
+    52, it goes, and the heading stays at the start of Days 8-30, above the next one."""
+    before = (ws / JOURNEY).read_text()
+    assert before.index(DAYS_8_30) + len(DAYS_8_30) == before.index("\n  - id: setup-done\n")
+    block = _block(before, "setup-done")
+    _edit(editor, op="touchpoint.set", id="setup-done", fields={"day": 52})
+    moved = block.replace("    day: 10\n", "    day: 52\n").replace(
+        "    phase: activate\n", "    phase: acclimate\n")  # the nearest phase of Days 31-60
+    without = before.replace(block, "", 1)
+    assert without.index(DAYS_8_30) + len(DAYS_8_30) == without.index(
+        "\n  - id: weekly-check-in\n")
+    at = without.index("\n  - id: day-60-review\n")
+    assert (ws / JOURNEY).read_text() == without[:at] + moved + without[at:]
+    _clean(ws)
+
+
+def test_a_touchpoint_moved_to_a_stages_start_goes_under_its_heading(ws: Path,
+                                                                     editor: Editor) -> None:
+    """The proposal, last of the pre-game, moved to day 1: it is now the first of Days 1-7
+    (before the signing, which was there first in the file), so under that heading."""
+    before = (ws / JOURNEY).read_text()
+    block = _block(before, "proposal")
+    _edit(editor, op="touchpoint.set", id="proposal", fields={"day": 1})
+    moved = block.replace("    day: -10\n", "    day: 1\n")  # admit is a phase of Days 1-7
+    without = before.replace(block, "", 1)
+    at = without.index(DAYS_1_7) + len(DAYS_1_7)
+    assert (ws / JOURNEY).read_text() == without[:at] + moved + without[at:]
+    _clean(ws)
+
+
 def test_add_lands_in_day_order(ws: Path, editor: Editor) -> None:
     before = (ws / JOURNEY).read_text()
     _edit(editor, op="touchpoint.add", fields={
@@ -148,6 +184,12 @@ def test_stage_rename_aim_phases_and_boundary(ws: Path, editor: Editor) -> None:
     moved = expected.replace("    from: 61\n    to: 110\n", "    from: 61\n    to: 150\n", 1)
     moved = moved.replace("    from: 111\n    to: 200\n", "    from: 151\n    to: 200\n", 1)
     moved = moved.replace(block, block.replace("    phase: adopt\n", "    phase: accomplish\n"))
+    # It was the first under the Six months heading, which stays at that stage's start:
+    # above the six-month review, now the first of Six months.
+    heading = "\n  # " + "-" * 64 + " Six months\n"
+    moved = moved.replace(heading, "", 1)
+    at = moved.index("\n  - id: six-month-review\n")
+    moved = moved[:at] + heading + moved[at:]
     assert (ws / JOURNEY).read_text() == moved
     _clean(ws)
     with pytest.raises(Refused) as refused:  # six-months would end before it starts

@@ -405,6 +405,17 @@ def test_rename_a_stage_and_move_a_boundary(served: Served, page: Page) -> None:
     _check_clean(served)
 
 
+def _heading_above(text: str, title: str, tp_id: str) -> str:
+    """`text` with a section heading (and the blank line after it) moved above a touchpoint
+    (and its own comments)."""
+    heading = "  # " + "-" * 64 + f" {title}\n\n"
+    text = text.replace(heading, "", 1)
+    start = text.index(f"  - id: {tp_id}\n")
+    while text[:start - 1].rsplit("\n", 1)[-1].lstrip().startswith("#"):
+        start = text.rindex("\n", 0, start - 1) + 1
+    return text[:start] + heading + text[start:]
+
+
 def test_drag_a_boundary_with_the_mouse(served: Served, page: Page) -> None:
     """The handle between two stage headings, dragged into the earlier column: the day
     under the pointer becomes its last day, and the touchpoints it hands over take the
@@ -443,10 +454,12 @@ def test_drag_a_boundary_with_the_mouse(served: Served, page: Page) -> None:
     page.mouse.up()
     took = _until_redrawn(page, served, before, moment=moment)
     care = _block(before, "care-gesture")
-    assert served.text() == before.replace(
+    # The Days 61-100 heading stays at its stage's start, which care-gesture is now.
+    assert served.text() == _heading_above(before.replace(
         "    from: 31\n    to: 60\n", "    from: 31\n    to: 44\n", 1).replace(
         "    from: 61\n    to: 110\n", "    from: 45\n    to: 110\n", 1).replace(
-        care, care.replace("    phase: acclimate\n", "    phase: accomplish\n"), 1)
+        care, care.replace("    phase: acclimate\n", "    phase: accomplish\n"), 1),
+        "Days 61-100", "care-gesture")
     expect(page.locator('.jm-map-cards[data-stage="day-100"] '
                         '.jm-map-card[data-touchpoint="care-gesture"]')).to_be_visible()
     expect(page.locator(".jm-map-card.jm-ed-crossing")).to_have_count(0)
@@ -479,9 +492,12 @@ def test_move_a_boundary_with_the_keyboard(served: Served, page: Page) -> None:
     _mark(page)
     page.keyboard.press("Enter")
     _until_redrawn(page, served, before)
-    assert served.text() == before.replace("    from: 8\n    to: 30\n", "    from: 8\n    to: 32\n",
-                                           1).replace("    from: 31\n    to: 60\n",
-                                                      "    from: 33\n    to: 60\n", 1)
+    # better-question (day 31) joins Days 8-30; the Days 31-60 heading stays at that
+    # stage's start, above care-gesture now (the question's own comments go with it).
+    assert served.text() == _heading_above(before.replace(
+        "    from: 8\n    to: 30\n", "    from: 8\n    to: 32\n", 1).replace(
+        "    from: 31\n    to: 60\n", "    from: 33\n    to: 60\n", 1),
+        "Days 31-60", "care-gesture")
     # Redrawn in place: the handle keeps the focus, at its new day.
     expect(handle).to_be_focused()
     expect(handle).to_have_attribute("aria-valuenow", "32")

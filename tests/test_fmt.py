@@ -596,8 +596,8 @@ def test_the_read_back_check_catches_a_comment_that_moved_to_another_item(
         monkeypatch: pytest.MonkeyPatch) -> None:
     sort = fmt._sort_touchpoints
 
-    def swap_comments(entries: list[Any]) -> None:
-        sort(entries)
+    def swap_comments(entries: list[Any], was: Any = None) -> None:
+        sort(entries, was)
         listed = next(e for e in entries if e.key is not None and e.key.value == "touchpoints")
         first, second = listed.children[:2]
         first.eol, second.eol = second.eol, first.eol

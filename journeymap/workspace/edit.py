@@ -149,7 +149,10 @@ class Editor:
                 # A byte order mark is set aside while patching and put back, as fmt does.
                 bom = "\ufeff" if text.startswith("\ufeff") else ""
                 doc, what = _OPS[str(op)](text.removeprefix(bom), request)
-                result = bom + (canonical(doc.text, kind, rel) if doc.moved else doc.text)
+                # Section headings stay with the stages they were written for.
+                was = {t.id: t.stage for t in journey.touchpoints} if journey else None
+                result = bom + (canonical(doc.text, kind, rel, was) if doc.moved
+                                else doc.text)
             except PatchError as error:
                 raise Refused(f"not saved: {error}") from None
             except KeyError:

@@ -28,6 +28,7 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -470,9 +471,12 @@ _Key = tuple[int, int]
 
 class _Placer:
     """Where a touchpoint goes: its day, or an `on:` one at the start of its stage (like
-    `Touchpoint.sort_key`); and the start of the stage window it falls in."""
+    `Touchpoint.sort_key`); and the start of the stage window it falls in. `was`: the stage
+    each touchpoint (by id) was in before an edit changed the text, which a section heading
+    above it still belongs to (see `_headings`)."""
 
-    def __init__(self, entries: list[_Entry]) -> None:
+    def __init__(self, entries: list[_Entry], was: Mapping[str, str] | None = None) -> None:
+        self.was = was or {}
         self.windows: dict[str, tuple[int, int]] = {}
         for item in _list_items(_by_key(entries, "stages")):
             ident, start, end = (_scalar_child(item.value, "id"),
@@ -489,13 +493,17 @@ class _Placer:
         window = self.windows.get(stage or "")
         return ((window[0], 1), window[0]) if window else (None, None)
 
-    def run_starts(self, items: list[_Entry]) -> list[tuple[_Entry, _Key | None, int | None,
-                                                            bool]]:
-        """Each item, its place, its stage, and whether it starts a run of its stage."""
+    def run_starts(self, items: list[_Entry], before: bool = False,
+                   ) -> list[tuple[_Entry, _Key | None, int | None, bool]]:
+        """Each item, its place, its stage, and whether it starts a run of its stage;
+        `before`: the stage it was in before the edit, where `was` says."""
         found = []
         previous: int | None = None
         for item in items:
             key, stage = self.place(item)
+            if before:
+                window = self.windows.get(self.was.get(_scalar_child(item.value, "id") or "", ""))
+                stage = window[0] if window else stage
             found.append((item, key, stage, stage is not None and stage != previous))
             previous = stage
         return found
@@ -503,23 +511,25 @@ class _Placer:
 
 def _headings(placer: _Placer, items: list[_Entry]) -> dict[int, tuple[int, int]]:
     """The section headings among the touchpoints: a comment block that a blank line sets
-    apart from the touchpoint after it, where a stage starts. By id(item): (stage, lines)."""
+    apart from the touchpoint after it, where a stage starts. By id(item): (stage, lines).
+    Stages as they were before an edit (`_Placer.was`): a touchpoint moved to another day
+    leaves its stage's heading behind, for the stage's next one."""
     found = {}
-    for item, _, stage, starts in placer.run_starts(items):
+    for item, _, stage, starts in placer.run_starts(items, before=True):
         cut = _heading_cut(item.lead)
         if starts and stage is not None and any(item.lead[:cut]):
             found[id(item)] = (stage, cut)
     return found
 
 
-def _sort_touchpoints(entries: list[_Entry]) -> None:
+def _sort_touchpoints(entries: list[_Entry], was: Mapping[str, str] | None = None) -> None:
     """Touchpoints in day order, stably, in a block or a flow list. A section heading stays
     at its stage's start, above whichever touchpoint comes first there now."""
     listed = _by_key(entries, "touchpoints")
     items = _list_items(listed)
     if listed is None or not items:
         return
-    placer = _Placer(entries)
+    placer = _Placer(entries, was)
     found = _headings(placer, items)
     headings: dict[int, list[str]] = {}
     units: list[tuple[_Key, _Entry]] = []
@@ -904,14 +914,16 @@ class _Reading:
     anchors: Counter[_Anchor]
 
     @classmethod
-    def of(cls, node: Node | None, root: Any, src: _Source, kind: str) -> _Reading:
+    def of(cls, node: Node | None, root: Any, src: _Source, kind: str,
+           was: Mapping[str, str] | None = None) -> _Reading:
         scan = _scan(src, root)
         comments = Counter(comment for _, _, comment, _ in scan.comments)
         doc = _attach(src, root, scan)  # its own entries: formatting changes the others
-        return cls(_data(node, kind == "journey"), comments, _anchors(doc, node, kind))
+        return cls(_data(node, kind == "journey"), comments, _anchors(doc, node, kind, was))
 
 
-def _anchors(doc: _Doc, node: Node | None, kind: str) -> Counter[_Anchor]:
+def _anchors(doc: _Doc, node: Node | None, kind: str,
+             was: Mapping[str, str] | None = None) -> Counter[_Anchor]:
     """Each comment with what it belongs to, by the rules fmt attaches them with: the path
     of its item (a touchpoint by its values, as fmt sorts them), and whether it is above or
     on the item's line ("at"), after all of it, or closes a flow collection. A section
@@ -926,7 +938,7 @@ def _anchors(doc: _Doc, node: Node | None, kind: str) -> Counter[_Anchor]:
         if listed is not None and listed.kind == "seq" and len(listed.value) == len(items):
             names = {id(item): json.dumps(_data(value, False), sort_keys=True)
                      for item, value in zip(items, listed.value, strict=True)}
-        headings = _headings(_Placer(doc.entries), items)
+        headings = _headings(_Placer(doc.entries, was), items)
     _anchor_entries(doc.entries, (), RECORDS[kind], found, (names, headings))
     return found
 
@@ -977,17 +989,18 @@ def _verify(before: _Reading, after: str, kind: str, path: str, line_offset: int
                                         "please report it as a journeymap bug")])
 
 
-def _format_yaml(text: str, kind: str, path: str, line_offset: int = 0) -> str:
+def _format_yaml(text: str, kind: str, path: str, line_offset: int = 0,
+                 was: Mapping[str, str] | None = None) -> str:
     newline = "\r\n" if "\r\n" in text else "\n"
     unix = text.replace("\r\n", "\n").replace("\r", "\n")
     node, root = _compose(unix, path, line_offset)
     if not isinstance(root, MappingNode) or root.flow_style:
         return text  # empty, or not a mapping at all: the checker says what is wrong
     src = _Source.of(unix)
-    before = _Reading.of(node, root, src, kind)
+    before = _Reading.of(node, root, src, kind, was)
     doc = _attach(src, root, _scan(src, root))
     if kind == "journey":
-        _sort_touchpoints(doc.entries)
+        _sort_touchpoints(doc.entries, was)
     doc.entries = _ordered_entries(doc.entries, RECORDS[kind])
     # Below the file's own comments, a blank line would set the first key's apart as the
     # file's too.
@@ -1005,8 +1018,11 @@ def _format_yaml(text: str, kind: str, path: str, line_offset: int = 0) -> str:
     return result.replace("\n", newline)
 
 
-def format_text(text: str, kind: str, path: str = "") -> str:
-    """The canonical form of a journey, person or client file's text.
+def format_text(text: str, kind: str, path: str = "",
+                was: Mapping[str, str] | None = None) -> str:
+    """The canonical form of a journey, person or client file's text. `was`, for a journey
+    file the map's editor changed: the stage each touchpoint (by id) was in before, so that
+    a touchpoint moved to another stage leaves its old stage's section heading in place.
 
     Raises InvalidWorkspace (with positioned problems) for a file the hardened reader
     refuses, or if the result would not read back as the same values and comments.
@@ -1017,7 +1033,7 @@ def format_text(text: str, kind: str, path: str = "") -> str:
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     text = text.removeprefix("\ufeff")
     if kind != "person":
-        return bom + _format_yaml(text, kind, path)
+        return bom + _format_yaml(text, kind, path, was=was)
     try:
         yaml_text, body, _ = split_front_matter(text, path)
     except FileError as error:

@@ -13,7 +13,7 @@ drops them (see fmt.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,11 +44,12 @@ def compose(text: str) -> MappingNode:
     return root
 
 
-def canonical(text: str, kind: str, path: str) -> str:
+def canonical(text: str, kind: str, path: str,
+              was: Mapping[str, str] | None = None) -> str:
     """`text` in fmt's canonical form; PatchError with the positioned problem if it does
-    not read."""
+    not read. `was`: each touchpoint's stage before the edit (fmt.format_text)."""
     try:
-        return format_text(text, kind, path)
+        return format_text(text, kind, path, was)
     except InvalidWorkspace as error:
         raise PatchError("; ".join(str(p) for p in error.problems)) from None
 

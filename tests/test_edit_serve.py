@@ -566,6 +566,32 @@ def test_a_journey_file_saved_by_hand_shows_the_map_first(served: Served) -> Non
     _wait(lambda: _caught_up(served), 60)
 
 
+def test_a_broken_save_shows_its_banner_in_place_and_pauses_editing(served: Served,
+                                                                    page: Page) -> None:
+    """A journey file saved broken while the map is open: the rebuilt page is shown in
+    place with the error banner, and the editor's bar says editing waits for the fix; the
+    fix brings both back as they were."""
+    _open(page, served)
+    before = served.text()
+    try:
+        moment = _mark(page)
+        (served.ws / JOURNEY).write_text(before.replace(
+            "    title: Kickoff meeting\n", "      title: Kickoff meeting\n", 1))
+        banner = page.locator("body > .jm-overlay")
+        expect(banner).to_contain_text("journeys/client-love.yml:", timeout=20_000)
+        print(f"broken save to banner: {time.monotonic() - moment:.2f} s")
+        expect(page.locator(".jm-ed-paused")).to_contain_text("Editing is paused")
+        expect(page.locator(".jm-ed-toggle")).to_have_count(0)
+        expect(page.locator(".jm-map")).to_be_visible()  # the last good map, still there
+    finally:
+        (served.ws / JOURNEY).write_text(before)
+    expect(page.locator("html[data-jm-editor=ready]")).to_have_count(1, timeout=20_000)
+    expect(page.locator("body > .jm-overlay")).to_have_count(0)
+    expect(page.locator(".jm-ed-paused")).to_have_count(0)
+    expect(page.locator(".jm-ed-toggle")).to_have_attribute("aria-pressed", "true")
+    _wait(lambda: _caught_up(served), 60)
+
+
 def test_a_change_on_disk_is_detected_and_kept(served: Served, page: Page) -> None:
     _open(page, served)
     someone = served.text().replace("title: Client Love Journey", "title: Client Joy Journey")

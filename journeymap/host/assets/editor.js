@@ -153,7 +153,7 @@ function journeymapEditor() {
     var title = field(form, "Title", input("title", tp.title));
     title.required = true;
     var id = field(form, "Id (in the file)", input("id", tp.id));
-    id.pattern = "[a-z0-9][a-z0-9-]*";
+    id.pattern = "[a-z0-9][a-z0-9\\-]*";  // the dash escaped: the pattern is read with the v flag
     var idTouched = !adding;
     id.addEventListener("input", function () { idTouched = true; });
     title.addEventListener("input", function () { if (!idTouched) id.value = uniqueId(slug(title.value)); });
@@ -699,7 +699,18 @@ function journeymapEditor() {
   return (inline ? Promise.resolve(JSON.parse(inline.textContent)) : call("GET", "state")).then(function (s) {
     if (!s.journeys) return;
     state = s;
-    if (map && !wireMap()) return;
+    if (map && !wireMap()) {
+      // Its journey file does not load (the error banner says why): no editing until it
+      // does, and the bar says so rather than vanishing.
+      if (document.querySelector(".jm-overlay") && !document.querySelector(".jm-ed-bar")) {
+        if (!document.getElementById("jm-ed-css")) document.head.append(el("style", { id: "jm-ed-css" }, css));
+        var paused = el("div", { "class": "jm-ed-bar jm-ed-paused", role: "region", "aria-label": "Map editor" });
+        paused.append(el("span", { "class": "jm-ed-status", role: "status" },
+          "Editing is paused: fix the problem shown at the top of the page and save. The map below is the last good version."));
+        map.parentNode.insertBefore(paused, map);
+      }
+      return;
+    }
     if (!document.getElementById("jm-ed-css")) document.head.append(el("style", { id: "jm-ed-css" }, css));
     makeBar();
     apply();
@@ -738,7 +749,15 @@ function journeymapEditor() {
   function shows(node) {
     var copy = node.cloneNode(true);
     copy.querySelectorAll("script").forEach(function (s) { s.remove(); });
-    return copy.innerHTML;
+    var banner = node.ownerDocument.querySelector(".jm-overlay");  // outside the root
+    return (banner && !node.contains(banner) ? banner.outerHTML : "") + copy.innerHTML;
+  }
+  // The error banner (host/overlay) is the body's first child, outside the part swapped.
+  function showBanner(doc) {
+    var fresh = doc.querySelector("body > .jm-overlay"), old = document.querySelector("body > .jm-overlay");
+    if (old && !fresh) old.remove();
+    else if (fresh && old) old.replaceWith(document.importNode(fresh, true));
+    else if (fresh) document.body.prepend(document.importNode(fresh, true));
   }
   function show(text, sel) {
     var doc = new DOMParser().parseFromString(text, "text/html");
@@ -752,7 +771,7 @@ function journeymapEditor() {
     var mine = document.getElementById("jm-edit-state");
     if (state && mine) mine.textContent = state.textContent;
     var node = document.importNode(fresh, true);
-    if (sel.indexOf("body") === 0) document.body = node; else old.replaceWith(node);
+    if (sel.indexOf("body") === 0) document.body = node; else { old.replaceWith(node); showBanner(doc); }
     document.title = doc.title;
     document.documentElement.dataset.jmEditor = "";
     if (sel.indexOf("body") === 0 && window.journeymapPresenter) window.journeymapPresenter();

@@ -269,6 +269,19 @@ def test_refused_edits_write_nothing(ws: Path, editor: Editor, fields: dict[str,
     assert not editor.done
 
 
+def test_a_refused_move_is_said_at_the_touchpoints_own_lines(ws: Path,
+                                                            editor: Editor) -> None:
+    """Day 400 would sort the kickoff to the end of the file: the message names the line
+    it is on now, and the stages in words."""
+    text = (ws / JOURNEY).read_text()
+    line = text[:text.index("  - id: kickoff\n")].count("\n") + 1
+    with pytest.raises(Refused) as refused:
+        _edit(editor, op="touchpoint.set", id="kickoff", fields={"day": 400})
+    assert f"journeys/client-love.yml:{line + 2}:10: day 400 of touchpoint 'kickoff'" in str(
+        refused.value)
+    assert "Days 1-7 ('first-week'), days 1 to 7;" in str(refused.value)
+
+
 def test_a_change_on_disk_is_never_overwritten(ws: Path, editor: Editor) -> None:
     shown = editor.state()["journeys"]["client-love"]["hash"]
     someone = (ws / JOURNEY).read_text().replace("Client Love Journey", "Client Love Trip")

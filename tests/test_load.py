@@ -206,7 +206,8 @@ ANCHOR_MSG = ("invalid YAML: a value that starts with & or * is a YAML anchor or
               "the value out")
 CHANNELS = "email, call, meeting, video, gift, mail, sms, social, event, in-person, other"
 PHASES = "assess, admit, affirm, activate, acclimate, accomplish, adopt, advocate"
-WINDOWS = "before -30..0, first 1..30, later 31..365, beyond 366..730"
+WINDOWS = ("Before signing ('before'), days -30 to 0; First month ('first'), days 1 to 30; "
+           "Later ('later'), days 31 to 365; Second year ('beyond'), days 366 to 730")
 ID_RULE = "an id of lowercase letters, digits and '-'"
 CLIENT_NEEDS = "'name' and 'journey' and 'day_one' and 'team'"
 REPEAT_FORMS = "'yearly' or {every: N, times: M}"

@@ -157,7 +157,14 @@ class Editor:
                 raise Refused(f"not saved: {error}") from None
             except KeyError:
                 raise Refused(f"unknown edit {op!r}") from None
-            parsed = self._check(file, result, errors_before)
+            try:
+                parsed = self._check(file, result, errors_before)
+            except Refused:
+                if result != bom + doc.text:
+                    # Said at the lines of the patched text, where the touchpoint still is
+                    # (fmt's order may have moved it far down): the facilitator finds them.
+                    self._check(file, bom + doc.text, errors_before)
+                raise
             after = result.encode("utf-8")
             if after != before:
                 write_atomic(file, after, durable=True)

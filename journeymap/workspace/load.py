@@ -298,7 +298,8 @@ def _stages(checked: CheckedRecord, problems: Problems) -> tuple[list[Stage], bo
 
 
 def _windows(stages: Iterable[Stage]) -> str:
-    return ", ".join(f"{s.id} {s.start}..{s.end}" for s in stages)
+    """The stages' days in words a facilitator reads (the map's editor shows this too)."""
+    return "; ".join(f"{s.title} ('{s.id}'), days {s.start} to {s.end}" for s in stages)
 
 
 def _place(checked: CheckedRecord, stages: list[Stage], problems: Problems,

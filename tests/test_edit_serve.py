@@ -537,6 +537,8 @@ def test_a_refused_edit_shows_the_message_and_writes_nothing(served: Served, pag
     expect(error).to_contain_text("not saved")
     time.sleep(1)
     assert served.text() == before
+    dialog.locator("input[name=emotion]").fill("steady")  # a change: the refusal was of before
+    expect(error).to_have_text("")
 
 
 def _built(served: Served) -> list[str]:
@@ -604,11 +606,14 @@ def test_a_change_on_disk_is_detected_and_kept(served: Served, page: Page) -> No
     dialog = page.locator("dialog.jm-ed-dialog")
     dialog.locator("input[name=emotion]").fill("overwritten")
     _mark(page)
-    dialog.locator(".jm-ed-save").click()
-    expect(dialog.locator(".jm-ed-error")).to_contain_text("changed on disk")
-    page.wait_for_function(SHOWN_ANEW, timeout=20_000)  # the page reloads
+    with page.expect_navigation(timeout=20_000):  # the page reloads
+        dialog.locator(".jm-ed-save").click()
+        expect(dialog.locator(".jm-ed-error")).to_contain_text("changed on disk")
+    page.wait_for_function(SHOWN_ANEW, timeout=20_000)
     assert served.text() == someone
     expect(page.locator("h1")).to_contain_text("Client Joy Journey", timeout=20_000)
+    # Said again once reloaded, so that nobody misses why nothing was saved.
+    expect(page.locator(".jm-ed-status")).to_contain_text("changed on disk")
 
 
 @pytest.mark.browser_context_args(timezone_id="America/Los_Angeles")

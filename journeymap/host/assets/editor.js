@@ -50,7 +50,10 @@ function journeymapEditor() {
       var text = answer.message || "The change was refused.";
       if (form) showError(form, text);
       say(text, true);
-      if (answer.conflict) setTimeout(function () { location.reload(); }, 2500);
+      if (answer.conflict) {
+        sessionStorage.setItem("jm-said", text);  // still said once the page has reloaded
+        setTimeout(function () { location.reload(); }, 2500);
+      }
       return answer;
     }, function () { say("The preview server did not answer: is journeymap serve running?", true); });
   }
@@ -96,6 +99,7 @@ function journeymapEditor() {
     var d = el("dialog", { "class": "jm-ed-dialog", "aria-label": title });
     var f = el("form", { method: "dialog" });
     f.append(el("h2", {}, title), el("p", { "class": "jm-ed-error", role: "alert" }));
+    f.addEventListener("input", function () { showError(f, ""); });  // a refusal is of what was sent
     d.append(f);
     document.body.append(d);
     d.addEventListener("close", function () { d.remove(); });

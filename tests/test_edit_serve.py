@@ -316,11 +316,24 @@ def test_edit_then_delete_a_card(served: Served, page: Page) -> None:
 
     _open(page, served)
     page.locator('.jm-map-card[data-touchpoint="halfway-note"]').click()
-    page.once("dialog", lambda d: d.accept())  # the confirmation
+    asked: list[str] = []
+
+    def confirm(d: Any) -> None:
+        asked.append(d.message)
+        d.accept()
+
+    page.once("dialog", confirm)  # the confirmation
+    from journeymap import load_workspace
+    logged = sum(1 for c in load_workspace(served.ws, "journeys").workspace.clients.values()
+                 if c.journey == "client-love" and ("halfway-note" in c.done
+                                                    or "halfway-note" in c.skipped))
+    assert logged > 0
     _mark(page)
     page.locator("dialog.jm-ed-dialog .jm-ed-delete").click()
     _until_redrawn(page, served, edited)
     assert served.text() == edited.replace(_block(edited, "halfway-note"), "", 1)
+    # The confirmation said whose records still name it.
+    assert f"The done logs of {logged} client{'s' * (logged != 1)} name it" in asked[0]
     expect(page.locator('.jm-map-card[data-touchpoint="halfway-note"]')).to_have_count(0)
     _check_clean(served)
 

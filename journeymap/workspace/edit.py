@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +95,12 @@ class Editor:
         team, and the clients (every one, or only `client`), with the hash of each file."""
         ws, _ = self.workspace()
         journeys = {jid: _journey_state(j, self._hash(j.path)) for jid, j in ws.journeys.items()}
+        logged: dict[str, Counter[str]] = {jid: Counter() for jid in journeys}
+        for c in ws.clients.values():  # whose done logs name each touchpoint: said on delete
+            if c.journey in logged:
+                logged[c.journey].update(set(c.done) | set(c.skipped))
+        for jid, counts in logged.items():
+            journeys[jid]["logged"] = dict(counts)
         clients = {cid: {"name": c.name, "journey": c.journey, "path": c.path,
                          "hash": self._hash(c.path)} for cid, c in ws.clients.items()
                    if all_clients or cid == client}

@@ -181,7 +181,9 @@ function journeymapEditor() {
     if (!adding) {
       var del = el("button", { type: "button", "class": "jm-ed-delete" }, "Delete\u2026");
       del.addEventListener("click", function () {
-        if (window.confirm("Delete the touchpoint \u201c" + tp.title + "\u201d? Undo brings it back.")) {
+        var n = (journey().logged || {})[tp.id] || 0;
+        var logs = n ? " The done logs of " + n + " client" + (n === 1 ? "" : "s") + " name it: those entries stay in their files, and journeymap check will point them out." : "";
+        if (window.confirm("Delete the touchpoint \u201c" + tp.title + "\u201d?" + logs + " Undo brings it back.")) {
           send({ op: "touchpoint.delete", journey: journeyId, id: tp.id }, form).then(function (a) {
             if (a && a.ok) form.parentNode.close();
           });

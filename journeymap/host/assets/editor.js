@@ -695,6 +695,7 @@ function journeymapEditor() {
     ".jm-ed-boundary:focus .jm-ed-boundary-label,.jm-ed-dragging-boundary .jm-ed-boundary-label,.jm-ed-moved .jm-ed-boundary-label,.jm-ed-sent .jm-ed-boundary-label{display:block}" +
     ".jm-ed-crossing{outline:3px dashed #e8590c;outline-offset:-1px}@media (max-width:40em){.jm-ed-boundary{display:none}}" +
     ".jm-ed-dragging{opacity:.4}.jm-ed-ghost{position:fixed;z-index:50;pointer-events:none;width:12em;list-style:none;background:#fff;border:1px solid #495057;padding:.4em;box-shadow:0 4px 12px #0003}" +
+    ".jm-ed-dialog::backdrop{background:rgb(33 37 41 / .35)}" +
     ".jm-ed-dialog{max-width:46em;width:90vw;border:1px solid #495057;border-radius:8px}.jm-ed-dialog h2{margin-top:0}" +
     ".jm-ed-field{display:grid;grid-template-columns:12em 1fr;gap:.5em;align-items:center;margin:.4em 0}" +
     ".jm-ed-field input,.jm-ed-field select,.jm-ed-field textarea{font:inherit;padding:.2em}.jm-ed-field input[type=checkbox]{justify-self:start}" +

@@ -351,7 +351,8 @@ def test_the_error_overlay_never_goes_into_a_meet_page(
     client.write_text(client.read_text().replace("journey: client-love",
                                                  "journey: client-love\nnotes: |\n  Internal "
                                                  "Zq-note\nbad key here", 1))
-    _wait(lambda: "jm-overlay" in _get(url + "clients/harbor-street-bakery/"))
+    # The banner itself (the editor's script, in the page too, names its class).
+    _wait(lambda: 'class="jm jm-overlay"' in _get(url + "clients/harbor-street-bakery/"))
     assert "Zq-note" in _get(url + "clients/harbor-street-bakery/")  # the overlay quotes it
     meet = _get(url + "meet/harbor-street-bakery.html")
     assert "Meet your team" in meet and "jm-overlay" not in meet and "Zq-note" not in meet
@@ -439,7 +440,7 @@ def test_the_preview_shows_out_of_range_dates_and_survives_a_failing_template(
     client.write_text(good.replace("day_one: 2026-11-20", "day_one: 9999-12-01"))
     _wait(lambda: "must be a date from 1900 to 2199" in _get(url))  # the overlay, not a hang
     client.write_text(good)
-    _wait(lambda: "jm-overlay" not in _get(url))
+    _wait(lambda: 'class="jm jm-overlay"' not in _get(url))
     # A theme's template that fails (a bug of anyone's): the preview still answers.
     (ws / "theme/client.html").write_text("{{ no_such_thing.attribute }}\n")
     log = tmp_path / "serve.log"

@@ -79,7 +79,7 @@ def test_a_save_rebuilds_and_a_broken_file_keeps_the_last_good_site(
     assert "journeys/client-love.yml:" in log.read_text()
     assert "Traceback" not in log.read_text()
     assert "Client Joy Journey" in _get(page)  # the last good site is still served
-    _wait(lambda: "jm-overlay" in _get(page))  # with the problems laid over it
+    _wait(lambda: 'class="jm jm-overlay"' in _get(page))  # with the problems laid over it
     # ...but not over a calendar, which must stay a calendar.
     feed = _get(url + "clients/harbor-street-bakery/calendar.ics")
     assert feed.startswith("BEGIN:VCALENDAR") and "jm-overlay" not in feed

@@ -197,10 +197,16 @@ def _mark(page: Page) -> float:
     return time.monotonic()
 
 
-def _block(text: str, tp_id: str) -> str:
+def _start(text: str, tp_id: str) -> int:
+    """Where a touchpoint's lines begin, its own comments above it included."""
     start = text.index(f"  - id: {tp_id}\n")
     while text[:start - 1].rsplit("\n", 1)[-1].lstrip().startswith("#"):
         start = text.rindex("\n", 0, start - 1) + 1
+    return start
+
+
+def _block(text: str, tp_id: str) -> str:
+    start = _start(text, tp_id)
     return text[start - 1:text.index("\n\n", start) + 1]
 
 
@@ -427,9 +433,7 @@ def _heading_above(text: str, title: str, tp_id: str) -> str:
     (and its own comments)."""
     heading = "  # " + "-" * 64 + f" {title}\n\n"
     text = text.replace(heading, "", 1)
-    start = text.index(f"  - id: {tp_id}\n")
-    while text[:start - 1].rsplit("\n", 1)[-1].lstrip().startswith("#"):
-        start = text.rindex("\n", 0, start - 1) + 1
+    start = _start(text, tp_id)
     return text[:start] + heading + text[start:]
 
 

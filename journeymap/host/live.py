@@ -83,8 +83,7 @@ def skip_unchanged(builder: Callable[[], None], server: Any,
     # What the site was first built from (the server builds it before it serves), so that
     # the first save is told apart from the rest too.
     first = getattr(server, "_watched_paths", None)
-    last: list[Snapshot] = [snapshot(sorted(str(p) for p in first))] if isinstance(
-        first, dict) else []
+    last: list[Snapshot] = [_watched(first)] if isinstance(first, dict) else []
 
     def build() -> None:
         if isinstance(settle, (int, float)):
@@ -93,7 +92,7 @@ def skip_unchanged(builder: Callable[[], None], server: Any,
         if not isinstance(watched, dict):
             builder()
             return
-        now = snapshot(sorted(str(p) for p in watched))
+        now = _watched(watched)
         if last and last[0] == now and not owed():
             log.debug("journeymap: no watched file changed since the last rebuild began")
             same_site(server)
@@ -104,6 +103,11 @@ def skip_unchanged(builder: Callable[[], None], server: Any,
         builder()
 
     return build
+
+
+def _watched(paths: dict[Any, Any]) -> Snapshot:
+    """The snapshot of what the live server watches (its `_watched_paths`)."""
+    return snapshot(sorted(str(p) for p in paths))
 
 
 def saved(server: Any) -> Callable[[], bool]:

@@ -709,7 +709,7 @@ function journeymapEditor() {
     if (map && !wireMap()) {
       // Its journey file does not load (the error banner says why): no editing until it
       // does, and the bar says so rather than vanishing.
-      if (document.querySelector(".jm-overlay") && !document.querySelector(".jm-ed-bar")) {
+      if (document.querySelector("body > .jm-overlay") && !document.querySelector(".jm-ed-bar")) {
         if (!document.getElementById("jm-ed-css")) document.head.append(el("style", { id: "jm-ed-css" }, css));
         var paused = el("div", { "class": "jm-ed-bar jm-ed-paused", role: "region", "aria-label": "Map editor" });
         paused.append(el("span", { "class": "jm-ed-status", role: "status" },
@@ -756,7 +756,7 @@ function journeymapEditor() {
   function shows(node) {
     var copy = node.cloneNode(true);
     copy.querySelectorAll("script").forEach(function (s) { s.remove(); });
-    var banner = node.ownerDocument.querySelector(".jm-overlay");  // outside the root
+    var banner = node.ownerDocument.querySelector("body > .jm-overlay");  // outside the root
     return (banner && !node.contains(banner) ? banner.outerHTML : "") + copy.innerHTML;
   }
   // The error banner (host/overlay) is the body's first child, outside the part swapped.
